@@ -1,0 +1,46 @@
+# tipboard: `make run` (demo on SQLite) and `make test` (the whole suite, SQLite then PostgreSQL).
+# Each target sets up .venv itself on a new machine with Python 3.11.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: install run serve scheduler test test-sqlite test-postgresql bench lint translations clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+	$(BIN)/flask tipboard i18n compile
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask tipboard demo
+	@echo "tipboard on http://127.0.0.1:$(PORT)  (scheduler running beside it; Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/flask tipboard scheduler & \
+	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install test-sqlite test-postgresql
+
+test-sqlite: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-postgresql: install
+	TIPBOARD_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/bandit -q -c pyproject.toml -r tipboard config.py wsgi.py
+
+translations: install
+	$(BIN)/flask tipboard i18n update
+	$(BIN)/flask tipboard i18n compile
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache

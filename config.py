@@ -1,0 +1,146 @@
+"""Configuration classes.
+
+Every upper-case setting below can be overridden by an environment variable of the same name
+prefixed with ``TIPBOARD_`` (``TIPBOARD_SECRET_KEY``, ``TIPBOARD_DATABASE_URL`` ...). Values are
+parsed as JSON when they look like JSON (numbers, booleans, lists, objects) and kept as strings
+otherwise, so ``TIPBOARD_MAX_PHOTOS=5`` is an int and ``TIPBOARD_MAP_TILE_URL=https://...`` a str.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+ENV_PREFIX = "TIPBOARD_"
+
+
+def _parse_env_value(raw: str):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+class Config:
+    # --- core -----------------------------------------------------------------------------
+    SECRET_KEY: str | None = None
+    DATABASE_URL = f"sqlite:///{BASE_DIR / 'instance' / 'tipboard.sqlite3'}"
+    INSTANCE_DIR = str(BASE_DIR / "instance")
+    PHOTO_DIR = str(BASE_DIR / "instance" / "photos")
+    LOG_LEVEL = "INFO"
+    DEMO_DATA_ALLOWED = True
+    # Trust this many proxies for X-Forwarded-* (0 = none). Never used to store client addresses.
+    PROXY_COUNT = 0
+
+    # --- station --------------------------------------------------------------------------
+    STATION_NAME = "Weicun Community Police Station"
+    STATION_NAME_ZH = "魏村派出所"
+    STATION_TIMEZONE = "Asia/Shanghai"
+    # The area tips may come from: [south, west, north, east] in degrees (WGS84).
+    STATION_BOUNDS = [31.90, 119.90, 32.00, 120.02]
+    STATION_CENTER = [31.95, 119.96]
+    MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+    HIDE_STAFF_NAMES = True
+
+    # --- tips -----------------------------------------------------------------------------
+    MAX_PHOTOS = 3
+    MAX_PHOTO_BYTES = 8 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 26 * 1024 * 1024  # one request: 3 photos plus the form
+    MAX_IMAGE_PIXELS = 40_000_000  # larger images are refused as decompression bombs
+    PHOTO_MAX_SIDE = 2048
+    THUMB_MAX_SIDE = 320
+    DESCRIPTION_MAX_CHARS = 4000
+    NEARBY_RADIUS_M = 250
+    NEARBY_DAYS = 30
+    PUBLIC_LOCATION_DECIMALS = 3  # about 100 m
+
+    # --- auth -----------------------------------------------------------------------------
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 2
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PASSWORD_RESET_HOURS = 2
+
+    # --- rate limits (Flask-Limiter syntax) ----------------------------------------------------
+    REDIS_URL: str | None = None
+    RATELIMIT_ENABLED = True
+    RATE_TIP_SUBMIT = "10 per hour;3 per minute"
+    RATE_TRACK_LOOKUP = "20 per 10 minutes"
+    RATE_LOGIN = "10 per minute"
+    RATE_REGISTER = "5 per hour"
+    RATE_CLAIM = "10 per hour"
+
+    # --- i18n -----------------------------------------------------------------------------
+    LANGUAGES = ["zh_Hans", "en"]
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+    # --- forms ----------------------------------------------------------------------------
+    WTF_CSRF_TIME_LIMIT = 6 * 3600
+
+    # --- jobs -----------------------------------------------------------------------------
+    SCHEDULER_TIMEZONE = "Asia/Shanghai"
+    OUTBOX_BACKEND = "log"  # "log" writes to instance/outbox.log; messages also show in-app
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+    @classmethod
+    def load(cls) -> dict:
+        """Return this class's settings with ``TIPBOARD_*`` environment overrides applied."""
+        settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        for key in list(settings) + _extra_env_keys(settings):
+            raw = os.environ.get(ENV_PREFIX + key)
+            if raw is not None:
+                settings[key] = _parse_env_value(raw) if key != "SECRET_KEY" else raw
+        settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+        return settings
+
+
+def _extra_env_keys(known: dict) -> list[str]:
+    """Settings given only by environment (not declared on a class) are accepted too."""
+    return [
+        name[len(ENV_PREFIX):]
+        for name in os.environ
+        if name.startswith(ENV_PREFIX) and name[len(ENV_PREFIX):] not in known
+    ]
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = "dev-only-not-secret"
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    DATABASE_URL = "sqlite://"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    OUTBOX_BACKEND = "memory"
+    LOG_LEVEL = "DEBUG"
+
+
+class ProductionConfig(Config):
+    DEMO_DATA_ALLOWED = False
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    LOG_LEVEL = "INFO"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}

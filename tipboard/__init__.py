@@ -1,0 +1,144 @@
+"""tipboard: neighbourhood tip reporting and community volunteering for a police station.
+
+``create_app`` reads as the table of contents of the application.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from PIL import Image
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS
+
+BLUEPRINTS = ("main", "auth", "tips", "moderation")
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    configure(app, config_name, overrides)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    check_production_safety(app)
+    return app
+
+
+def configure(app: Flask, config_name: str | None, overrides: dict | None) -> None:
+    from tipboard.i18n import translation_directories
+
+    name = config_name or os.environ.get("TIPBOARD_CONFIG", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"unknown TIPBOARD_CONFIG {name!r}; use one of {sorted(CONFIGS)}")
+    app.config.from_mapping(CONFIGS[name].load())
+    app.config["CONFIG_NAME"] = name
+    if overrides:
+        app.config.update(overrides)
+        if "DATABASE_URL" in overrides:
+            app.config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
+    if app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("TIPBOARD_SECRET_KEY must be set (a long random string)")
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    Path(app.config["PHOTO_DIR"]).mkdir(parents=True, exist_ok=True)
+    Image.MAX_IMAGE_PIXELS = app.config["MAX_IMAGE_PIXELS"]
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+
+class _NoClientAddress(logging.Filter):
+    """Werkzeug's request log starts with the client address; drop it (anonymous tipsters)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple) and record.msg.startswith("%s - - "):
+            record.msg = record.msg.replace("%s - - ", "", 1)
+            record.args = record.args[1:]
+        return True
+
+
+def configure_logging(app: Flask) -> None:
+    level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
+    logging.getLogger("tipboard").setLevel(level)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, _NoClientAddress) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(_NoClientAddress())
+
+
+def register_extensions(app: Flask) -> None:
+    from tipboard import security
+    from tipboard.auth.services import load_login_session
+    from tipboard.database import configure_sqlite
+    from tipboard.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from tipboard.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_login_session)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"tipboard.{name}")
+        app.register_blueprint(module.bp)
+    # Models and jobs that live outside blueprints, so migrations and the scheduler see them.
+    importlib.import_module("tipboard.jobs")
+    importlib.import_module("tipboard.outbox")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from tipboard import errors
+
+    errors.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from tipboard import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from tipboard import cli
+
+    cli.init_app(app)
+
+
+def check_production_safety(app: Flask) -> None:
+    """Production refuses to run with demo accounts in its database."""
+    if app.config["CONFIG_NAME"] != "production":
+        return
+    import sqlalchemy as sa
+
+    from tipboard.auth.models import User
+    from tipboard.extensions import db
+
+    with app.app_context():
+        if not sa.inspect(db.engine).has_table("user"):
+            return
+        if db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.is_demo.is_(True))):
+            raise RuntimeError("demo accounts exist in this database; production will not start")
+        db.session.remove()

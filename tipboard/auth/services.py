@@ -1,0 +1,188 @@
+"""Accounts: registration, passwords, login sessions, lockout. No commits here."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import secrets
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+
+from tipboard.auth.models import LoginSession, User, UserRole
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.permissions import Role
+
+log = logging.getLogger("tipboard.auth")
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
+
+
+class AuthError(Exception):
+    """A refusal the user should read (already translated by the caller's message table)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(
+        time_cost=cfg["ARGON2_TIME_COST"],
+        memory_cost=cfg["ARGON2_MEMORY_COST"],
+        parallelism=cfg["ARGON2_PARALLELISM"],
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+def normalise_contact(contact: str) -> tuple[str | None, str | None]:
+    """Split a "phone or email" field into (email, phone); raise AuthError if it is neither."""
+    contact = contact.strip()
+    if "@" in contact:
+        local, _, domain = contact.rpartition("@")
+        if not local or "." not in domain:
+            raise AuthError("bad_contact")
+        return contact.lower(), None
+    if PHONE_RE.match(contact):
+        return None, re.sub(r"[ \-]", "", contact)
+    raise AuthError("bad_contact")
+
+
+def find_by_login(login: str) -> User | None:
+    login = login.strip()
+    if not login:
+        return None
+    phone = re.sub(r"[ \-]", "", login)
+    return db.session.scalar(
+        sa.select(User).where(
+            sa.or_(User.username == login, User.email == login.lower(), User.phone == phone)
+        )
+    )
+
+
+def register_user(name: str, contact: str, password: str, *, locale: str | None = None,
+                  roles: tuple[Role, ...] = (Role.RESIDENT,), username: str | None = None,
+                  is_demo: bool = False) -> User:
+    email, phone = normalise_contact(contact) if contact else (None, None)
+    taken = sa.or_(
+        User.email == email if email else sa.false(),
+        User.phone == phone if phone else sa.false(),
+        User.username == username if username else sa.false(),
+    )
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User).where(taken)):
+        raise AuthError("contact_taken")
+    user = User(name=name.strip(), email=email, phone=phone, username=username,
+                password_hash=hash_password(password), locale=locale, is_demo=is_demo)
+    user.roles = [UserRole(role=str(r)) for r in roles]
+    db.session.add(user)
+    db.session.flush()
+    log.info("auth.register user=%s", user.id)
+    return user
+
+
+def grant_role(user: User, role: Role) -> None:
+    if not user.has_role(role):
+        user.roles.append(UserRole(role=str(role)))
+
+
+def revoke_role(user: User, role: Role) -> None:
+    user.roles = [r for r in user.roles if r.role != str(role)]
+
+
+def authenticate(login: str, password: str, now: dt.datetime | None = None) -> User:
+    """Check a login; count failures and lock the account after too many in a row."""
+    now = now or utcnow()
+    cfg = current_app.config
+    user = find_by_login(login)
+    if user is None:
+        # Spend the same time as a real check, so timing does not reveal who has an account.
+        _hasher().hash(password)
+        log.info("auth.login_failed reason=unknown_account")
+        raise AuthError("bad_credentials")
+    if user.is_locked(now):
+        log.info("auth.login_refused user=%s reason=locked", user.id)
+        raise AuthError("locked")
+    if not verify_password(user, password):
+        user.failed_logins += 1
+        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + dt.timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+            log.warning("auth.lockout user=%s until=%s", user.id, user.locked_until.isoformat())
+            _notify_lockout(user)
+        else:
+            log.info("auth.login_failed user=%s failures=%s", user.id, user.failed_logins)
+        raise AuthError("bad_credentials")
+    if not user.active:
+        log.info("auth.login_refused user=%s reason=inactive", user.id)
+        raise AuthError("inactive")
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def _notify_lockout(user: User) -> None:
+    from tipboard.outbox import notify  # local: outbox imports auth models
+
+    notify(user, "auth.lockout", {"minutes": current_app.config["LOGIN_LOCKOUT_MINUTES"]})
+
+
+def start_login_session(user: User) -> LoginSession:
+    login_session = LoginSession(token=secrets.token_urlsafe(32), user=user)
+    db.session.add(login_session)
+    db.session.flush()
+    user._login_session = login_session
+    log.info("auth.login user=%s", user.id)
+    return login_session
+
+
+def load_login_session(token: str) -> User | None:
+    login_session = db.session.scalar(
+        sa.select(LoginSession).where(LoginSession.token == token, LoginSession.revoked_at.is_(None))
+    )
+    if login_session is None or not login_session.user.active:
+        return None
+    login_session.user._login_session = login_session
+    return login_session.user
+
+
+def end_login_session(user: User) -> None:
+    if user._login_session is not None:
+        user._login_session.revoked_at = utcnow()
+    log.info("auth.logout user=%s", user.id)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user, current):
+        log.info("auth.password_change_refused user=%s", user.id)
+        raise AuthError("bad_current_password")
+    set_password(user, new, keep=user._login_session)
+
+
+def set_password(user: User, new: str, keep: LoginSession | None = None) -> None:
+    """Set a new password and sign out every other browser of this user."""
+    user.password_hash = hash_password(new)
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None),
+               LoginSession.id != (keep.id if keep else -1))
+        .values(revoked_at=utcnow())
+    )
+    log.info("auth.password_changed user=%s", user.id)

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from tipboard.auth import bp, services
+from tipboard.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, SettingsForm
+from tipboard.extensions import db, limiter
+from tipboard.permissions import login_required, public
+from tipboard.ratelimit import limit
+
+AUTH_ERRORS = {
+    "bad_contact": _l("Enter a mobile number or an email address."),
+    "contact_taken": _l("An account with that phone number or email already exists."),
+    "bad_credentials": _l("The login or the password is wrong."),
+    "locked": _l("Too many failed attempts. The account is locked for a while; try again later."),
+    "inactive": _l("This account is disabled. Please contact the station."),
+    "bad_current_password": _l("The current password is wrong."),
+}
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target
+
+
+def _sign_in(user, remember: bool = False) -> None:
+    # A fresh session: whatever the visitor's cookie held before login is gone (no fixation).
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    services.start_login_session(user)
+    login_user(user, remember=remember)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit(limit("RATE_REGISTER"), methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(form.name.data, form.contact.data, form.password.data,
+                                          locale=session.get("lang"))
+        except services.AuthError as exc:
+            form.contact.errors = [str(AUTH_ERRORS[exc.code])]
+        else:
+            _sign_in(user)
+            db.session.commit()
+            flash(_("Welcome to tipboard."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(limit("RATE_LOGIN"), methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.login.data, form.password.data)
+        except services.AuthError as exc:
+            db.session.commit()  # keep the failure count and any lockout
+            form.password.errors = [str(AUTH_ERRORS[exc.code])]
+        else:
+            _sign_in(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(safe_next(form.next.data) or url_for("main.index"))
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    services.end_login_session(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except services.AuthError as exc:
+            form.current.errors = [str(AUTH_ERRORS[exc.code])]
+        else:
+            db.session.commit()
+            flash(_("Your password was changed. Other devices were signed out."), "success")
+            return redirect(url_for("auth.settings"))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(locale=current_user.locale or session.get("lang") or "zh_Hans")
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data
+        session["lang"] = form.locale.data
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form)

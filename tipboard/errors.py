@@ -1,0 +1,45 @@
+"""Error pages: readable, translated, and a rollback on 500."""
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from tipboard.extensions import db
+
+MESSAGES = {
+    400: _l("The request could not be understood. Please check what you sent."),
+    403: _l("You do not have access to this page."),
+    404: _l("There is nothing at this address."),
+    405: _l("That action is not possible here."),
+    413: _l("What you sent is too large. Photos may be at most %(mb)s MB each, %(total)s MB together."),
+    429: _l("Too many attempts. Please wait a little and try again."),
+    500: _l("Something went wrong on our side. Nothing you already sent was lost; please try again."),
+}
+
+
+def _render(status: int, detail: str | None = None):
+    from flask import current_app
+
+    cfg = current_app.config
+    message = str(MESSAGES.get(status, MESSAGES[400])) % {
+        "mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024), "total": cfg["MAX_CONTENT_LENGTH"] // (1024 * 1024)}
+    if request.accept_mimetypes.best == "application/json" or request.is_json:
+        return jsonify(error=message, detail=detail), status
+    return render_template("errors/error.html", status=status, message=message, detail=detail), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _render(400, str(_l("The form expired. Please go back, reload it and send it again.")))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.response is not None:  # abort(response) from the permission helpers
+            return exc.response
+        return _render(exc.code or 500)
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        db.session.rollback()
+        return _render(500)

@@ -1,0 +1,17 @@
+"""Every Flask extension, created unbound; ``create_app`` binds them."""
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from tipboard.database import Model
+from tipboard.ratelimit import client_key
+
+db = SQLAlchemy(model_class=Model)
+migrate = Migrate(compare_type=True, render_as_batch=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True)

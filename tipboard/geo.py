@@ -1,0 +1,82 @@
+"""Grids (the neighbourhood cells the station is divided into) and small geometry helpers."""
+from __future__ import annotations
+
+import math
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import get_locale
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tipboard.extensions import db
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+class Grid(db.Model):
+    __tablename__ = "grid"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name_en: Mapped[str] = mapped_column(sa.String(100))
+    name_zh: Mapped[str] = mapped_column(sa.String(100))
+    center_lat: Mapped[float]
+    center_lon: Mapped[float]
+    radius_m: Mapped[int] = mapped_column(default=500)
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_zh, self.name_en)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def localized(zh: str, en: str) -> str:
+    """Pick the Chinese or English variant of an admin-managed text for the current locale."""
+    locale = get_locale()
+    return zh if locale is not None and locale.language == "zh" else en
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def bounding_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of a square around a point: a cheap SQL pre-filter."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    dlon = math.degrees(radius_m / (EARTH_RADIUS_M * max(math.cos(math.radians(lat)), 1e-6)))
+    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
+
+
+def in_station_area(lat: float, lon: float) -> bool:
+    south, west, north, east = current_app.config["STATION_BOUNDS"]
+    return south <= lat <= north and west <= lon <= east
+
+
+def public_coordinate(value: float | None) -> float | None:
+    """Round a coordinate for public display (3 decimals: about 100 m)."""
+    if value is None:
+        return None
+    return round(value, current_app.config["PUBLIC_LOCATION_DECIMALS"])
+
+
+def nearest_grid(lat: float, lon: float) -> Grid | None:
+    grids = db.session.scalars(sa.select(Grid)).all()
+    if not grids:
+        return None
+    best = min(grids, key=lambda g: distance_m(lat, lon, g.center_lat, g.center_lon))
+    return best if distance_m(lat, lon, best.center_lat, best.center_lon) <= best.radius_m * 2 else None
+
+
+def find_grid_by_name(text: str) -> Grid | None:
+    text = text.strip()
+    if not text:
+        return None
+    return db.session.scalar(
+        sa.select(Grid).where(sa.or_(Grid.code == text, Grid.name_en == text, Grid.name_zh == text))
+    )

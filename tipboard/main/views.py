@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from tipboard.auth.views import safe_next
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.main import bp
+from tipboard.outbox import OutboxMessage, inbox as inbox_messages
+from tipboard.permissions import login_required, public
+
+
+@bp.get("/")
+@public
+def index():
+    return render_template("main/index.html")
+
+
+@bp.post("/lang")
+@public
+def set_language():
+    """The language switch on every page: remembered in a cookie, and on the account if signed in."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    messages = inbox_messages(current_user)
+    rendered = [(m, *m.render()) for m in messages]
+    response = current_app.make_response(render_template("main/inbox.html", messages=rendered))
+    return response
+
+
+@bp.post("/inbox/read")
+@login_required
+def mark_read():
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.user_id == current_user.id, OutboxMessage.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return redirect(url_for("main.inbox"))
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    db.session.execute(sa.text("SELECT 1"))
+    return jsonify(status="ok")

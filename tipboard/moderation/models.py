@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from tipboard.database import TimestampMixin, expression_index, utcnow
+from tipboard.extensions import db
+
+
+class ItemStatus(str, enum.Enum):
+    OPEN = "open"        # waits on the station
+    WAITING = "waiting"  # waits on someone outside (the reporter, a second approver ...)
+    CLOSED = "closed"    # decided
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class QueueItem(TimestampMixin, db.Model):
+    """One thing waiting for a decision. ``kind`` + ``subject_id`` point at the subject.
+
+    ``category_id``, ``grid_id`` and ``assignee_id`` are copies the kind keeps up to date so
+    the queue filters without joining every subject table.
+    """
+
+    __tablename__ = "queue_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    subject_id: Mapped[int]
+    status: Mapped[str] = mapped_column(sa.String(10), default=ItemStatus.OPEN.value)
+    priority: Mapped[int] = mapped_column(default=0)
+    summary: Mapped[str] = mapped_column(sa.String(200), default="")
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
+    grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grid.id"))
+    team_id: Mapped[int | None]
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    due_at: Mapped[dt.datetime | None]
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    claimed_until: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+
+    claimed_by = relationship("User", foreign_keys=[claimed_by_id])
+    assignee = relationship("User", foreign_keys=[assignee_id])
+
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "subject_id"),
+        # The queue's order: priority, then age; id breaks ties for keyset pagination.
+        expression_index("ix_queue_item_order", "status", sa.text("priority DESC"), "created_at", "id"),
+        sa.Index("ix_queue_item_kind_status", "kind", "status"),
+        sa.Index("ix_queue_item_due", "status", "due_at"),
+    )
+
+    def claimed_by_other(self, user, now: dt.datetime | None = None) -> bool:
+        now = now or utcnow()
+        return (self.claimed_by_id is not None and self.claimed_by_id != user.id
+                and self.claimed_until is not None and self.claimed_until > now)
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        return (self.status != ItemStatus.CLOSED.value and self.due_at is not None
+                and self.due_at < (now or utcnow()))
+
+
+class AuditEntry(db.Model):
+    """Append-only: who did what to which subject, when and why, with the state before and after.
+
+    Nothing updates or deletes these rows: the ORM refuses it (below) and the database refuses it
+    (triggers created by the migration).
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("queue_item.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    subject_id: Mapped[int]
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    before: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    after: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    actor = relationship("User")
+
+    __table_args__ = (sa.Index("ix_audit_entry_subject", "kind", "subject_id", "id"),)
+
+
+class AuditIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session, _flush_context, _instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise AuditIsAppendOnly("audit entries are never changed or deleted")

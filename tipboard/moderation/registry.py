@@ -1,0 +1,109 @@
+"""The registry of queue kinds: how the queue learns about tips, rewards, applications ...
+
+The queue code knows nothing of any subject beyond what a kind registers here. A blueprint
+registers its kinds at import time::
+
+    register_kind(QueueKind(
+        name="tip", label=_l("Tip"), load=load_tip, template="moderation/kinds/tip.html",
+        view_roles=STAFF,
+        actions=[
+            QueueAction("verify", _l("Verify"), roles=STAFF, handler=verify_handler),
+            QueueAction("reject", _l("Reject"), roles=STAFF, form=RejectForm, handler=reject_handler),
+        ],
+    ))
+
+A handler is ``handler(ctx: ActionContext) -> ActionOutcome``. It changes the subject through the
+blueprint's own services (flush, no commit) and says what the queue item becomes. The queue writes
+the audit entry from the outcome and commits in the view.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+from tipboard.permissions import Role
+
+
+@dataclasses.dataclass
+class ActionContext:
+    item: Any                 # the QueueItem
+    subject: Any              # what ``QueueKind.load`` returned
+    actor: Any                # the User taking the action
+    data: dict                # validated form data (``form.data`` without csrf), {} if no form
+    idempotency_key: str | None = None
+
+
+@dataclasses.dataclass
+class ActionOutcome:
+    """What the action did. ``item_status``: "open" (back in the queue), "waiting" (on someone
+    outside the station) or "closed" (decided). ``before``/``after`` go into the audit entry."""
+
+    item_status: str = "closed"
+    before: dict = dataclasses.field(default_factory=dict)
+    after: dict = dataclasses.field(default_factory=dict)
+    reason: str | None = None
+    priority: int | None = None
+    due_at: Any = None
+    assignee_id: int | None = None
+    message: str | None = None   # flashed to the actor
+
+
+class ActionRefused(Exception):
+    """Raised by a handler when the action is not allowed now (an illegal transition, a rule).
+    The message is shown to the actor; nothing is changed."""
+
+
+@dataclasses.dataclass
+class QueueAction:
+    name: str
+    label: Any                               # lazy string
+    handler: Callable[[ActionContext], ActionOutcome]
+    roles: tuple[Role, ...]
+    form: type | None = None                 # a FlaskForm class for the action's inputs
+    available: Callable[[Any, Any], bool] | None = None  # (subject, actor) -> offered now?
+    bulk: bool = False                       # may be applied to several items at once
+    danger: bool = False
+
+
+@dataclasses.dataclass
+class QueueKind:
+    name: str
+    label: Any
+    load: Callable[[int], Any]               # subject id -> subject (or None)
+    template: str                            # renders the subject on the item page
+    actions: list[QueueAction]
+    view_roles: tuple[Role, ...]
+    summary: Callable[[Any], str] = str      # one line for the queue list
+    can_view: Callable[[Any, Any], bool] | None = None  # (user, item) per-object rule
+
+    def action(self, name: str) -> QueueAction | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+    def actions_for(self, subject, user) -> list[QueueAction]:
+        return [a for a in self.actions
+                if user.has_role(*a.roles) and (a.available is None or a.available(subject, user))]
+
+    def visible_to(self, user, item) -> bool:
+        if not user.has_role(*self.view_roles):
+            return False
+        return self.can_view is None or self.can_view(user, item)
+
+
+_KINDS: dict[str, QueueKind] = {}
+
+
+def register_kind(kind: QueueKind) -> QueueKind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def unregister_kind(name: str) -> None:
+    _KINDS.pop(name, None)
+
+
+def get_kind(name: str) -> QueueKind | None:
+    return _KINDS.get(name)
+
+
+def all_kinds() -> list[QueueKind]:
+    return list(_KINDS.values())

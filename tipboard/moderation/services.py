@@ -1,0 +1,130 @@
+"""The queue's own workflow: enqueue, claim, act, audit. Knows subjects only through the registry."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.moderation.models import AuditEntry, ItemStatus, QueueItem
+from tipboard.moderation.registry import ActionContext, ActionOutcome, ActionRefused, get_kind
+
+CLAIM_MINUTES = 15
+
+
+class QueueError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def enqueue(kind: str, subject_id: int, *, summary: str = "", priority: int = 0,
+            category_id: int | None = None, grid_id: int | None = None, team_id: int | None = None,
+            due_at: dt.datetime | None = None, actor=None, reason: str | None = None) -> QueueItem:
+    """Put a subject in the queue (or back in it, if it has been there before)."""
+    if get_kind(kind) is None:
+        raise QueueError("unknown_kind")
+    item = db.session.scalar(
+        sa.select(QueueItem).where(QueueItem.kind == kind, QueueItem.subject_id == subject_id))
+    if item is None:
+        item = QueueItem(kind=kind, subject_id=subject_id)
+        db.session.add(item)
+    item.status = ItemStatus.OPEN.value
+    item.summary = summary[:200]
+    item.priority = priority
+    item.category_id, item.grid_id, item.team_id = category_id, grid_id, team_id
+    item.due_at = due_at
+    item.closed_at = None
+    db.session.flush()
+    record(item, actor, "enqueue", reason=reason, after={"status": item.status})
+    return item
+
+
+def item_for(kind: str, subject_id: int) -> QueueItem | None:
+    return db.session.scalar(
+        sa.select(QueueItem).where(QueueItem.kind == kind, QueueItem.subject_id == subject_id))
+
+
+def record(item: QueueItem | None, actor, action: str, *, reason: str | None = None,
+           before: dict | None = None, after: dict | None = None, kind: str | None = None,
+           subject_id: int | None = None) -> AuditEntry:
+    entry = AuditEntry(
+        item_id=item.id if item else None, kind=kind or item.kind,
+        subject_id=subject_id if subject_id is not None else item.subject_id,
+        actor_id=actor.id if actor is not None else None, action=action, reason=reason,
+        before=before or {}, after=after or {},
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def audit_trail(kind: str, subject_id: int) -> list[AuditEntry]:
+    return list(db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.kind == kind, AuditEntry.subject_id == subject_id)
+        .order_by(AuditEntry.id)))
+
+
+def claim(item_id: int, user, now: dt.datetime | None = None) -> bool:
+    """Claim an item for CLAIM_MINUTES with one conditional UPDATE: of two at once, one wins."""
+    now = now or utcnow()
+    won = db.session.execute(
+        sa.update(QueueItem)
+        .where(QueueItem.id == item_id,
+               sa.or_(QueueItem.claimed_by_id.is_(None), QueueItem.claimed_by_id == user.id,
+                      QueueItem.claimed_until.is_(None), QueueItem.claimed_until <= now))
+        .values(claimed_by_id=user.id, claimed_until=now + dt.timedelta(minutes=CLAIM_MINUTES))
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if won:
+        item = db.session.get(QueueItem, item_id)
+        db.session.refresh(item)
+        record(item, user, "claim")
+    return won
+
+
+def release(item: QueueItem, user) -> None:
+    if item.claimed_by_id == user.id:
+        item.claimed_by_id = None
+        item.claimed_until = None
+        record(item, user, "release")
+        db.session.flush()
+
+
+def perform(item: QueueItem, action_name: str, actor, data: dict | None = None, *,
+            idempotency_key: str | None = None, now: dt.datetime | None = None,
+            require_claim: bool = True) -> ActionOutcome:
+    """Take one action on one item: permission, claim, the kind's handler, the audit entry."""
+    now = now or utcnow()
+    kind = get_kind(item.kind)
+    if kind is None:
+        raise QueueError("unknown_kind")
+    action = kind.action(action_name)
+    if action is None:
+        raise QueueError("unknown_action")
+    if not kind.visible_to(actor, item) or not actor.has_role(*action.roles):
+        raise QueueError("forbidden")
+    if require_claim and item.claimed_by_other(actor, now):
+        raise QueueError("claimed_by_other")
+    subject = kind.load(item.subject_id)
+    if subject is None:
+        raise QueueError("missing_subject")
+    if action.available is not None and not action.available(subject, actor):
+        raise ActionRefused(action_name)
+    outcome = action.handler(ActionContext(item=item, subject=subject, actor=actor,
+                                           data=data or {}, idempotency_key=idempotency_key))
+    item.status = outcome.item_status
+    item.closed_at = now if outcome.item_status == ItemStatus.CLOSED.value else None
+    if outcome.priority is not None:
+        item.priority = outcome.priority
+    if outcome.due_at is not None:
+        item.due_at = outcome.due_at
+    if outcome.assignee_id is not None:
+        item.assignee_id = outcome.assignee_id
+    if outcome.item_status == ItemStatus.CLOSED.value:
+        item.claimed_by_id, item.claimed_until = None, None
+    record(item, actor, action_name, reason=outcome.reason, before=outcome.before,
+           after=outcome.after)
+    db.session.flush()
+    return outcome

@@ -1,0 +1,55 @@
+"""Response headers every page carries, and the per-request CSP nonce."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, request
+
+SENSITIVE_PREFIXES = ("/tips/track", "/tips/receipt", "/auth/", "/moderation", "/rewards",
+                      "/inbox", "/patrols/me", "/admin")
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.after_request
+    def set_headers(response):
+        tile_origin = _origin(app.config["MAP_TILE_URL"])
+        policy = [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{csp_nonce()}'",
+            "style-src 'self'",
+            f"img-src 'self' data: {tile_origin}".strip(),
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+        response.headers.setdefault("Content-Security-Policy", "; ".join(policy))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.path.startswith(SENSITIVE_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _origin(url: str) -> str:
+    if "://" not in url:
+        return ""
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0]
+    if "{s}" in host:
+        host = host.replace("{s}", "*")
+    return f"{scheme}://{host}"

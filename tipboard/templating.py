@@ -1,0 +1,37 @@
+"""Jinja filters and globals shared by every template."""
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from tipboard.nav import visible_items
+from tipboard.timezones import to_local
+
+
+def init_app(app: Flask) -> None:
+    @app.template_filter("localtime")
+    def localtime(value, fmt: str = "short"):
+        if value is None:
+            return ""
+        return format_datetime(to_local(value), fmt)
+
+    @app.template_filter("money")
+    def money(fen: int | None, currency: str = "CNY") -> str:
+        if fen is None:
+            return ""
+        sign = "-" if fen < 0 else ""
+        return f"{sign}¥{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+    @app.context_processor
+    def globals_():
+        locale = get_locale()
+        return {
+            "current_locale": str(locale) if locale else "zh_Hans",
+            "html_lang": "zh-Hans" if locale and locale.language == "zh" else "en",
+            "station_name": (current_app.config["STATION_NAME_ZH"]
+                             if locale and locale.language == "zh" else current_app.config["STATION_NAME"]),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "user_roles": current_user.role_names if current_user.is_authenticated else frozenset(),
+            "nav_items": visible_items(current_user),
+        }

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("tips", __name__, url_prefix="/tips")
+
+from tipboard.tips import models, views  # noqa: E402,F401  (models for migrations; routes)

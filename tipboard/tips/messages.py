@@ -1,0 +1,22 @@
+"""The reporter-facing texts for refusals raised by the tip services and the photo intake."""
+from flask_babel import lazy_gettext as _l
+
+PHOTO_ERRORS = {
+    "empty": _l("One of the photos is empty."),
+    "too_large": _l("A photo is larger than the limit of %(mb)s MB."),
+    "not_an_image": _l("Only photos (JPEG, PNG, WebP or HEIC) can be attached."),
+    "too_many_pixels": _l("A photo has too many pixels to be processed."),
+    "broken": _l("A photo could not be read; it may be damaged."),
+    "too_many": _l("At most %(n)s photos can be attached."),
+}
+
+TIP_ERRORS = {
+    "bad_category": _l("Please choose what the tip is about."),
+    "empty_description": _l("Please describe what you saw."),
+    "named_needs_account": _l("Sign in to send a tip with your name, or choose to stay anonymous."),
+    "empty_message": _l("The message is empty."),
+    "not_open": _l("That report is already closed."),
+    "already_me_too": _l("You have already added yourself to that report."),
+    "outside_area": _l("That place is outside the area this station covers. Please check the location."),
+    "no_location": _l("Please say where: use your location, pick a point on the map, or type an address."),
+}

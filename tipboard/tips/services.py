@@ -1,0 +1,283 @@
+"""Tip workflow on the resident's side: submit, track, talk, "me too". Services flush, never commit."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.geo import bounding_box, distance_m, nearest_grid
+from tipboard.tips import photos as photo_store
+from tipboard.tips.signals import answer_received, tip_submitted
+from tipboard.tips.models import (
+    OPEN_STATUSES, PUBLIC_STATUSES, Category, EventKind, EventVisibility, MeToo, PendingUpload, Tip,
+    TipEvent, TipPhoto, TipStatus,
+)
+
+log = logging.getLogger("tipboard.tips")
+
+# Crockford's base32 without I, L, O, U: nothing to misread on a phone or over the phone.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8     # 40 bits; uniqueness enforced by the table
+SECRET_LENGTH = 12  # 60 bits; only its hash is stored
+
+
+class TipError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _random_chars(n: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(n))
+
+
+def _group(text: str) -> str:
+    return "-".join(text[i:i + 4] for i in range(0, len(text), 4))
+
+
+def normalise_code(text: str) -> str:
+    """Accept codes typed in any case, with or without dashes, with O/I/L for 0/1/1."""
+    cleaned = text.upper().replace("-", "").replace(" ", "")
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return _group(cleaned)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(normalise_code(secret).encode()).hexdigest()
+
+
+def photo_dir() -> Path:
+    return Path(current_app.config["PHOTO_DIR"])
+
+
+@dataclasses.dataclass
+class NewTip:
+    category_id: int
+    description: str
+    anonymous: bool
+    seen_at: dt.datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    address: str | None = None
+    grid_id: int | None = None
+    contact_preference: str | None = None
+    locale: str | None = None
+
+
+@dataclasses.dataclass
+class Receipt:
+    tip: Tip
+    code: str
+    secret: str
+
+
+def accept_photos(files: list[tuple[str, bytes]], token: str | None, *, read_gps: bool) -> str:
+    """Validate and store uploaded photos as pending under ``token`` (a new one if None).
+
+    Raises PhotoError naming the first bad file; photos accepted before it stay pending.
+    """
+    cfg = current_app.config
+    token = token or secrets.token_urlsafe(32)
+    already = count_pending(token)
+    if already + len(files) > cfg["MAX_PHOTOS"]:
+        raise photo_store.PhotoError("too_many")
+    for _name, data in files:
+        stored = photo_store.process_photo(
+            data, photo_dir(), max_bytes=cfg["MAX_PHOTO_BYTES"], max_pixels=cfg["MAX_IMAGE_PIXELS"],
+            max_side=cfg["PHOTO_MAX_SIDE"], thumb_side=cfg["THUMB_MAX_SIDE"], read_gps=read_gps,
+        )
+        gps = stored.gps if read_gps else None
+        db.session.add(PendingUpload(
+            token=token, file_name=stored.file_name, thumb_name=stored.thumb_name,
+            width=stored.width, height=stored.height, size_bytes=stored.size_bytes,
+            gps_lat=gps[0] if gps else None, gps_lon=gps[1] if gps else None,
+        ))
+        db.session.flush()
+    return token
+
+
+def pending_uploads(token: str | None) -> list[PendingUpload]:
+    if not token:
+        return []
+    return list(db.session.scalars(
+        sa.select(PendingUpload).where(PendingUpload.token == token).order_by(PendingUpload.id)
+    ))
+
+
+def count_pending(token: str | None) -> int:
+    return len(pending_uploads(token))
+
+
+def gps_from_pending(token: str | None) -> tuple[float, float] | None:
+    for upload in pending_uploads(token):
+        if upload.gps_lat is not None and upload.gps_lon is not None:
+            return upload.gps_lat, upload.gps_lon
+    return None
+
+
+def discard_pending(token: str) -> None:
+    for upload in pending_uploads(token):
+        photo_store.delete_files(photo_dir(), upload.file_name, upload.thumb_name)
+        db.session.delete(upload)
+    db.session.flush()
+
+
+def expire_pending(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    cutoff = utcnow() - older_than
+    stale = db.session.scalars(sa.select(PendingUpload).where(PendingUpload.created_at < cutoff)).all()
+    for upload in stale:
+        photo_store.delete_files(photo_dir(), upload.file_name, upload.thumb_name)
+        db.session.delete(upload)
+    db.session.flush()
+    return len(stale)
+
+
+def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> Receipt:
+    """Store a tip. An anonymous tip gets no reporter, whoever is signed in."""
+    category = db.session.get(Category, data.category_id)
+    if category is None or not category.active:
+        raise TipError("bad_category")
+    if not data.description.strip():
+        raise TipError("empty_description")
+    grid_id = data.grid_id
+    if grid_id is None and data.lat is not None and data.lon is not None:
+        grid = nearest_grid(data.lat, data.lon)
+        grid_id = grid.id if grid else None
+    secret = _random_chars(SECRET_LENGTH)
+    tip = Tip(
+        tracking_code=_unique_code(), secret_hash=hash_secret(secret), category=category,
+        description=data.description.strip(), seen_at=data.seen_at, lat=data.lat, lon=data.lon,
+        address=(data.address or "").strip() or None, grid_id=grid_id, anonymous=data.anonymous,
+        reporter_id=None if data.anonymous or reporter is None else reporter.id,
+        contact_preference=None if data.anonymous else data.contact_preference,
+        locale=data.locale, status=TipStatus.NEW.value,
+    )
+    if not data.anonymous and reporter is None:
+        raise TipError("named_needs_account")
+    db.session.add(tip)
+    tip.events.append(TipEvent(kind=EventKind.SUBMITTED.value, status=TipStatus.NEW.value,
+                               visibility=EventVisibility.REPORTER.value))
+    for upload in pending_uploads(upload_token):
+        tip.photos.append(TipPhoto(file_name=upload.file_name, thumb_name=upload.thumb_name,
+                                   width=upload.width, height=upload.height,
+                                   size_bytes=upload.size_bytes))
+        db.session.delete(upload)
+    db.session.flush()
+    tip_submitted.send(tip)
+    # Logged by number only: no code, no secret, nothing about who sent it.
+    log.info("tips.submitted id=%s category=%s photos=%s", tip.id, category.slug, len(tip.photos))
+    return Receipt(tip=tip, code=tip.tracking_code, secret=_group(secret))
+
+
+def _unique_code() -> str:
+    while True:
+        code = _group(_random_chars(CODE_LENGTH))
+        if not db.session.scalar(sa.select(Tip.id).where(Tip.tracking_code == code)):
+            return code
+
+
+def find_by_code(code: str, secret: str) -> Tip | None:
+    """The tip for a code and secret, or None; compares in constant time."""
+    tip = db.session.scalar(sa.select(Tip).where(Tip.tracking_code == normalise_code(code)))
+    expected = tip.secret_hash if tip is not None else "0" * 64
+    if hmac.compare_digest(expected, hash_secret(secret)) and tip is not None:
+        return tip
+    return None
+
+
+def followed_tip(tip: Tip) -> Tip:
+    """A duplicate's reporter follows the original: the tip whose timeline they should see."""
+    seen = {tip.id}
+    while tip.duplicate_of is not None and tip.duplicate_of.id not in seen:
+        tip = tip.duplicate_of
+        seen.add(tip.id)
+    return tip
+
+
+def add_reporter_message(tip: Tip, body: str) -> TipEvent:
+    """The reporter writes to the station. An open question is answered by it."""
+    body = body.strip()
+    if not body:
+        raise TipError("empty_message")
+    answering = tip.status_enum == TipStatus.NEEDS_INFO
+    event = TipEvent(kind=(EventKind.ANSWER if answering else EventKind.REPORTER_MESSAGE).value,
+                     body=body, visibility=EventVisibility.REPORTER.value)
+    tip.events.append(event)
+    if answering:
+        answer_received.send(tip)
+    db.session.flush()
+    return event
+
+
+def add_me_too(tip: Tip, comment: str | None, user=None) -> MeToo:
+    if not tip.is_open:
+        raise TipError("not_open")
+    if user is not None and db.session.scalar(
+        sa.select(MeToo.id).where(MeToo.tip_id == tip.id, MeToo.user_id == user.id)
+    ):
+        raise TipError("already_me_too")
+    entry = MeToo(tip_id=tip.id, user_id=user.id if user is not None else None,
+                  comment=(comment or "").strip() or None)
+    db.session.add(entry)
+    db.session.execute(sa.update(Tip).where(Tip.id == tip.id)
+                       .values(me_too_count=Tip.me_too_count + 1))
+    tip.events.append(TipEvent(kind=EventKind.ME_TOO.value, body=entry.comment,
+                               visibility=EventVisibility.INTERNAL.value))
+    db.session.flush()
+    return entry
+
+
+@dataclasses.dataclass
+class Nearby:
+    tip: Tip
+    distance_m: float
+
+
+def nearby_open_tips(category_id: int, lat: float, lon: float, *, now: dt.datetime | None = None,
+                     limit: int = 5) -> list[Nearby]:
+    """Open tips of the same category within NEARBY_RADIUS_M of a point, from NEARBY_DAYS."""
+    cfg = current_app.config
+    now = now or utcnow()
+    radius = cfg["NEARBY_RADIUS_M"]
+    south, west, north, east = bounding_box(lat, lon, radius)
+    candidates = db.session.scalars(
+        sa.select(Tip).where(
+            Tip.category_id == category_id,
+            Tip.created_at >= now - dt.timedelta(days=cfg["NEARBY_DAYS"]),
+            Tip.status.in_([s.value for s in OPEN_STATUSES]),
+            Tip.lat.between(south, north), Tip.lon.between(west, east),
+        ).limit(200)
+    ).all()
+    found = [Nearby(t, distance_m(lat, lon, t.lat, t.lon)) for t in candidates]
+    found = [n for n in found if n.distance_m <= radius]
+    found.sort(key=lambda n: n.distance_m)
+    return found[:limit]
+
+
+PUBLIC_PAGE_SIZE = 30
+
+
+def public_tips(*, category_id: int | None = None, before_id: int | None = None,
+                limit: int = PUBLIC_PAGE_SIZE) -> list[Tip]:
+    """Published tips, newest first, keyset-paginated by id."""
+    query = sa.select(Tip).where(Tip.status.in_([s.value for s in PUBLIC_STATUSES]))
+    if category_id:
+        query = query.where(Tip.category_id == category_id)
+    if before_id:
+        query = query.where(Tip.id < before_id)
+    return list(db.session.scalars(query.order_by(Tip.id.desc()).limit(limit)))
+
+
+def tips_of(user, limit: int = 100) -> list[Tip]:
+    return list(db.session.scalars(
+        sa.select(Tip).where(Tip.reporter_id == user.id).order_by(Tip.id.desc()).limit(limit)
+    ))

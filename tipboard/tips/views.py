@@ -1,0 +1,325 @@
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+from flask import (
+    abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory,
+    session, url_for,
+)
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+
+from tipboard.extensions import db, limiter
+from tipboard.geo import find_grid_by_name, in_station_area
+from tipboard.permissions import STAFF, login_required, public
+from tipboard.qr import qr_svg
+from tipboard.ratelimit import limit
+from tipboard.tips import bp, services
+from tipboard.tips.forms import MessageForm, MeTooForm, TipForm, TrackForm
+from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
+from tipboard.tips.models import Category, Tip, TipPhoto, TipStatus
+from tipboard.tips.photos import PhotoError
+from tipboard.timezones import from_local
+
+TRACK_ACCESS_SECONDS = 3600
+
+
+def _categories() -> list[Category]:
+    return list(db.session.scalars(
+        sa.select(Category).where(Category.active.is_(True)).order_by(Category.sort_order, Category.id)
+    ))
+
+
+def _photo_message(code: str) -> str:
+    cfg = current_app.config
+    return str(PHOTO_ERRORS[code]) % {"mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024), "n": cfg["MAX_PHOTOS"]}
+
+
+def _uploaded_files() -> list[tuple[str, bytes]]:
+    return [(f.filename or "", f.read()) for f in request.files.getlist("photos") if f and f.filename]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@public
+@limiter.limit(limit("RATE_TIP_SUBMIT"), methods=["POST"])
+def new():
+    form = TipForm()
+    categories = _categories()
+    form.category.choices = [(c.id, c.name) for c in categories]
+    if request.method == "GET":
+        _prefill(form)
+        if not current_user.is_authenticated:
+            form.anonymous.data = True
+    nearby: list = []
+    if form.validate_on_submit():
+        response, nearby = _try_submit(form)
+        if response is not None:
+            return response
+    elif request.method == "POST":
+        _keep_photos(form)
+    pending = services.pending_uploads(form.upload_token.data)
+    return render_template("tips/new.html", form=form, categories=categories, nearby=nearby,
+                           pending=pending, me_too_form=MeTooForm()), 400 if form.errors else 200
+
+
+def _prefill(form: TipForm) -> None:
+    """Fields passed in the query string (the patrol log's "report a hazard" fills place and time)."""
+    for name in ("address", "description"):
+        if request.args.get(name):
+            getattr(form, name).data = request.args[name][:200]
+    for name in ("lat", "lon"):
+        try:
+            getattr(form, name).data = float(request.args[name])
+        except (KeyError, ValueError):
+            pass
+    if request.args.get("category", "").isdigit():
+        form.category.data = int(request.args["category"])
+
+
+def _keep_photos(form: TipForm) -> None:
+    """Accept good photos even when another field is wrong, so the resident need not pick them again."""
+    files = _uploaded_files()
+    if not files:
+        return
+    try:
+        form.upload_token.data = services.accept_photos(
+            files, form.upload_token.data or None, read_gps=bool(form.use_photo_location.data))
+        db.session.commit()
+    except PhotoError as exc:
+        db.session.commit()  # keep the photos accepted before the bad one
+        form.photos.errors = [*form.photos.errors, _photo_message(exc.code)]
+
+
+def _try_submit(form: TipForm):
+    """Returns (response, nearby). A response means the tip was stored."""
+    files = _uploaded_files()
+    try:
+        if files:
+            form.upload_token.data = services.accept_photos(
+                files, form.upload_token.data or None, read_gps=bool(form.use_photo_location.data))
+            db.session.commit()
+    except PhotoError as exc:
+        db.session.commit()
+        form.photos.errors = [_photo_message(exc.code)]
+        return None, []
+
+    lat, lon = form.lat.data, form.lon.data
+    if lat is None and form.use_photo_location.data:
+        gps = services.gps_from_pending(form.upload_token.data)
+        if gps:
+            lat, lon = gps
+            form.lat.data, form.lon.data = lat, lon
+    address = (form.address.data or "").strip()
+    grid = find_grid_by_name(address) if address else None
+    if lat is not None and not in_station_area(lat, lon):
+        form.lat.errors = [str(TIP_ERRORS["outside_area"])]
+        return None, []
+    if lat is None and not address:
+        form.address.errors = [str(TIP_ERRORS["no_location"])]
+        return None, []
+
+    if lat is not None and not form.nearby_checked.data:
+        nearby = services.nearby_open_tips(form.category.data, lat, lon)
+        if nearby:
+            form.nearby_checked.data = "1"
+            return None, nearby
+
+    anonymous = bool(form.anonymous.data) or not current_user.is_authenticated
+    data = services.NewTip(
+        category_id=form.category.data, description=form.description.data, anonymous=anonymous,
+        seen_at=from_local(form.seen_at.data) if form.seen_at.data else None,
+        lat=lat, lon=lon, address=address or None, grid_id=grid.id if grid else None,
+        contact_preference=form.contact_preference.data, locale=str(get_locale()),
+    )
+    try:
+        receipt = services.submit_tip(data, reporter=None if anonymous else current_user,
+                                      upload_token=form.upload_token.data or None)
+    except services.TipError as exc:
+        form.category.errors = [str(TIP_ERRORS[exc.code])]
+        return None, []
+    db.session.commit()
+    session["receipt"] = {"code": receipt.code, "secret": receipt.secret}
+    _grant_tracking(receipt.tip)
+    return redirect(url_for("tips.receipt")), []
+
+
+@bp.get("/receipt")
+@public
+def receipt():
+    data = session.pop("receipt", None)
+    if not data:
+        return redirect(url_for("tips.track"))
+    link = url_for("tips.track", code=data["code"], _external=True) + "#s=" + data["secret"]
+    response = current_app.make_response(render_template(
+        "tips/receipt.html", code=data["code"], secret=data["secret"], qr=qr_svg(link)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _grant_tracking(tip: Tip) -> None:
+    tracked = {k: v for k, v in session.get("tracked", {}).items() if v > time.time()}
+    tracked[str(tip.id)] = time.time() + TRACK_ACCESS_SECONDS
+    session["tracked"] = tracked
+
+
+def _has_tracking(tip: Tip) -> bool:
+    return session.get("tracked", {}).get(str(tip.id), 0) > time.time()
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@public
+@limiter.limit(limit("RATE_TRACK_LOOKUP"), methods=["POST"], deduct_when=lambda r: r.status_code != 302)
+def track():
+    form = TrackForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"][:20]
+    if form.validate_on_submit():
+        tip = services.find_by_code(form.code.data, form.secret.data)
+        if tip is not None:
+            _grant_tracking(tip)
+            return redirect(url_for("tips.tracked", code=tip.tracking_code))
+        form.secret.errors = [_("That code and secret do not match a tip.")]
+    status = 400 if form.errors else 200
+    my_tips = services.tips_of(current_user) if current_user.is_authenticated else []
+    return render_template("tips/track.html", form=form, my_tips=my_tips), status
+
+
+def _tip_for_reporter(code: str) -> Tip:
+    tip = db.session.scalar(sa.select(Tip).where(Tip.tracking_code == code))
+    if tip is None:
+        abort(404)
+    if not (_has_tracking(tip) or tip.is_reporter(current_user)):
+        abort(403)
+    return tip
+
+
+@bp.get("/track/<code>")
+@public
+def tracked(code: str):
+    tip = _tip_for_reporter(code)
+    shown = services.followed_tip(tip)
+    response = current_app.make_response(render_template(
+        "tips/tracked.html", tip=tip, shown=shown, events=shown.visible_events(staff=False),
+        form=MessageForm(), hide_staff=current_app.config["HIDE_STAFF_NAMES"]))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/track/<code>/message")
+@public
+def message(code: str):
+    tip = _tip_for_reporter(code)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            services.add_reporter_message(tip, form.body.data)
+        except services.TipError as exc:
+            flash(str(TIP_ERRORS[exc.code]), "error")
+        else:
+            db.session.commit()
+            flash(_("Your message was sent to the station."), "success")
+    else:
+        flash(_("The message is empty or too long."), "error")
+    return redirect(url_for("tips.tracked", code=tip.tracking_code))
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    return render_template("tips/mine.html", tips=services.tips_of(current_user))
+
+
+@bp.get("/public")
+@public
+def public_list():
+    category_id = request.args.get("category", type=int)
+    before = request.args.get("before", type=int)
+    tips = services.public_tips(category_id=category_id, before_id=before)
+    next_before = tips[-1].id if len(tips) == services.PUBLIC_PAGE_SIZE else None
+    return render_template("tips/public.html", tips=tips, categories=_categories(),
+                           category_id=category_id, next_before=next_before)
+
+
+@bp.get("/public.json")
+@public
+def public_json():
+    """Published hazards for the map: rounded locations, no personal data."""
+    tips = services.public_tips(category_id=request.args.get("category", type=int), limit=500)
+    return jsonify(tips=[{
+        "category": t.category.name, "status": t.status_enum.label,
+        "lat": t.public_lat, "lon": t.public_lon,
+        "date": t.created_at.date().isoformat(),
+    } for t in tips if t.lat is not None])
+
+
+@bp.get("/nearby")
+@public
+def nearby():
+    """Open tips near a point, for the form's live check (JS); the form checks again on submit."""
+    category_id = request.args.get("category", type=int)
+    lat, lon = request.args.get("lat", type=float), request.args.get("lon", type=float)
+    if category_id is None or lat is None or lon is None:
+        return jsonify(error=_("category, lat and lon are required")), 400
+    if not in_station_area(lat, lon):
+        return jsonify(error=str(TIP_ERRORS["outside_area"])), 400
+    found = services.nearby_open_tips(category_id, lat, lon)
+    return render_template("tips/_nearby.html", nearby=found, me_too_form=MeTooForm())
+
+
+@bp.post("/<int:tip_id>/me-too")
+@public
+@limiter.limit(limit("RATE_TIP_SUBMIT"))
+def me_too(tip_id: int):
+    tip = db.session.get(Tip, tip_id)
+    if tip is None:
+        abort(404)
+    form = MeTooForm()
+    if not form.validate_on_submit():
+        flash(_("The comment is too long."), "error")
+        return redirect(url_for("tips.new"))
+    try:
+        services.add_me_too(tip, form.comment.data,
+                            user=current_user if current_user.is_authenticated else None)
+    except services.TipError as exc:
+        flash(str(TIP_ERRORS[exc.code]), "error")
+        return redirect(url_for("tips.new"))
+    db.session.commit()
+    return render_template("tips/me_too_done.html", tip=tip)
+
+
+@bp.get("/photo/<name>")
+@public
+def photo(name: str):
+    record = db.session.scalar(
+        sa.select(TipPhoto).where(sa.or_(TipPhoto.file_name == name, TipPhoto.thumb_name == name)))
+    if record is None:
+        abort(404)
+    tip = record.tip
+    allowed = _has_tracking(tip) or tip.is_reporter(current_user) or (
+        current_user.is_authenticated and current_user.has_role(*STAFF))
+    if not allowed:
+        abort(403)
+    response = send_from_directory(current_app.config["PHOTO_DIR"], name, mimetype="image/jpeg",
+                                   max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/pending/<token>/<name>")
+@public
+def pending_photo(token: str, name: str):
+    """A thumbnail of a photo accepted for a form not yet submitted (the token is the key)."""
+    if not any(u.thumb_name == name for u in services.pending_uploads(token)):
+        abort(404)
+    response = send_from_directory(current_app.config["PHOTO_DIR"], name, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.app_template_filter("tip_status_label")
+def tip_status_label(value: str) -> str:
+    try:
+        return TipStatus(value).label
+    except ValueError:
+        return value
