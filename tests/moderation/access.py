@@ -1,0 +1,3 @@
+ACCESS = {
+    "moderation.queue": {"roles": ("staff", "supervisor", "admin")},
+}
