@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import sqlalchemy as sa
 from flask import (
     abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory,
@@ -16,14 +14,13 @@ from tipboard.permissions import STAFF, login_required, public
 from tipboard.qr import qr_svg
 from tipboard.ratelimit import limit
 from tipboard.tips import bp, services
+from tipboard.tips.access import grant_tracking, has_tracking, tip_for_reporter
 from tipboard.tips.forms import MessageForm, MeTooForm, TipForm, TrackForm
 from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
+from tipboard.tips.panels import tracking_panels
 from tipboard.tips.models import Category, Tip, TipPhoto, TipStatus
 from tipboard.tips.photos import PhotoError
 from tipboard.timezones import from_local
-
-TRACK_ACCESS_SECONDS = 3600
-
 
 def _categories() -> list[Category]:
     return list(db.session.scalars(
@@ -140,7 +137,7 @@ def _try_submit(form: TipForm):
         return None, []
     db.session.commit()
     session["receipt"] = {"code": receipt.code, "secret": receipt.secret}
-    _grant_tracking(receipt.tip)
+    grant_tracking(receipt.tip)
     return redirect(url_for("tips.receipt")), []
 
 
@@ -157,16 +154,6 @@ def receipt():
     return response
 
 
-def _grant_tracking(tip: Tip) -> None:
-    tracked = {k: v for k, v in session.get("tracked", {}).items() if v > time.time()}
-    tracked[str(tip.id)] = time.time() + TRACK_ACCESS_SECONDS
-    session["tracked"] = tracked
-
-
-def _has_tracking(tip: Tip) -> bool:
-    return session.get("tracked", {}).get(str(tip.id), 0) > time.time()
-
-
 @bp.route("/track", methods=["GET", "POST"])
 @public
 @limiter.limit(limit("RATE_TRACK_LOOKUP"), methods=["POST"], deduct_when=lambda r: r.status_code != 302)
@@ -177,7 +164,7 @@ def track():
     if form.validate_on_submit():
         tip = services.find_by_code(form.code.data, form.secret.data)
         if tip is not None:
-            _grant_tracking(tip)
+            grant_tracking(tip)
             return redirect(url_for("tips.tracked", code=tip.tracking_code))
         form.secret.errors = [_("That code and secret do not match a tip.")]
     status = 400 if form.errors else 200
@@ -185,22 +172,14 @@ def track():
     return render_template("tips/track.html", form=form, my_tips=my_tips), status
 
 
-def _tip_for_reporter(code: str) -> Tip:
-    tip = db.session.scalar(sa.select(Tip).where(Tip.tracking_code == code))
-    if tip is None:
-        abort(404)
-    if not (_has_tracking(tip) or tip.is_reporter(current_user)):
-        abort(403)
-    return tip
-
-
 @bp.get("/track/<code>")
 @public
 def tracked(code: str):
-    tip = _tip_for_reporter(code)
+    tip = tip_for_reporter(code)
     shown = services.followed_tip(tip)
     response = current_app.make_response(render_template(
         "tips/tracked.html", tip=tip, shown=shown, events=shown.visible_events(staff=False),
+        panels=tracking_panels(tip),
         form=MessageForm(), hide_staff=current_app.config["HIDE_STAFF_NAMES"]))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -209,7 +188,7 @@ def tracked(code: str):
 @bp.post("/track/<code>/message")
 @public
 def message(code: str):
-    tip = _tip_for_reporter(code)
+    tip = tip_for_reporter(code)
     form = MessageForm()
     if form.validate_on_submit():
         try:
@@ -296,7 +275,7 @@ def photo(name: str):
     if record is None:
         abort(404)
     tip = record.tip
-    allowed = _has_tracking(tip) or tip.is_reporter(current_user) or (
+    allowed = has_tracking(tip) or tip.is_reporter(current_user) or (
         current_user.is_authenticated and current_user.has_role(*STAFF))
     if not allowed:
         abort(403)

@@ -1,0 +1,43 @@
+"""Who may act as a tip's reporter in this request.
+
+An anonymous tipster proves it with code + secret once; the session then remembers that tip (by
+id, for an hour) in the browser's own signed cookie. Nothing about the browser is stored with the
+tip. A named reporter is recognised by the account. Other blueprints (a follow-up answer, a reward
+claim) use the same check for their reporter-side routes.
+"""
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+from flask import abort, session
+from flask_login import current_user
+
+from tipboard.extensions import db
+from tipboard.tips.models import Tip
+
+TRACK_ACCESS_SECONDS = 3600
+
+
+def grant_tracking(tip: Tip) -> None:
+    tracked = {k: v for k, v in session.get("tracked", {}).items() if v > time.time()}
+    tracked[str(tip.id)] = time.time() + TRACK_ACCESS_SECONDS
+    session["tracked"] = tracked
+
+
+def has_tracking(tip: Tip) -> bool:
+    return session.get("tracked", {}).get(str(tip.id), 0) > time.time()
+
+
+def acts_as_reporter(tip: Tip) -> bool:
+    return has_tracking(tip) or tip.is_reporter(current_user)
+
+
+def tip_for_reporter(code: str) -> Tip:
+    """The tip with this tracking code if this request may act as its reporter; else 404/403."""
+    tip = db.session.scalar(sa.select(Tip).where(Tip.tracking_code == code))
+    if tip is None:
+        abort(404)
+    if not acts_as_reporter(tip):
+        abort(403)
+    return tip
