@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FsaSession
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -93,7 +94,15 @@ class _Databases:
 def make_app(url: str, tmp: Path, **overrides):
     settings = {"DATABASE_URL": url, "PHOTO_DIR": str(tmp / "photos"), "INSTANCE_DIR": str(tmp)}
     settings.update(overrides)
-    return create_app("test", overrides=settings)
+    application = create_app("test", overrides=settings)
+
+    @application.before_request
+    def _forget_cached_user():
+        # A request made while the test holds an app context (``app_ctx``) reuses that context
+        # and its ``g``; drop the user Flask-Login cached there so every request loads its own.
+        g.pop("_login_user", None)
+
+    return application
 
 
 @pytest.fixture(scope="session")
@@ -167,7 +176,10 @@ def app_ctx(app):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client that reads English unless a test asks for another language."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
 
 
 @pytest.fixture
@@ -176,14 +188,13 @@ def runner(app):
 
 
 @pytest.fixture
-def login(app):
+def login(app_ctx):
     """``login(client, user)`` signs a test client in as ``user`` without a password round trip."""
     from tipboard.auth.services import start_login_session
 
     def _login(test_client, user):
-        with app.app_context():
-            token = start_login_session(user).token
-            db.session.commit()
+        token = start_login_session(user).token
+        db.session.commit()
         with test_client.session_transaction() as sess:
             sess["_user_id"] = token
             sess["_fresh"] = True

@@ -38,9 +38,12 @@ class TipForm(FlaskForm):
             raise ValidationError(_l("That is too long; please keep it under %(n)s characters.",
                                      n=current_app.config["DESCRIPTION_MAX_CHARS"]))
 
-    def validate_lon(self, field):
-        if (self.lat.data is None) != (field.data is None):
-            raise ValidationError(_l("The location is incomplete; please set it again."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and (self.lat.data is None) != (self.lon.data is None):
+            self.lat.errors = [*self.lat.errors, _l("The location is incomplete; please set it again.")]
+            return False
+        return valid
 
 
 class TrackForm(FlaskForm):

@@ -34,7 +34,8 @@ def _photo_message(code: str) -> str:
 
 
 def _uploaded_files() -> list[tuple[str, bytes]]:
-    return [(f.filename or "", f.read()) for f in request.files.getlist("photos") if f and f.filename]
+    files = [(f.filename or "", f.read()) for f in request.files.getlist("photos") if f and f.filename]
+    return [(name, data) for name, data in files if data]  # an empty file input is no photo
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,0 +1,202 @@
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from tests.factories import CategoryFactory, GridFactory, UserFactory
+from tests.images import heic, jpeg_with_gps, pixel_flood_png, png, webp
+from tipboard.extensions import db
+from tipboard.tips.models import PendingUpload, Tip, TipPhoto, TipStatus
+
+
+@pytest.fixture
+def category(app_ctx):
+    return CategoryFactory()
+
+
+def form(cat, **extra):
+    data = {"category": str(cat.id), "description": "E-bike charged in the stairwell",
+            "address": "Old Street 7", "anonymous": "y"}
+    data.update(extra)
+    return data
+
+
+def submit(client, data, files=()):
+    payload = dict(data)
+    if files:
+        payload["photos"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post("/tips/new", data=payload, content_type="multipart/form-data")
+
+
+def only_tip():
+    return db.session.scalars(sa.select(Tip)).one()
+
+
+def test_form_renders_light_and_without_js_dependencies(client, category):
+    response = client.get("/tips/new")
+    assert response.status_code == 200
+    html = response.data.decode()
+    assert 'name="address"' in html and 'enctype="multipart/form-data"' in html
+    assert '<script src="/static/vendor/leaflet' not in html  # the map library loads only on demand
+    assert len(response.data) < 30_000
+
+
+def test_anonymous_tip_is_stored_unlinked_and_receipt_shown_once(client, app_ctx, category, login):
+    user = UserFactory()
+    login(client, user)
+    response = submit(client, form(category))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/tips/receipt")
+    tip = only_tip()
+    assert tip.anonymous and tip.reporter_id is None and tip.contact_preference is None
+    assert tip.status == TipStatus.NEW.value
+    receipt = client.get("/tips/receipt")
+    assert tip.tracking_code.encode() in receipt.data and b"<svg" in receipt.data
+    assert receipt.headers["Cache-Control"] == "no-store"
+    assert client.get("/tips/receipt").status_code == 302  # the secret is not shown twice
+
+
+def test_named_tip_keeps_reporter_and_contact_preference(client, app_ctx, category, login):
+    user = UserFactory()
+    login(client, user)
+    submit(client, form(category, anonymous="", contact_preference="phone"))
+    tip = only_tip()
+    assert not tip.anonymous and tip.reporter_id == user.id and tip.contact_preference == "phone"
+    assert tip.tracking_code.encode() in client.get("/tips/mine").data
+
+
+def test_anonymous_visitor_cannot_file_named(client, app_ctx, category):
+    submit(client, form(category, anonymous=""))
+    assert only_tip().anonymous is True
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"description": ""}, b"Please describe what you saw"),
+    ({"category": "abc"}, b"Invalid Choice"),
+    ({"category": "99999"}, b"Not a valid choice"),
+    ({"address": "", "lat": "", "lon": ""}, b"Please say where"),
+    ({"lat": "north", "lon": "east"}, b"Not a valid float value"),
+    ({"lat": "31.95"}, b"location is incomplete"),
+    ({"lat": "39.9", "lon": "116.4"}, b"outside the area"),
+    ({"description": "x" * 5000}, b"characters"),
+    ({"seen_at": "yesterday"}, b"Not a valid datetime value"),
+])
+def test_bad_input_gets_a_message_not_a_500(client, app_ctx, category, changes, message):
+    response = submit(client, form(category, **changes))
+    assert response.status_code == 400
+    assert message in response.data
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 0
+
+
+def test_typed_grid_name_sets_the_grid(client, app_ctx, category):
+    grid = GridFactory(name_en="Riverside Village")
+    submit(client, form(category, address="Riverside Village"))
+    assert only_tip().grid_id == grid.id
+
+
+def test_coordinates_pick_the_nearest_grid(client, app_ctx, category):
+    grid = GridFactory(center_lat=31.9605, center_lon=119.9712)
+    submit(client, form(category, address="", lat="31.9606", lon="119.9710"))
+    tip = only_tip()
+    assert tip.grid_id == grid.id and tip.lat == pytest.approx(31.9606)
+
+
+def test_photo_is_reencoded_without_exif_or_gps(client, app, app_ctx, category):
+    submit(client, form(category), files=[("p.jpg", jpeg_with_gps())])
+    tip = only_tip()
+    assert tip.lat is None  # no consent: the photo's position is not used
+    [photo] = tip.photos
+    stored = Path(app.config["PHOTO_DIR"]) / photo.file_name
+    assert "static" not in str(stored)
+    raw = stored.read_bytes()
+    assert b"PhoneMaker" not in raw and b"secret comment" not in raw
+    with Image.open(stored) as image:
+        assert not image.getexif() and not image.info.get("exif") and not image.info.get("comment")
+    assert (Path(app.config["PHOTO_DIR"]) / photo.thumb_name).exists()
+
+
+def test_photo_gps_fills_location_only_with_consent(client, app_ctx, category):
+    submit(client, form(category, address="", use_photo_location="y"), files=[("p.jpg", jpeg_with_gps())])
+    tip = only_tip()
+    assert tip.lat == pytest.approx(31.952, abs=1e-3) and tip.lon == pytest.approx(119.96, abs=1e-3)
+
+
+@pytest.mark.parametrize("name,content", [("p.png", png()), ("p.webp", webp()), ("p.heic", heic())])
+def test_phone_formats_are_accepted(client, app_ctx, category, name, content):
+    assert submit(client, form(category), files=[(name, content)]).status_code == 302
+    assert len(only_tip().photos) == 1
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("evil.jpg", b"#!/bin/sh\nrm -rf /\n", b"Only photos"),
+    ("page.jpg", b"<html><script>alert(1)</script></html>", b"Only photos"),
+    ("flood.png", pixel_flood_png(), b"too many pixels"),
+    ("cut.jpg", jpeg_with_gps()[:200], b"could not be read"),
+    ("empty.jpg", b"", None),
+])
+def test_bad_files_are_refused_with_a_message(client, app_ctx, category, name, content, message):
+    response = submit(client, form(category), files=[(name, content)])
+    if message is None:  # an empty file input is simply no photo
+        assert response.status_code == 302
+        return
+    assert response.status_code == 400 and message in response.data
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 0
+
+
+def test_too_many_photos(client, app_ctx, category):
+    files = [(f"p{i}.png", png()) for i in range(4)]
+    response = submit(client, form(category), files=files)
+    assert response.status_code == 400 and b"At most 3 photos" in response.data
+
+
+def test_oversized_request_gets_a_readable_413(client, app, category):
+    app.config["MAX_CONTENT_LENGTH"], old = 50_000, app.config["MAX_CONTENT_LENGTH"]
+    try:
+        response = submit(client, form(category), files=[("big.jpg", b"\xff\xd8\xff" + b"0" * 60_000)])
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = old
+    assert response.status_code == 413 and b"too large" in response.data
+
+
+def test_accepted_photos_survive_a_form_error(client, app_ctx, category):
+    response = submit(client, form(category, description=""), files=[("p.jpg", jpeg_with_gps())])
+    assert response.status_code == 400
+    pending = db.session.scalars(sa.select(PendingUpload)).all()
+    assert len(pending) == 1 and pending[0].gps_lat is None
+    assert b"1 photo is already attached" in response.data
+    response = submit(client, form(category, upload_token=pending[0].token))
+    assert response.status_code == 302
+    assert len(only_tip().photos) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingUpload)) == 0
+
+
+def test_nearby_open_tips_are_offered_before_a_duplicate(client, app_ctx, category):
+    from tests.factories import TipFactory
+
+    existing = TipFactory(category=category, lat=31.9520, lon=119.9600, status=TipStatus.VERIFIED.value)
+    TipFactory(category=category, lat=31.9700, lon=119.9900)  # too far away
+    response = submit(client, form(category, address="", lat="31.9521", lon="119.9601"))
+    assert response.status_code == 200 and b"Is it one of these?" in response.data
+    assert f"/tips/{existing.id}/me-too".encode() in response.data
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 2
+
+    response = client.post(f"/tips/{existing.id}/me-too", data={"comment": "Still there today"})
+    assert response.status_code == 200
+    db.session.refresh(existing)
+    assert existing.me_too_count == 1
+
+    # Or send it as a new report anyway.
+    response = submit(client, form(category, address="", lat="31.9521", lon="119.9601", nearby_checked="1"))
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 3
+
+
+def test_nearby_endpoint_for_the_live_check(client, app_ctx, category):
+    from tests.factories import TipFactory
+
+    TipFactory(category=category, lat=31.9520, lon=119.9600)
+    response = client.get(f"/tips/nearby?category={category.id}&lat=31.9521&lon=119.9601")
+    assert response.status_code == 200 and b"I saw this too" in response.data
+    assert client.get("/tips/nearby?category=x").status_code == 400
+    assert client.get(f"/tips/nearby?category={category.id}&lat=1&lon=1").status_code == 400
