@@ -99,8 +99,10 @@ def make_app(url: str, tmp: Path, **overrides):
     @application.before_request
     def _forget_cached_user():
         # A request made while the test holds an app context (``app_ctx``) reuses that context
-        # and its ``g``; drop the user Flask-Login cached there so every request loads its own.
-        g.pop("_login_user", None)
+        # and its ``g``; drop what Flask-Login, Flask-Babel and the CSP cached there so every
+        # request computes its own user, language and nonce.
+        for name in ("_login_user", "_flask_babel", "csp_nonce"):
+            g.pop(name, None)
 
     return application
 
