@@ -1,4 +1,5 @@
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,26 @@ def test_nearby_endpoint_for_the_live_check(client, app_ctx, category):
     assert response.status_code == 200 and b"I saw this too" in response.data
     assert client.get("/tips/nearby?category=x").status_code == 400
     assert client.get(f"/tips/nearby?category={category.id}&lat=1&lon=1").status_code == 400
+
+
+def test_tip_form_page_weight_is_well_under_100_kb(client, category):
+    """HTML plus every stylesheet and script it loads (the map library loads only on demand)."""
+    html = client.get("/tips/new").data.decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    total = len(html.encode()) + sum(len(client.get(a).data) for a in assets)
+    assert assets and total < 50_000
+
+
+def test_unsent_photos_expire(client, app, app_ctx, category):
+    import datetime as dt
+
+    from tipboard.jobs import JOBS
+
+    submit(client, form(category, description=""), files=[("p.png", png())])
+    upload = db.session.scalars(sa.select(PendingUpload)).one()
+    path = Path(app.config["PHOTO_DIR"]) / upload.file_name
+    assert path.exists()
+    upload.created_at -= dt.timedelta(days=2)
+    db.session.commit()
+    assert JOBS["tips.expire_pending"].func() == 1
+    assert not path.exists() and db.session.scalar(sa.select(sa.func.count()).select_from(PendingUpload)) == 0
