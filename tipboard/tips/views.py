@@ -50,12 +50,12 @@ def new():
         if not current_user.is_authenticated:
             form.anonymous.data = True
     nearby: list = []
-    if form.validate_on_submit():
-        response, nearby = _try_submit(form)
-        if response is not None:
-            return response
-    elif request.method == "POST":
-        _keep_photos(form)
+    if request.method == "POST":
+        valid = form.validate_on_submit()  # (validation resets field errors, so it goes first)
+        if _accept_photos(form) and valid:
+            response, nearby = _try_submit(form)
+            if response is not None:
+                return response
     pending = services.pending_uploads(form.upload_token.data)
     return render_template("tips/new.html", form=form, categories=categories, nearby=nearby,
                            pending=pending, me_too_form=MeTooForm()), 400 if form.errors else 200
@@ -75,33 +75,25 @@ def _prefill(form: TipForm) -> None:
         form.category.data = int(request.args["category"])
 
 
-def _keep_photos(form: TipForm) -> None:
-    """Accept good photos even when another field is wrong, so the resident need not pick them again."""
+def _accept_photos(form: TipForm) -> bool:
+    """Take the uploaded photos first, whatever else is wrong with the form, and keep them pending
+    under the form's upload token so a correction never asks for them again."""
     files = _uploaded_files()
     if not files:
-        return
+        return True
     try:
         form.upload_token.data = services.accept_photos(
             files, form.upload_token.data or None, read_gps=bool(form.use_photo_location.data))
-        db.session.commit()
     except PhotoError as exc:
-        db.session.commit()  # keep the photos accepted before the bad one
         form.photos.errors = [*form.photos.errors, _photo_message(exc.code)]
+        return False
+    finally:
+        db.session.commit()  # photos accepted before a bad one stay
+    return True
 
 
 def _try_submit(form: TipForm):
     """Returns (response, nearby). A response means the tip was stored."""
-    files = _uploaded_files()
-    try:
-        if files:
-            form.upload_token.data = services.accept_photos(
-                files, form.upload_token.data or None, read_gps=bool(form.use_photo_location.data))
-            db.session.commit()
-    except PhotoError as exc:
-        db.session.commit()
-        form.photos.errors = [_photo_message(exc.code)]
-        return None, []
-
     lat, lon = form.lat.data, form.lon.data
     if lat is None and form.use_photo_location.data:
         gps = services.gps_from_pending(form.upload_token.data)
