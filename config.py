@@ -55,6 +55,7 @@ class Config:
     NEARBY_RADIUS_M = 250
     NEARBY_DAYS = 30
     PUBLIC_LOCATION_DECIMALS = 3  # about 100 m
+    FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
 
     # --- auth -----------------------------------------------------------------------------
     ARGON2_TIME_COST = 3

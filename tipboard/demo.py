@@ -17,6 +17,7 @@ from tipboard.extensions import db
 from tipboard.geo import Grid
 from tipboard.permissions import Role
 from tipboard.tips.models import Category, EventKind, EventVisibility, Tip, TipEvent, TipStatus
+from tipboard.tips.queue import enqueue_tip
 from tipboard.tips.services import hash_secret
 
 DEMO_ACCOUNTS = {
@@ -146,3 +147,5 @@ def _load_tips() -> None:
                                        visibility=EventVisibility.PUBLIC.value,
                                        created_at=created + dt.timedelta(hours=3)))
         db.session.add(tip)
+        db.session.flush()
+        enqueue_tip(tip)

@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from tipboard.database import Model
 from tipboard.ratelimit import client_key
 
-db = SQLAlchemy(model_class=Model)
+db = SQLAlchemy(model_class=Model, metadata=Model.metadata)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

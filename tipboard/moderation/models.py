@@ -99,3 +99,18 @@ def _refuse_audit_changes(session, _flush_context, _instances):
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEntry):
             raise AuditIsAppendOnly("audit entries are never changed or deleted")
+
+
+class ResponseTemplate(TimestampMixin, db.Model):
+    """Admin-managed wording for public notes, in both languages."""
+
+    __tablename__ = "response_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(100))
+    body_zh: Mapped[str] = mapped_column(sa.Text)
+    body_en: Mapped[str] = mapped_column(sa.Text)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def body_for(self, locale: str | None) -> str:
+        return self.body_zh if (locale or "zh").startswith("zh") else self.body_en

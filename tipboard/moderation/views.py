@@ -1,11 +1,219 @@
-"""Queue pages. (The moderation issue builds the list, item page, filters and overview here.)"""
-from flask import render_template
+"""The queue pages. Everything about a subject comes from its kind in the registry."""
+from __future__ import annotations
 
-from tipboard.moderation import bp
-from tipboard.permissions import STAFF, roles_required
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+
+from tipboard.auth.models import User
+from tipboard.extensions import db
+from tipboard.geo import Grid
+from tipboard.moderation import bp, listing, services
+from tipboard.moderation.forms import BulkForm, ClaimForm, ResponseTemplateForm
+from tipboard.moderation.models import ItemStatus, QueueItem, ResponseTemplate
+from tipboard.moderation.registry import ActionRefused, all_kinds, get_kind
+from tipboard.nav import register_nav
+from tipboard.permissions import ADMINS, LEADERS, STAFF, roles_required
+from tipboard.tips.models import Category
+
+register_nav("moderation.queue", _l("Queue"), roles=LEADERS, order=60)
+register_nav("moderation.overview", _l("Overview"), roles=STAFF, order=61)
+
+QUEUE_ERRORS = {
+    "unknown_kind": _l("This kind of item is not known."),
+    "unknown_action": _l("That action does not exist for this item."),
+    "forbidden": _l("You may not take that action."),
+    "claimed_by_other": _l("Someone else is working on this item. Wait until they release it."),
+    "missing_subject": _l("What this item was about no longer exists."),
+}
+STATUS_LABELS = {"open": _l("Open"), "waiting": _l("Waiting"), "closed": _l("Closed"), "all": _l("All")}
+
+
+def _visible_kinds() -> tuple[str, ...]:
+    return tuple(k.name for k in all_kinds() if current_user.has_role(*k.view_roles))
+
+
+def _int_arg(name: str) -> int | None:
+    return request.args.get(name, type=int)
 
 
 @bp.get("/")
-@roles_required(*STAFF)
+@roles_required(*LEADERS)
 def queue():
-    return render_template("moderation/queue.html")
+    kinds = _visible_kinds()
+    status = request.args.get("status", "open")
+    flt = listing.QueueFilter(
+        kinds=kinds, kind=request.args.get("kind") if request.args.get("kind") in kinds else None,
+        status=status if status in STATUS_LABELS else "open", category_id=_int_arg("category"),
+        grid_id=_int_arg("grid"), assignee_id=_int_arg("assignee"), overdue=request.args.get("overdue") == "1")
+    items, next_cursor = listing.page(flt, request.args.get("after"))
+    items = [i for i in items if get_kind(i.kind).visible_to(current_user, i)]
+    counts = listing.counts(flt)
+    names = {
+        "category": {c.id: c.name for c in db.session.scalars(sa.select(Category))},
+        "grid": {g.id: g.name for g in db.session.scalars(sa.select(Grid))},
+        "assignee": {u.id: u.name for u in db.session.scalars(
+            sa.select(User).where(User.id.in_([k for k in counts["assignee"] if k])))},
+        "kind": {k.name: k.label for k in all_kinds()},
+        "status": STATUS_LABELS,
+    }
+    bulk_actions = [(k.name, a) for k in all_kinds() if k.name in kinds for a in k.actions
+                    if a.bulk and current_user.has_role(*a.roles)]
+    args = {k: v for k, v in request.args.items() if k != "after"}
+    return render_template("moderation/queue.html", items=items, flt=flt, counts=counts, names=names,
+                           next_cursor=next_cursor, args=args, bulk_actions=bulk_actions,
+                           kinds={k.name: k for k in all_kinds()}, bulk_form=BulkForm())
+
+
+def _item_or_404(item_id: int) -> QueueItem:
+    item = db.session.get(QueueItem, item_id)
+    kind = get_kind(item.kind) if item else None
+    if item is None or kind is None:
+        abort(404)
+    if not kind.visible_to(current_user, item):
+        abort(403)
+    return item
+
+
+@bp.get("/item/<int:item_id>")
+@roles_required(*LEADERS)
+def item(item_id: int):
+    entry = _item_or_404(item_id)
+    kind = get_kind(entry.kind)
+    subject = kind.load(entry.subject_id)
+    if subject is None:
+        abort(404)
+    actions = [(a, a.form(prefix=a.name) if a.form else None) for a in kind.actions_for(subject, current_user)]
+    trail = services.audit_trail(entry.kind, entry.subject_id)
+    return render_template("moderation/item.html", item=entry, kind=kind, subject=subject, actions=actions,
+                           trail=trail, claim_form=ClaimForm())
+
+
+@bp.post("/item/<int:item_id>/claim")
+@roles_required(*LEADERS)
+def claim(item_id: int):
+    entry = _item_or_404(item_id)
+    if ClaimForm().validate_on_submit():
+        if services.claim(entry.id, current_user):
+            db.session.commit()
+            flash(_("You are working on this item for the next %(n)d minutes.", n=services.CLAIM_MINUTES), "success")
+        else:
+            db.session.rollback()
+            flash(str(QUEUE_ERRORS["claimed_by_other"]), "error")
+    return redirect(url_for("moderation.item", item_id=item_id))
+
+
+@bp.post("/item/<int:item_id>/release")
+@roles_required(*LEADERS)
+def release(item_id: int):
+    entry = _item_or_404(item_id)
+    if ClaimForm().validate_on_submit():
+        services.release(entry, current_user)
+        db.session.commit()
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.post("/item/<int:item_id>/act/<action>")
+@roles_required(*LEADERS)
+def act(item_id: int, action: str):
+    entry = _item_or_404(item_id)
+    kind = get_kind(entry.kind)
+    queue_action = kind.action(action) or abort(404)
+    form = queue_action.form(prefix=queue_action.name) if queue_action.form else ClaimForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("moderation.item", item_id=item_id)), 303
+    data = {k: v for k, v in form.data.items() if k != "csrf_token"}
+    try:
+        outcome = services.perform(entry, action, current_user, data,
+                                   idempotency_key=request.form.get("idempotency_key"))
+    except services.QueueError as exc:
+        db.session.rollback()
+        flash(str(QUEUE_ERRORS[exc.code]), "error")
+        return redirect(url_for("moderation.item", item_id=item_id))
+    except ActionRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("moderation.item", item_id=item_id))
+    db.session.commit()
+    flash(outcome.message or _("Done: %(action)s.", action=queue_action.label), "success")
+    if entry.status == ItemStatus.CLOSED.value:
+        return redirect(url_for("moderation.queue"))
+    return redirect(url_for("moderation.item", item_id=item_id))
+
+
+@bp.post("/bulk")
+@roles_required(*LEADERS)
+def bulk():
+    """One action with one reason on several items; each is checked and audited on its own."""
+    ids = [int(x) for x in request.form.getlist("item") if x.isdigit()][:100]
+    kind_name, _sep, action = request.form.get("bulk_action", "").partition(":")
+    kind = get_kind(kind_name)
+    queue_action = kind.action(action) if kind else None
+    if not ids or queue_action is None or not queue_action.bulk:
+        flash(_("Choose items and an action."), "error")
+        return redirect(url_for("moderation.queue"))
+    action_form = queue_action.form(prefix="bulk") if queue_action.form else BulkForm()
+    if not action_form.validate_on_submit():
+        for errors in action_form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("moderation.queue"))
+    data = {k: v for k, v in action_form.data.items() if k != "csrf_token"}
+    done, refused = 0, 0
+    for item_id in ids:
+        entry = db.session.get(QueueItem, item_id)
+        if entry is None or entry.kind != kind_name or not kind.visible_to(current_user, entry):
+            refused += 1
+            continue
+        try:
+            with db.session.begin_nested():
+                services.perform(entry, action, current_user, data)
+            done += 1
+        except (services.QueueError, ActionRefused):
+            refused += 1
+    db.session.commit()
+    flash(_("%(done)d done, %(refused)d refused.", done=done, refused=refused),
+          "success" if not refused else "error")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.get("/templates")
+@roles_required(*ADMINS)
+def templates():
+    rows = db.session.scalars(sa.select(ResponseTemplate).order_by(ResponseTemplate.title)).all()
+    return render_template("moderation/templates.html", templates=rows)
+
+
+@bp.route("/templates/new", methods=["GET", "POST"], defaults={"template_id": None})
+@bp.route("/templates/<int:template_id>", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def template(template_id: int | None):
+    row = db.session.get(ResponseTemplate, template_id) if template_id else None
+    if template_id and row is None:
+        abort(404)
+    form = ResponseTemplateForm(obj=row)
+    if form.validate_on_submit():
+        row = row or ResponseTemplate()
+        form.populate_obj(row)
+        db.session.add(row)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("moderation.templates"))
+    return render_template("moderation/template.html", form=form, row=row), 400 if form.errors else 200
+
+
+@bp.get("/overview")
+@roles_required(*STAFF)
+def overview():
+    from tipboard.moderation.charts import stacked_bars
+    from tipboard.tips.stats import overview as tip_figures
+
+    figures = tip_figures()
+    weekly = figures["per_category_week"]
+    chart = stacked_bars([d.strftime("%m-%d") for d in weekly["weeks"]], weekly["series"])
+    overdue = listing.counts(listing.QueueFilter(kinds=_visible_kinds(), status="all"))["overdue"]
+    return render_template("moderation/overview.html", f=figures, chart=chart, overdue=overdue)

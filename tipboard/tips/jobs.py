@@ -10,3 +10,18 @@ def expire_pending_uploads() -> int:
     removed = expire_pending()
     db.session.commit()
     return removed
+
+
+@scheduled("tips.followup", "cron", hour=10, minute=0, misfire_grace_time=12 * 3600)
+def followup_visits() -> int:
+    """Daily: ask reporters of tips resolved FOLLOWUP_DAYS ago. Runs once per station day."""
+    from tipboard.jobs import claim_run
+    from tipboard.timezones import local_now
+    from tipboard.tips.followup import ask_due_followups
+
+    if not claim_run("tips.followup", local_now().date().isoformat()):
+        db.session.rollback()
+        return 0
+    asked = ask_due_followups()
+    db.session.commit()
+    return asked

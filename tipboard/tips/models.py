@@ -135,10 +135,16 @@ class Tip(TimestampMixin, db.Model):
     me_too_count: Mapped[int] = mapped_column(default=0)
     published_at: Mapped[dt.datetime | None]
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tip.id"))
+    # Set by the station's workflow (tipboard/tips/workflow.py):
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    status_before_question: Mapped[str | None] = mapped_column(sa.String(20))
+    first_response_at: Mapped[dt.datetime | None]
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
     category: Mapped[Category] = relationship(lazy="joined")
     grid = relationship("Grid", lazy="joined")
-    reporter = relationship("User")
+    reporter = relationship("User", foreign_keys=[reporter_id])
+    assignee = relationship("User", foreign_keys=[assignee_id])
     duplicate_of: Mapped[Tip | None] = relationship(remote_side="Tip.id")
     photos: Mapped[list[TipPhoto]] = relationship(back_populates="tip", order_by="TipPhoto.id",
                                                   cascade="all, delete-orphan")

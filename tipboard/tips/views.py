@@ -295,3 +295,26 @@ def tip_status_label(value: str) -> str:
         return TipStatus(value).label
     except ValueError:
         return value
+
+
+@bp.post("/track/<code>/followup")
+@public
+def followup(code: str):
+    """The reporter answers the follow-up visit (anonymous tipsters through their tracking access)."""
+    from tipboard.tips.followup import FollowUpError, FollowUpForm, answer_followup
+
+    tip = tip_for_reporter(code)
+    form = FollowUpForm(prefix="followup")
+    if not form.validate_on_submit():
+        flash(_("Please say whether it is fixed and how satisfied you are."), "error")
+        return redirect(url_for("tips.tracked", code=code))
+    try:
+        answer_followup(tip, fixed=form.fixed.data == "yes", satisfaction=int(form.satisfaction.data),
+                        comment=form.comment.data)
+    except FollowUpError:
+        flash(_("There is no open follow-up question on this report."), "error")
+        return redirect(url_for("tips.tracked", code=code))
+    db.session.commit()
+    flash(_("Thank you. The station has your answer.") if form.fixed.data == "yes" else
+          _("Thank you. The report is open again and back with the station."), "success")
+    return redirect(url_for("tips.tracked", code=code))
