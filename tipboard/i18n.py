@@ -121,7 +121,7 @@ def update_catalogues() -> dict[str, list[str]]:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as fh:
                 write_po(fh, catalog, width=100, omit_header=False, sort_output=False)
-            missing[f"{spec.name}/{locale}"] = [m.id for m in catalog if m.id and not m.string]
+            missing[f"{spec.name}/{locale}"] = [m.id for m in catalog if m.id and not _translated(m)]
     return missing
 
 
@@ -132,11 +132,17 @@ def untranslated() -> dict[str, list[str]]:
         template = extract(spec)
         for locale in TRANSLATED_LOCALES:
             catalog = load_po(spec, locale) or Catalog(locale=locale)
-            gaps = [m.id for m in template if m.id and not (catalog.get(m.id, m.context)
-                                                            and catalog.get(m.id, m.context).string)]
+            gaps = [m.id for m in template if m.id and not _translated(catalog.get(m.id, m.context))]
             if gaps:
                 missing[f"{spec.name}/{locale}"] = gaps
     return missing
+
+
+def _translated(message) -> bool:
+    if message is None:
+        return False
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)
 
 
 def compile_catalogues() -> int:

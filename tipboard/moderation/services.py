@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
@@ -11,6 +12,7 @@ from tipboard.moderation.models import AuditEntry, ItemStatus, QueueItem
 from tipboard.moderation.registry import ActionContext, ActionOutcome, ActionRefused, get_kind
 
 CLAIM_MINUTES = 15
+NOT_NOW = _l("That action is not possible for this item in its current state.")
 
 
 class QueueError(Exception):
@@ -111,7 +113,7 @@ def perform(item: QueueItem, action_name: str, actor, data: dict | None = None, 
     if subject is None:
         raise QueueError("missing_subject")
     if action.available is not None and not action.available(subject, actor):
-        raise ActionRefused(action_name)
+        raise ActionRefused(str(NOT_NOW))
     outcome = action.handler(ActionContext(item=item, subject=subject, actor=actor,
                                            data=data or {}, idempotency_key=idempotency_key))
     item.status = outcome.item_status

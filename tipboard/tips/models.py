@@ -188,6 +188,12 @@ class Tip(TimestampMixin, db.Model):
             return False
         return self.is_reporter(user) or user.has_role(*STAFF)
 
+    @property
+    def latest_public_note(self) -> str | None:
+        """The newest note staff made public (e.g. how it was resolved)."""
+        notes = [e for e in self.events if e.visibility == EventVisibility.PUBLIC.value and e.body]
+        return notes[-1].body if notes else None
+
     def visible_events(self, *, staff: bool) -> list[TipEvent]:
         if staff:
             return list(self.events)

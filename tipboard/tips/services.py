@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
@@ -274,6 +275,7 @@ def public_tips(*, category_id: int | None = None, before_id: int | None = None,
         query = query.where(Tip.category_id == category_id)
     if before_id:
         query = query.where(Tip.id < before_id)
+    query = query.options(selectinload(Tip.events))
     return list(db.session.scalars(query.order_by(Tip.id.desc()).limit(limit)))
 
 

@@ -1,0 +1,290 @@
+import datetime as dt
+import threading
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from tests.factories import CategoryFactory, GridFactory, TipFactory, UserFactory
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.moderation import services
+from tipboard.moderation.models import AuditEntry, AuditIsAppendOnly, ItemStatus, QueueItem
+from tipboard.moderation.registry import ActionOutcome, QueueAction, QueueKind, register_kind, unregister_kind
+from tipboard.permissions import STAFF, Role
+from tipboard.tips.models import EventVisibility, Tip, TipStatus
+
+
+def act(client, item, action, **data):
+    payload = {f"{action}-{k}": v for k, v in data.items()}
+    return client.post(f"/moderation/item/{item.id}/act/{action}", data=payload)
+
+
+def test_submitted_tip_enters_the_queue_with_its_service_level(submitted, app_ctx):
+    category = CategoryFactory(response_hours=4, is_hazard=True)
+    tip, item = submitted(category=category)
+    assert item.status == ItemStatus.OPEN.value and item.category_id == category.id
+    assert item.due_at == tip.created_at + dt.timedelta(hours=4)
+    assert item.priority >= 10
+
+
+def test_staff_verify_assign_resolve_through_the_pages(client, submitted, users, login):
+    tip, item = submitted()
+    login(client, users["staff"])
+    page = client.get(f"/moderation/item/{item.id}")
+    assert page.status_code == 200 and b"Cables across the stairwell" in page.data
+    assert act(client, item, "verify", note="Checked on site.").status_code == 302
+    db.session.refresh(tip)
+    assert tip.status == TipStatus.VERIFIED.value and tip.first_response_at is not None
+    grid = GridFactory()
+    assert act(client, item, "assign", assignee=str(users["staff"].id), grid=str(grid.id)).status_code == 302
+    db.session.refresh(tip)
+    assert tip.status == TipStatus.ASSIGNED.value and tip.assignee_id == users["staff"].id
+    assert tip.grid_id == grid.id
+    act(client, item, "start")
+    act(client, item, "resolve", note="Wires re-hung by the power company.")
+    db.session.refresh(tip), db.session.refresh(item)
+    assert tip.status == TipStatus.RESOLVED.value and item.status == ItemStatus.CLOSED.value
+    actions = [e.action for e in services.audit_trail("tip", tip.id)]
+    assert actions == ["enqueue", "verify", "assign", "start", "resolve"]
+    # The resolution note is public.
+    assert b"Wires re-hung" in client.get("/tips/public").data
+
+
+def test_illegal_action_is_refused_with_a_message(client, submitted, users, login):
+    tip, item = submitted()
+    login(client, users["staff"])
+    response = act(client, item, "resolve", note="too early")
+    assert response.status_code == 302
+    db.session.refresh(tip)
+    assert tip.status == TipStatus.NEW.value
+    assert b"not possible for this item in its current state" in client.get(f"/moderation/item/{item.id}").data
+    assert [e.action for e in services.audit_trail("tip", tip.id)] == ["enqueue"]
+
+
+def test_resolve_needs_a_note_and_reject_takes_a_reason(client, submitted, users, login):
+    tip, item = submitted()
+    login(client, users["staff"])
+    act(client, item, "verify")
+    act(client, item, "resolve", note="")
+    db.session.refresh(tip)
+    assert tip.status == TipStatus.VERIFIED.value
+    act(client, item, "reject", reason="not_found", detail="Nothing there on Tuesday.")
+    db.session.refresh(tip)
+    assert tip.status == TipStatus.REJECTED.value
+    [entry] = [e for e in services.audit_trail("tip", tip.id) if e.action == "reject"]
+    assert entry.reason.startswith("not_found") and entry.before["status"] == "verified"
+
+
+def test_ask_then_answer_puts_the_item_back(client, app, submitted, users, login):
+    tip, item = submitted()
+    staff_client = app.test_client()
+    login(staff_client, users["staff"])
+    act(staff_client, item, "ask", question="Which building exactly?")
+    db.session.refresh(item)
+    assert item.status == ItemStatus.WAITING.value
+    client.post(f"/tips/track/{tip.tracking_code}/message", data={"body": "Building 7"})
+    db.session.refresh(item), db.session.refresh(tip)
+    assert item.status == ItemStatus.OPEN.value and tip.status == TipStatus.NEW.value
+
+
+def test_duplicate_links_and_tells_the_reporter(client, app, submitted, users, login):
+    original, _ = submitted(description="First report")
+    tip, item = submitted(description="Second report")
+    staff_client = app.test_client()
+    login(staff_client, users["staff"])
+    act(staff_client, item, "duplicate", original=tip.tracking_code)  # itself: refused
+    db.session.refresh(tip)
+    assert tip.status == TipStatus.NEW.value
+    act(staff_client, item, "duplicate", original=original.tracking_code.lower())
+    db.session.refresh(tip)
+    assert tip.status == TipStatus.DUPLICATE.value and tip.duplicate_of_id == original.id
+    page = client.get(f"/tips/track/{tip.tracking_code}").data
+    assert b"Someone reported the same matter earlier" in page
+
+
+def test_claims_block_others_and_expire(app, client, submitted, users, login):
+    tip, item = submitted()
+    other_staff = UserFactory(roles=(Role.STAFF,), name="Officer Wu")
+    login(client, users["staff"])
+    client.post(f"/moderation/item/{item.id}/claim")
+    db.session.refresh(item)
+    assert item.claimed_by_id == users["staff"].id
+    other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login(other, other_staff)
+    act(other, item, "verify")
+    db.session.refresh(tip)
+    assert tip.status == TipStatus.NEW.value  # refused: claimed by someone else
+    assert not services.claim(item.id, other_staff)
+    item.claimed_until = utcnow() - dt.timedelta(seconds=1)  # the claim expired
+    db.session.commit()
+    assert services.claim(item.id, other_staff)
+
+
+def test_two_staff_claim_at_once_one_wins(fresh_app):
+    with fresh_app.app_context():
+        staff = [UserFactory(roles=(Role.STAFF,)) for _ in range(2)]
+        tip = TipFactory()
+        item = services.enqueue("tip", tip.id)
+        db.session.commit()
+        staff_ids, item_id = [u.id for u in staff], item.id
+    barrier = threading.Barrier(2, timeout=30)
+    results = []
+
+    def worker(user_id):
+        from tipboard.auth.models import User
+
+        barrier.wait()  # both start together; the database decides who wins
+        with fresh_app.app_context():
+            won = services.claim(item_id, db.session.get(User, user_id))
+            db.session.commit()
+            results.append(won)
+
+    threads = [threading.Thread(target=worker, args=(uid,)) for uid in staff_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, True]
+    with fresh_app.app_context():
+        claims = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "claim")).all()
+        assert len(claims) == 1
+
+
+def test_audit_rows_cannot_change(app_ctx):
+    tip = TipFactory()
+    services.enqueue("tip", tip.id)
+    entry = db.session.scalars(sa.select(AuditEntry)).first()
+    entry.reason = "rewritten"
+    with pytest.raises(AuditIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_database_refuses_audit_updates_and_deletes(fresh_app):
+    with fresh_app.app_context():
+        tip = TipFactory()
+        services.enqueue("tip", tip.id)
+        db.session.commit()
+        for statement in ("UPDATE audit_entry SET reason = 'x'", "DELETE FROM audit_entry"):
+            with pytest.raises(Exception, match="append-only"):
+                db.session.execute(sa.text(statement))
+            db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 1
+
+
+def test_filters_counts_and_keyset_pagination(client, app_ctx, users, login):
+    hazard, other = CategoryFactory(is_hazard=True), CategoryFactory(is_hazard=False)
+    grid = GridFactory()
+    for i in range(30):
+        tip = TipFactory(category=hazard if i % 3 else other, grid_id=grid.id if i % 2 else None,
+                         description=f"queue tip {i:02d}")
+        from tipboard.tips.queue import enqueue_tip
+
+        enqueue_tip(tip)
+    db.session.commit()
+    login(client, users["staff"])
+    first = client.get("/moderation/").data.decode()
+    assert first.count('name="item"') == 25 and "Next page" in first
+    import re
+
+    cursor = re.search(r"after=([^\"&]+)", first).group(1)
+    second = client.get(f"/moderation/?after={cursor}").data.decode()
+    assert second.count('name="item"') == 5
+    ids_first = set(re.findall(r'name="item" value="(\d+)"', first))
+    ids_second = set(re.findall(r'name="item" value="(\d+)"', second))
+    assert not ids_first & ids_second
+    filtered = client.get(f"/moderation/?category={other.id}").data.decode()
+    assert filtered.count('name="item"') == 10
+    assert f"({10})" in filtered  # the count beside the category filter
+    by_grid = client.get(f"/moderation/?grid={grid.id}").data.decode()
+    assert by_grid.count('name="item"') == 15
+
+
+def test_overdue_is_marked_and_filtered(client, app_ctx, users, login):
+    from tipboard.tips.queue import enqueue_tip
+
+    category = CategoryFactory(response_hours=1)
+    late = TipFactory(category=category, description="late one")
+    late.created_at = utcnow() - dt.timedelta(hours=3)
+    enqueue_tip(late)
+    enqueue_tip(TipFactory(category=category, description="fresh one"))
+    db.session.commit()
+    login(client, users["staff"])
+    page = client.get("/moderation/?overdue=1").data.decode()
+    assert "late one" in page and "fresh one" not in page and "Overdue" in page
+    assert ">1<" in client.get("/moderation/overview").data.decode().replace("</a>", "<")
+
+
+def test_bulk_reject_as_spam(client, app_ctx, users, login):
+    from tipboard.tips.queue import enqueue_tip
+
+    tips = [TipFactory(description=f"spam {i}") for i in range(3)]
+    items = [enqueue_tip(t) or services.item_for("tip", t.id) for t in tips]
+    db.session.commit()
+    login(client, users["staff"])
+    response = client.post("/moderation/bulk", data={
+        "item": [str(i.id) for i in items[:2]], "bulk_action": "tip:reject",
+        "bulk-reason": "spam", "bulk-detail": "Advertising"})
+    assert response.status_code == 302
+    statuses = [db.session.get(Tip, t.id).status for t in tips]
+    assert statuses == ["rejected", "rejected", "new"]
+    rejects = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "reject")).all()
+    assert len(rejects) == 2 and all("Advertising" in r.reason for r in rejects)
+
+
+def test_residents_and_volunteers_are_refused_every_moderation_route(client, users, login, app_ctx):
+    tip = TipFactory()
+    item = services.enqueue("tip", tip.id)
+    db.session.commit()
+    for role in ("resident", "volunteer"):
+        login(client, users[role])
+        for path in ("/moderation/", f"/moderation/item/{item.id}", "/moderation/overview",
+                     "/moderation/templates"):
+            assert client.get(path).status_code == 403, (role, path)
+        for path in (f"/moderation/item/{item.id}/claim", f"/moderation/item/{item.id}/act/verify",
+                     "/moderation/bulk"):
+            assert client.post(path).status_code == 403, (role, path)
+    db.session.refresh(tip)
+    assert tip.status == "new"
+    # A leader sees the queue, but not tips (their kind is for staff).
+    login(client, users["leader"])
+    assert client.get("/moderation/").status_code == 200
+    assert client.get(f"/moderation/item/{item.id}").status_code == 403
+
+
+class Thing:
+    def __init__(self, thing_id):
+        self.id, self.state = thing_id, "pending"
+
+
+THINGS: dict[int, Thing] = {}
+
+
+def test_a_second_kind_works_through_the_same_queue(client, app_ctx, users, login):
+    """A kind registered by a test: the queue pages and services need no change for it."""
+
+    def approve(ctx):
+        before = {"state": ctx.subject.state}
+        ctx.subject.state = "approved"
+        return ActionOutcome(item_status="closed", before=before, after={"state": "approved"})
+
+    register_kind(QueueKind(
+        name="thing", label=_l("Thing"), load=THINGS.get, template="moderation/kinds/tip.html",
+        view_roles=STAFF, summary=lambda t: f"thing {t.id}",
+        actions=[QueueAction("approve", _l("Approve"), approve, STAFF)]))
+    try:
+        THINGS[7] = Thing(7)
+        item = services.enqueue("thing", 7, summary="a thing to approve")
+        db.session.commit()
+        login(client, users["staff"])
+        assert b"a thing to approve" in client.get("/moderation/?kind=thing").data
+        response = client.post(f"/moderation/item/{item.id}/act/approve")
+        assert response.status_code == 302
+        db.session.refresh(item)
+        assert THINGS[7].state == "approved" and item.status == "closed"
+        assert [e.action for e in services.audit_trail("thing", 7)] == ["enqueue", "approve"]
+    finally:
+        unregister_kind("thing")
+        THINGS.clear()
