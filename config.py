@@ -55,6 +55,9 @@ class Config:
     NEARBY_RADIUS_M = 250
     NEARBY_DAYS = 30
     PUBLIC_LOCATION_DECIMALS = 3  # about 100 m
+    # --- rewards --------------------------------------------------------------------------
+    REWARD_TWO_APPROVER_THRESHOLD_FEN = 10_000  # above 100 yuan two supervisors must approve
+    REWARD_CLAIM_DAYS = 60  # an approved reward not collected by then expires
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
 
     # --- auth -----------------------------------------------------------------------------

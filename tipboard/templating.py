@@ -9,6 +9,14 @@ from tipboard.nav import visible_items
 from tipboard.timezones import to_local
 
 
+def money_text(fen: int | None) -> str:
+    """Integer fen as yuan for people: 1250 -> "¥12.50"."""
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}¥{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
 def init_app(app: Flask) -> None:
     @app.template_filter("localtime")
     def localtime(value, fmt: str = "short"):
@@ -16,12 +24,7 @@ def init_app(app: Flask) -> None:
             return ""
         return format_datetime(to_local(value), fmt)
 
-    @app.template_filter("money")
-    def money(fen: int | None, currency: str = "CNY") -> str:
-        if fen is None:
-            return ""
-        sign = "-" if fen < 0 else ""
-        return f"{sign}¥{abs(fen) // 100}.{abs(fen) % 100:02d}"
+    app.add_template_filter(money_text, "money")
 
     @app.context_processor
     def globals_():

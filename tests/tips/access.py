@@ -12,5 +12,6 @@ ACCESS = {
     "tips.nearby": {"roles": "public"},
     "tips.me_too": {"roles": "public", "method": "POST", "params": {"tip_id": 999999}, "object": True},
     "tips.photo": {"roles": "public", "params": {"name": "none.jpg"}, "object": True},
+    "tips.followup": {"roles": "public", "method": "POST", "params": {"code": "ZZZZ-ZZZZ"}, "object": True},
     "tips.pending_photo": {"roles": "public", "params": {"token": "x", "name": "none.jpg"}, "object": True},
 }

@@ -1,0 +1,107 @@
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+METHOD_LABELS = {"cash": _l("Cash at the station"), "bank": _l("Bank transfer"), "wallet": _l("Mobile wallet transfer")}
+
+
+class YuanField(StringField):
+    """Money typed in yuan ("12", "12.5"); ``.data`` is integer fen (None when empty)."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            value = Decimal(valuelist[0].strip())
+        except InvalidOperation:
+            raise ValueError(_l("Enter an amount in yuan, like 12 or 12.50.")) from None
+        if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")) or value > 1_000_000:
+            raise ValueError(_l("Enter an amount in yuan, like 12 or 12.50."))
+        self.data = int(value * 100)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data / 100:.2f}" if isinstance(self.data, int) else ""
+
+
+class IdempotentForm(FlaskForm):
+    """Carries a key made when the form is drawn: a double click or a retry sends the same key."""
+
+    idempotency_key = HiddenField(default=lambda: secrets.token_urlsafe(24),
+                                  validators=[InputRequired(), Length(min=16, max=64)])
+
+
+class ApproveForm(IdempotentForm):
+    pass
+
+
+class RejectRewardForm(IdempotentForm):
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2})
+
+
+class AmountForm(FlaskForm):
+    amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Why this amount"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2})
+
+
+class AcceptNominationForm(FlaskForm):
+    amount = YuanField(_l("Award (yuan)"), validators=[InputRequired()])
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2})
+
+
+class BudgetForm(FlaskForm):
+    fund = SelectField(_l("Fund"), validators=[InputRequired()])
+    period = StringField(_l("Period (YYYY-MM for a month, YYYY for a year)"),
+                         validators=[InputRequired(), Regexp(r"^\d{4}(-(0[1-9]|1[0-2]))?$")])
+    amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()])
+
+
+class RuleForm(FlaskForm):
+    rewardable = BooleanField(_l("Verified tips earn a red envelope"))
+    minimum = YuanField(_l("Minimum (yuan)"), validators=[InputRequired()])
+    default = YuanField(_l("Default (yuan)"), validators=[InputRequired()])
+    maximum = YuanField(_l("Maximum (yuan)"), validators=[InputRequired()])
+
+
+class RedeemForm(FlaskForm):
+    code = StringField(_l("Claim code"), validators=[InputRequired(), Length(max=20)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters"})
+
+
+class PayForm(FlaskForm):
+    method = RadioField(_l("Paid by"), choices=list(METHOD_LABELS.items()), validators=[InputRequired()])
+    reference = StringField(_l("Reference (transfer number or receipt)"), validators=[Optional(), Length(max=100)])
+
+
+class RedeemPayForm(PayForm):
+    code = HiddenField(validators=[InputRequired(), Length(max=20)])
+
+
+class CollectForm(FlaskForm):
+    method = RadioField(_l("How would you like to collect it?"), choices=list(METHOD_LABELS.items()),
+                        validators=[InputRequired()])
+
+
+class NominationForm(FlaskForm):
+    kind = SelectField(_l("Award"), validators=[InputRequired()])
+    nominee_name = StringField(_l("Who?"), validators=[InputRequired(), Length(max=100)])
+    nominee_contact = StringField(_l("How to reach them (optional)"), validators=[Optional(), Length(max=100)])
+    story = TextAreaField(_l("What did they do?"), validators=[InputRequired(), Length(min=20, max=4000)],
+                          render_kw={"rows": 5})
+    public_consent = BooleanField(_l("They agree to be named on the public honour board"))
+
+
+class StatementForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    month = StringField(_l("Month"), validators=[InputRequired(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")])

@@ -1,0 +1,29 @@
+"""What a refused money action tells the person who tried it."""
+from flask_babel import lazy_gettext as _l
+
+from tipboard.templating import money_text
+
+REFUSALS = {
+    "no_fund": _l("The fund for this kind of reward is not set up."),
+    "bad_amount": _l("The amount must be more than zero."),
+    "not_changeable": _l("The amount can only be changed before anyone approves it."),
+    "reason_required": _l("Please give a reason."),
+    "out_of_range": _l("The amount must be between %(low)s and %(high)s for this category."),
+    "already_decided": _l("This reward was already decided."),
+    "over_budget": _l("The budget does not have enough left for this reward. Nothing was changed."),
+    "no_budget": _l("There is no budget for this fund for the current month or year."),
+    "no_key": _l("The form expired. Please reload the page and try again."),
+    "already_approved_by_you": _l("You have already approved this reward; another supervisor must approve it too."),
+    "not_supervisor": _l("Only a supervisor can approve or reject rewards."),
+    "own_proposal": _l("You proposed this reward, so someone else must approve it."),
+    "not_claimable": _l("This reward cannot be collected now."),
+    "bad_code": _l("That claim code is not valid, or it was already used."),
+    "not_staff": _l("Only station staff can pay out rewards."),
+    "bad_method": _l("Choose how the reward was paid."),
+    "reference_required": _l("A transfer needs a reference number."),
+}
+
+
+def refusal(exc) -> str:
+    params = {k: money_text(v) for k, v in exc.params.items()}
+    return str(REFUSALS[exc.code]) % params if params else str(REFUSALS[exc.code])

@@ -1,0 +1,380 @@
+"""Rewards: propose, approve (maker-checker, within budget, once), pay once, expire.
+
+Services flush and never commit. Money moves only through ``_reserve``/``_return`` (one
+conditional UPDATE on the budget each) together with the ledger entry that explains it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.outbox import notify
+from tipboard.permissions import STAFF, SUPERVISORS
+from tipboard.rewards.models import (
+    Approval, Budget, ClaimCode, Fund, LedgerEntry, LedgerKind, Nomination, Payout, Reward, RewardKind,
+    RewardRule, RewardStatus,
+)
+from tipboard.templating import money_text  # noqa: F401  (re-exported for the views)
+from tipboard.timezones import from_local, to_local
+
+log = logging.getLogger("tipboard.rewards")
+
+PAY_METHODS = ("cash", "bank", "wallet")
+CLAIM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class RewardError(ValueError):
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+# --- rules and proposals -------------------------------------------------------------------------
+
+def rule_for(category_id: int) -> RewardRule | None:
+    return db.session.scalar(sa.select(RewardRule).where(RewardRule.category_id == category_id))
+
+
+def fund(code: str) -> Fund:
+    found = db.session.scalar(sa.select(Fund).where(Fund.code == code))
+    if found is None:
+        raise RewardError("no_fund")
+    return found
+
+
+def reward_for_tip(tip_id: int) -> Reward | None:
+    return db.session.scalar(sa.select(Reward).where(Reward.tip_id == tip_id))
+
+
+def approvals_needed(amount_fen: int) -> int:
+    return 2 if amount_fen > current_app.config["REWARD_TWO_APPROVER_THRESHOLD_FEN"] else 1
+
+
+def propose_for_tip(tip, actor) -> Reward | None:
+    """A verified tip of a rewardable category gets a proposal with the rule's default amount.
+
+    Only the first valid tip about a hazard is rewarded: duplicates never get one, and the unique
+    tip_id makes a second proposal for the same tip impossible.
+    """
+    rule = rule_for(tip.category_id)
+    if rule is None or not rule.rewardable or tip.duplicate_of_id is not None or actor is None:
+        return None
+    if reward_for_tip(tip.id) is not None:
+        return None
+    reward = Reward(kind=RewardKind.HAZARD.value, tip_id=tip.id, fund_id=fund(RewardKind.HAZARD.value).id,
+                    amount_fen=rule.default_fen, proposed_by_id=actor.id,
+                    approvals_needed=approvals_needed(rule.default_fen))
+    try:
+        with db.session.begin_nested():
+            db.session.add(reward)
+    except IntegrityError:
+        return None  # a concurrent verification proposed it first
+    log.info("rewards.proposed reward=%s tip=%s amount=%s", reward.id, tip.id, reward.amount_fen)
+    return reward
+
+
+def propose_award(nomination: Nomination, amount_fen: int, actor) -> Reward:
+    if amount_fen <= 0:
+        raise RewardError("bad_amount")
+    reward = Reward(kind=nomination.kind, nomination_id=nomination.id, fund_id=fund(nomination.kind).id,
+                    amount_fen=amount_fen, proposed_by_id=actor.id, approvals_needed=approvals_needed(amount_fen))
+    db.session.add(reward)
+    nomination.status = "accepted"
+    db.session.flush()
+    return reward
+
+
+def change_amount(reward: Reward, amount_fen: int, reason: str, actor) -> tuple[int, int]:
+    if reward.status_enum != RewardStatus.PROPOSED or reward.approvals:
+        raise RewardError("not_changeable")
+    if not reason.strip():
+        raise RewardError("reason_required")
+    if reward.kind == RewardKind.HAZARD.value:
+        rule = rule_for(reward.tip.category_id)
+        if rule is None or not rule.min_fen <= amount_fen <= rule.max_fen:
+            raise RewardError("out_of_range", low=rule.min_fen if rule else 0, high=rule.max_fen if rule else 0)
+    elif amount_fen <= 0:
+        raise RewardError("bad_amount")
+    old = reward.amount_fen
+    reward.amount_fen = amount_fen
+    reward.approvals_needed = approvals_needed(amount_fen)
+    db.session.flush()
+    return old, amount_fen
+
+
+def cancel(reward: Reward, actor, note: str) -> None:
+    """The tip became a duplicate or was rejected: a proposal is cancelled, a reservation released."""
+    if reward.status_enum == RewardStatus.PROPOSED:
+        _set_status(reward, RewardStatus.PROPOSED, RewardStatus.CANCELLED)
+    elif reward.status_enum == RewardStatus.APPROVED:
+        _set_status(reward, RewardStatus.APPROVED, RewardStatus.CANCELLED)
+        _return(reward, LedgerKind.RELEASE, actor, note)
+
+
+# --- approval ------------------------------------------------------------------------------------
+
+def current_budget(fund_id: int, when: dt.datetime | None = None) -> Budget | None:
+    """The month's budget of a fund if it has one, else the year's (station time)."""
+    local = to_local(when or utcnow())
+    return budget_for_month(fund_id, local.year, local.month)
+
+
+def budget_for_month(fund_id: int, year: int, month: int) -> Budget | None:
+    for period in (f"{year}-{month:02d}", f"{year}"):
+        budget = db.session.scalar(sa.select(Budget).where(Budget.fund_id == fund_id, Budget.period == period))
+        if budget is not None:
+            return budget
+    return None
+
+
+def _lock(reward: Reward) -> None:
+    """Decisions on one reward take turns (a row lock on PostgreSQL; SQLite writers queue anyway),
+    so two supervisors approving together both count and neither is lost."""
+    db.session.execute(sa.select(Reward.id).where(Reward.id == reward.id).with_for_update())
+    db.session.refresh(reward)
+
+
+def _set_status(reward: Reward, expected: RewardStatus, new: RewardStatus) -> None:
+    """Move a reward's status only if it still is what we think: concurrent movers lose here."""
+    moved = db.session.execute(
+        sa.update(Reward).where(Reward.id == reward.id, Reward.status == expected.value)
+        .values(status=new.value, updated_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise RewardError("already_decided")
+    db.session.refresh(reward)
+
+
+def _reserve(reward: Reward, budget: Budget, actor) -> None:
+    debited = db.session.execute(
+        sa.update(Budget).where(Budget.id == budget.id, Budget.remaining_fen >= reward.amount_fen)
+        .values(remaining_fen=Budget.remaining_fen - reward.amount_fen)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if debited != 1:
+        raise RewardError("over_budget")
+    db.session.add(LedgerEntry(budget_id=budget.id, reward_id=reward.id, kind=LedgerKind.RESERVE.value,
+                               amount_fen=reward.amount_fen, actor_id=actor.id if actor else None))
+    reward.budget_id = budget.id
+    db.session.flush()
+
+
+def _return(reward: Reward, kind: LedgerKind, actor, note: str | None = None) -> None:
+    db.session.execute(
+        sa.update(Budget).where(Budget.id == reward.budget_id)
+        .values(remaining_fen=Budget.remaining_fen + reward.amount_fen)
+        .execution_options(synchronize_session=False))
+    db.session.add(LedgerEntry(budget_id=reward.budget_id, reward_id=reward.id, kind=kind.value,
+                               amount_fen=reward.amount_fen, actor_id=actor.id if actor else None, note=note))
+    db.session.flush()
+
+
+def _record_decision(reward: Reward, approver, decision: str, key: str, reason: str | None) -> bool:
+    """Store one decision; False if this idempotency key was seen before (a retry)."""
+    if not key or len(key) > 64:
+        raise RewardError("no_key")
+    if db.session.scalar(sa.select(Approval.id).where(Approval.idempotency_key == key)):
+        return False
+    if db.session.scalar(sa.select(Approval.id).where(Approval.reward_id == reward.id,
+                                                      Approval.approver_id == approver.id)):
+        raise RewardError("already_approved_by_you")
+    try:
+        with db.session.begin_nested():
+            db.session.add(Approval(reward_id=reward.id, approver_id=approver.id, decision=decision,
+                                    reason=reason, idempotency_key=key))
+    except IntegrityError:
+        return False  # the same request, or the same approver, got there first
+    return True
+
+
+def approve(reward: Reward, approver, idempotency_key: str, now: dt.datetime | None = None) -> str:
+    """Returns "approved", "needs_second" or "repeat" (this request was already handled)."""
+    now = now or utcnow()
+    if not approver.has_role(*SUPERVISORS):
+        raise RewardError("not_supervisor")
+    _lock(reward)
+    if approver.id == reward.proposed_by_id:
+        raise RewardError("own_proposal")
+    if reward.status_enum != RewardStatus.PROPOSED:
+        if db.session.scalar(sa.select(Approval.id).where(Approval.idempotency_key == idempotency_key)):
+            return "repeat"
+        raise RewardError("already_decided")
+    if not _record_decision(reward, approver, "approve", idempotency_key, None):
+        return "repeat"
+    approvals = db.session.scalar(sa.select(sa.func.count()).select_from(Approval).where(
+        Approval.reward_id == reward.id, Approval.decision == "approve"))
+    if approvals < reward.approvals_needed:
+        return "needs_second"
+    budget = current_budget(reward.fund_id, now)
+    if budget is None:
+        raise RewardError("no_budget")
+    _set_status(reward, RewardStatus.PROPOSED, RewardStatus.APPROVED)
+    _reserve(reward, budget, approver)
+    reward.approved_at = now
+    reward.expires_at = now + dt.timedelta(days=current_app.config["REWARD_CLAIM_DAYS"])
+    if reward.tip is not None and reward.tip.reporter is not None:
+        notify(reward.tip.reporter, "rewards.approved",
+               {"code": reward.tip.tracking_code, "amount": money_text(reward.amount_fen)})
+    db.session.flush()
+    log.info("rewards.approved reward=%s amount=%s budget=%s", reward.id, reward.amount_fen, budget.id)
+    return "approved"
+
+
+def reject(reward: Reward, approver, idempotency_key: str, reason: str) -> str:
+    if not approver.has_role(*SUPERVISORS):
+        raise RewardError("not_supervisor")
+    if not (reason or "").strip():
+        raise RewardError("reason_required")
+    _lock(reward)
+    if reward.status_enum != RewardStatus.PROPOSED:
+        raise RewardError("already_decided")
+    if not _record_decision(reward, approver, "reject", idempotency_key, reason.strip()):
+        return "repeat"
+    _set_status(reward, RewardStatus.PROPOSED, RewardStatus.REJECTED)
+    return "rejected"
+
+
+# --- paying out ----------------------------------------------------------------------------------
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.upper().replace("-", "").replace(" ", "").encode()).hexdigest()
+
+
+def issue_claim_code(reward: Reward) -> str:
+    """A new one-time code for an approved reward; any earlier unused code stops working."""
+    if reward.status_enum != RewardStatus.APPROVED:
+        raise RewardError("not_claimable")
+    db.session.execute(sa.update(ClaimCode).where(ClaimCode.reward_id == reward.id, ClaimCode.used_at.is_(None),
+                                                  ClaimCode.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    raw = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(10))
+    db.session.add(ClaimCode(reward_id=reward.id, code_hash=_hash(raw)))
+    db.session.flush()
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def find_claim(code: str) -> ClaimCode | None:
+    return db.session.scalar(sa.select(ClaimCode).where(ClaimCode.code_hash == _hash(code),
+                                                        ClaimCode.used_at.is_(None), ClaimCode.revoked_at.is_(None)))
+
+
+def redeem(code: str, method: str, reference: str | None, staff) -> Reward:
+    """Staff at the station take a claim code and pay. The code works once, even if two try at once."""
+    claim = find_claim(code)
+    if claim is None:
+        raise RewardError("bad_code")
+    used = db.session.execute(
+        sa.update(ClaimCode).where(ClaimCode.id == claim.id, ClaimCode.used_at.is_(None),
+                                   ClaimCode.revoked_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if used != 1:
+        raise RewardError("bad_code")
+    reward = db.session.get(Reward, claim.reward_id)
+    pay(reward, method, reference, staff)
+    return reward
+
+
+def pay(reward: Reward, method: str, reference: str | None, staff) -> Payout:
+    if not staff.has_role(*STAFF):
+        raise RewardError("not_staff")
+    if method not in PAY_METHODS:
+        raise RewardError("bad_method")
+    if method != "cash" and not (reference or "").strip():
+        raise RewardError("reference_required")
+    _set_status(reward, RewardStatus.APPROVED, RewardStatus.PAID)
+    payout = Payout(reward_id=reward.id, method=method, reference=(reference or "").strip() or None,
+                    paid_by_id=staff.id)
+    db.session.add(payout)
+    db.session.add(LedgerEntry(budget_id=reward.budget_id, reward_id=reward.id, kind=LedgerKind.PAY.value,
+                               amount_fen=reward.amount_fen, actor_id=staff.id, note=method))
+    db.session.flush()
+    log.info("rewards.paid reward=%s method=%s", reward.id, method)
+    return payout
+
+
+def expire_due(now: dt.datetime | None = None) -> list[Reward]:
+    """Approved rewards not collected in time: the reservation goes back to the budget."""
+    now = now or utcnow()
+    due = db.session.scalars(sa.select(Reward).where(Reward.status == RewardStatus.APPROVED.value,
+                                                     Reward.expires_at < now).order_by(Reward.id)).all()
+    expired = []
+    for reward in due:
+        try:
+            with db.session.begin_nested():
+                _set_status(reward, RewardStatus.APPROVED, RewardStatus.EXPIRED)
+                _return(reward, LedgerKind.EXPIRE, None, "not collected in time")
+                db.session.execute(sa.update(ClaimCode).where(ClaimCode.reward_id == reward.id,
+                                                              ClaimCode.used_at.is_(None))
+                                   .values(revoked_at=now))
+        except RewardError:
+            continue  # paid at the same moment: nothing to expire
+        expired.append(reward)
+    return expired
+
+
+# --- the books -----------------------------------------------------------------------------------
+
+def derived_remaining() -> dict[int, int]:
+    """Each budget's remaining amount computed from the ledger alone."""
+    effect = sa.case((LedgerEntry.kind == LedgerKind.RESERVE.value, -LedgerEntry.amount_fen),
+                     (LedgerEntry.kind.in_([LedgerKind.RELEASE.value, LedgerKind.EXPIRE.value]),
+                      LedgerEntry.amount_fen), else_=0)
+    moved = dict(db.session.execute(sa.select(LedgerEntry.budget_id, sa.func.sum(effect))
+                                    .group_by(LedgerEntry.budget_id)).all())
+    return {b.id: b.amount_fen + int(moved.get(b.id) or 0) for b in db.session.scalars(sa.select(Budget))}
+
+
+def check_books() -> list[str]:
+    """Disagreements between the budget rows and the ledger (an empty list means the books agree)."""
+    problems = []
+    derived = derived_remaining()
+    for budget in db.session.scalars(sa.select(Budget).order_by(Budget.id)):
+        if derived[budget.id] != budget.remaining_fen:
+            problems.append(f"budget {budget.id} ({budget.fund.code} {budget.period}): row says "
+                            f"{budget.remaining_fen}, ledger says {derived[budget.id]}")
+    return problems
+
+
+def ledger_between(start: dt.datetime, end: dt.datetime) -> list[LedgerEntry]:
+    return list(db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.created_at >= start,
+                                                                LedgerEntry.created_at < end)
+                                   .order_by(LedgerEntry.id)))
+
+
+def monthly_statement(year: int, month: int) -> list[dict]:
+    """Per fund: payouts in the month by category, count, average, and what the budget has left."""
+    from tipboard.tips.models import Category, Tip
+
+    start = from_local(dt.datetime(year, month, 1))
+    end = from_local(dt.datetime(year + (month == 12), month % 12 + 1, 1))
+    rows = db.session.execute(
+        sa.select(Fund.id, Fund.code, Category.name_en, Category.name_zh, sa.func.count(), sa.func.sum(LedgerEntry.amount_fen))
+        .select_from(LedgerEntry).join(Reward, Reward.id == LedgerEntry.reward_id).join(Fund, Fund.id == Reward.fund_id)
+        .outerjoin(Tip, Tip.id == Reward.tip_id).outerjoin(Category, Category.id == Tip.category_id)
+        .where(LedgerEntry.kind == LedgerKind.PAY.value, LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
+        .group_by(Fund.id, Fund.code, Category.name_en, Category.name_zh)).all()
+    statement = []
+    for f in db.session.scalars(sa.select(Fund).order_by(Fund.id)):
+        lines = [r for r in rows if r[0] == f.id]
+        count = sum(r[4] for r in lines)
+        total = sum(int(r[5] or 0) for r in lines)
+        budget = budget_for_month(f.id, year, month)
+        statement.append({"fund": f, "by_category": [(r[2], r[3], r[4], int(r[5] or 0)) for r in lines],
+                          "count": count, "total_fen": total, "average_fen": total // count if count else 0,
+                          "remaining_fen": budget.remaining_fen if budget else None,
+                          "budget_fen": budget.amount_fen if budget else None})
+    return statement
+
+
+def rewards_of(user) -> list[Reward]:
+    from tipboard.tips.models import Tip
+
+    return list(db.session.scalars(sa.select(Reward).join(Tip, Tip.id == Reward.tip_id)
+                                   .where(Tip.reporter_id == user.id).order_by(Reward.id.desc())))

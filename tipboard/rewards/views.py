@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+
+from tipboard.extensions import db, limiter
+from tipboard.nav import register_nav
+from tipboard.permissions import ADMINS, STAFF, SUPERVISORS, login_required, public, roles_required
+from tipboard.qr import qr_svg
+from tipboard.ratelimit import limit
+from tipboard.rewards import bp, services
+from tipboard.rewards.forms import (
+    METHOD_LABELS, BudgetForm, CollectForm, NominationForm, PayForm, RedeemForm, RedeemPayForm, RuleForm,
+    StatementForm,
+)
+from tipboard.rewards.messages import refusal
+from tipboard.rewards.models import Budget, Fund, Nomination, Reward, RewardKind, RewardRule, RewardStatus
+from tipboard.rewards.queue import KIND_LABELS
+from tipboard.tips.access import tip_for_reporter
+from tipboard.tips.models import Category
+from tipboard.tips.panels import register_tracking_panel
+
+register_nav("rewards.index", _l("Rewards"), roles=STAFF, order=62)
+register_nav("rewards.mine", _l("My rewards"), roles=(), order=85)
+register_nav("rewards.honour", _l("Honour board"), order=40)
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def index():
+    status = request.args.get("status", "approved")
+    rewards = db.session.scalars(sa.select(Reward).where(Reward.status == status).order_by(Reward.id.desc())
+                                 .limit(200)).all()
+    budgets = db.session.scalars(sa.select(Budget).order_by(Budget.period.desc(), Budget.fund_id).limit(24)).all()
+    return render_template("rewards/index.html", rewards=rewards, budgets=budgets, status=status,
+                           statuses=list(RewardStatus), kinds=KIND_LABELS, pay_form=PayForm())
+
+
+@bp.route("/budgets", methods=["GET", "POST"])
+@roles_required(*SUPERVISORS)
+def budgets():
+    form = BudgetForm()
+    form.fund.choices = [(str(f.id), f.name) for f in db.session.scalars(sa.select(Fund).order_by(Fund.id))]
+    if form.validate_on_submit():
+        existing = db.session.scalar(sa.select(Budget).where(Budget.fund_id == int(form.fund.data),
+                                                             Budget.period == form.period.data))
+        if existing is not None:
+            flash(_("That fund already has a budget for this period."), "error")
+        else:
+            db.session.add(Budget(fund_id=int(form.fund.data), period=form.period.data,
+                                  amount_fen=form.amount.data, remaining_fen=form.amount.data))
+            db.session.commit()
+            flash(_("Budget created."), "success")
+            return redirect(url_for("rewards.budgets"))
+    rows = db.session.scalars(sa.select(Budget).order_by(Budget.period.desc(), Budget.fund_id)).all()
+    return render_template("rewards/budgets.html", form=form, budgets=rows,
+                           problems=services.check_books()), 400 if form.errors else 200
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def rules():
+    categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order, Category.id)).all()
+    existing = {r.category_id: r for r in db.session.scalars(sa.select(RewardRule))}
+    category_id = request.args.get("category", type=int) or request.form.get("category_id", type=int)
+    form = None
+    if category_id:
+        rule = existing.get(category_id)
+        form = RuleForm(obj=None) if request.method == "POST" else RuleForm(
+            rewardable=rule.rewardable if rule else True, minimum=rule.min_fen if rule else 500,
+            default=rule.default_fen if rule else 1000, maximum=rule.max_fen if rule else 2000)
+        if form.validate_on_submit():
+            low, default, high = form.minimum.data, form.default.data, form.maximum.data
+            if not low <= default <= high:
+                flash(_("The default must lie between the minimum and the maximum."), "error")
+            else:
+                rule = rule or RewardRule(category_id=category_id)
+                rule.rewardable, rule.min_fen, rule.default_fen, rule.max_fen = form.rewardable.data, low, default, high
+                db.session.add(rule)
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("rewards.rules"))
+    return render_template("rewards/rules.html", categories=categories, rules=existing, form=form,
+                           category_id=category_id), 400 if form is not None and form.errors else 200
+
+
+@bp.route("/redeem", methods=["GET", "POST"])
+@roles_required(*STAFF)
+@limiter.limit(limit("RATE_CLAIM"), methods=["POST"], deduct_when=lambda r: r.status_code == 400)
+def redeem():
+    """At the station: type or scan the claim code, see the reward, pay, record how."""
+    form, pay_form, reward = RedeemForm(), None, None
+    if "method" in request.form:
+        pay_form = RedeemPayForm()
+        if pay_form.validate_on_submit():
+            try:
+                reward = services.redeem(pay_form.code.data, pay_form.method.data, pay_form.reference.data,
+                                         current_user)
+            except services.RewardError as exc:
+                db.session.rollback()
+                flash(refusal(exc), "error")
+                return render_template("rewards/redeem.html", form=form, pay_form=None, reward=None), 400
+            db.session.commit()
+            flash(_("Paid %(amount)s. The claim code is now used up.", amount=services.money_text(reward.amount_fen)),
+                  "success")
+            return redirect(url_for("rewards.redeem"))
+    elif form.validate_on_submit():
+        claim = services.find_claim(form.code.data)
+        if claim is None:
+            flash(refusal(services.RewardError("bad_code")), "error")
+            return render_template("rewards/redeem.html", form=form, pay_form=None, reward=None), 400
+        reward = claim.reward
+        pay_form = RedeemPayForm(code=form.code.data)
+    return render_template("rewards/redeem.html", form=form, pay_form=pay_form, reward=reward)
+
+
+@bp.post("/<int:reward_id>/pay")
+@roles_required(*STAFF)
+def pay(reward_id: int):
+    """Pay a named resident's reward (cash at the desk or a transfer they asked for)."""
+    reward = db.session.get(Reward, reward_id) or abort(404)
+    form = PayForm()
+    if form.validate_on_submit():
+        try:
+            services.pay(reward, form.method.data, form.reference.data, current_user)
+        except services.RewardError as exc:
+            db.session.rollback()
+            flash(refusal(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Recorded as paid."), "success")
+    else:
+        flash(_("Choose how the reward was paid."), "error")
+    return redirect(url_for("rewards.index"))
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    return render_template("rewards/mine.html", rewards=services.rewards_of(current_user), form=CollectForm(),
+                           methods=METHOD_LABELS)
+
+
+@bp.post("/<int:reward_id>/collect")
+@login_required
+def collect(reward_id: int):
+    reward = db.session.get(Reward, reward_id)
+    if reward is None or reward.tip is None or not reward.tip.is_reporter(current_user):
+        abort(404)  # someone else's reward does not exist for you
+    form = CollectForm()
+    if form.validate_on_submit() and reward.status_enum == RewardStatus.APPROVED:
+        reward.collect_method = form.method.data
+        db.session.commit()
+        flash(_("Thank you. The station will pay it as you chose."), "success")
+    return redirect(url_for("rewards.mine"))
+
+
+@bp.post("/claim/<code>")
+@public
+@limiter.limit(limit("RATE_CLAIM"))
+def claim(code: str):
+    """The tipster (anonymous or named) asks for a one-time claim code for their approved reward."""
+    tip = tip_for_reporter(code)
+    reward = services.reward_for_tip(tip.id)
+    if reward is None:
+        abort(404)
+    try:
+        claim_code = services.issue_claim_code(reward)
+    except services.RewardError as exc:
+        flash(refusal(exc), "error")
+        return redirect(url_for("tips.tracked", code=code))
+    db.session.commit()
+    session["claim_code"] = {"code": claim_code, "amount": reward.amount_fen, "tip": tip.tracking_code}
+    return redirect(url_for("rewards.claim_code"))
+
+
+@bp.get("/claim-code")
+@public
+def claim_code():
+    data = session.pop("claim_code", None)
+    if not data:
+        return redirect(url_for("tips.track"))
+    response = current_app.make_response(render_template("rewards/claim_code.html", data=data,
+                                                         qr=qr_svg(data["code"])))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _period_bounds() -> tuple[dt.datetime, dt.datetime]:
+    try:
+        start = dt.datetime.fromisoformat(request.args.get("from", ""))
+        end = dt.datetime.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        abort(400)
+    if end <= start:
+        abort(400)
+    return start, end + dt.timedelta(days=1) if len(request.args["to"]) == 10 else end
+
+
+@bp.get("/ledger.csv")
+@roles_required(*SUPERVISORS)
+def ledger_csv():
+    start, end = _period_bounds()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "created_at_utc", "fund", "budget_period", "reward_id", "kind", "amount_fen", "amount_yuan"])
+    for entry in services.ledger_between(start, end):
+        writer.writerow([entry.id, entry.created_at.isoformat(), entry.budget.fund.code, entry.budget.period,
+                         entry.reward_id, entry.kind, entry.amount_fen, f"{entry.amount_fen / 100:.2f}"])
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=ledger-{start:%Y%m%d}-{end:%Y%m%d}.csv"})
+
+
+@bp.get("/statement")
+@roles_required(*SUPERVISORS)
+def statement():
+    form = StatementForm(request.args)
+    lines = None
+    if request.args and form.validate():
+        year, month = (int(x) for x in form.month.data.split("-"))
+        lines = services.monthly_statement(year, month)
+    elif not request.args:
+        form.month.data = dt.date.today().strftime("%Y-%m")
+    return render_template("rewards/statement.html", form=form, lines=lines), 400 if form.errors else 200
+
+
+@bp.route("/nominate", methods=["GET", "POST"])
+@login_required
+def nominate():
+    """Staff nominate for courage or good-neighbour awards; residents for good-neighbour awards."""
+    form = NominationForm()
+    kinds = [RewardKind.GOOD_NEIGHBOUR] + ([RewardKind.COURAGE] if current_user.has_role(*STAFF) else [])
+    form.kind.choices = [(k.value, KIND_LABELS[k.value]) for k in kinds]
+    if form.validate_on_submit():
+        from tipboard.rewards.queue import enqueue_nomination
+
+        nomination = Nomination(kind=form.kind.data, nominee_name=form.nominee_name.data.strip(),
+                                nominee_contact=(form.nominee_contact.data or "").strip() or None,
+                                story=form.story.data.strip(), nominated_by_id=current_user.id,
+                                public_consent=form.public_consent.data)
+        db.session.add(nomination)
+        db.session.flush()
+        enqueue_nomination(nomination, current_user)
+        db.session.commit()
+        flash(_("Thank you. The station will consider the nomination."), "success")
+        return redirect(url_for("main.index"))
+    return render_template("rewards/nominate.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/honour")
+@public
+def honour():
+    rows = db.session.execute(
+        sa.select(Nomination, Reward).join(Reward, Reward.nomination_id == Nomination.id)
+        .where(Nomination.public_consent.is_(True), Reward.status.in_([RewardStatus.APPROVED.value,
+                                                                       RewardStatus.PAID.value]))
+        .order_by(Reward.approved_at.desc()).limit(100)).all()
+    return render_template("rewards/honour.html", rows=rows, kinds=KIND_LABELS)
+
+
+def _tracking_panel(tip):
+    reward = services.reward_for_tip(tip.id)
+    if reward is None or reward.status_enum in (RewardStatus.CANCELLED,):
+        return None
+    return render_template("rewards/_panel.html", tip=tip, reward=reward, kinds=KIND_LABELS)
+
+
+register_tracking_panel(_tracking_panel, order=20)
