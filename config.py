@@ -58,6 +58,9 @@ class Config:
     # --- rewards --------------------------------------------------------------------------
     REWARD_TWO_APPROVER_THRESHOLD_FEN = 10_000  # above 100 yuan two supervisors must approve
     REWARD_CLAIM_DAYS = 60  # an approved reward not collected by then expires
+    # --- patrols ---------------------------------------------------------------------------
+    PATROL_LATE_DROP_HOURS = 24  # dropping out later than this tells the leaders
+    PATROL_QR_MAX_AGE_DAYS = 400  # printed point codes are valid this long
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
 
     # --- auth -----------------------------------------------------------------------------

@@ -31,6 +31,7 @@ class TipForm(FlaskForm):
         default=ContactPreference.INBOX.value,
     )
     upload_token = HiddenField()
+    origin = HiddenField(validators=[Optional(), Length(max=300)])
     nearby_checked = HiddenField()
 
     def validate_description(self, field):

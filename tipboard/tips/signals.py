@@ -14,3 +14,8 @@ answer_received = _signals.signal("tip-answer-received")
 tip_verified = _signals.signal("tip-verified")
 #: A tip changed status (sender: the tip; kwargs: actor, old, new).
 tip_status_changed = _signals.signal("tip-status-changed")
+#: A tip was sent from a form that carried an origin token (sender: the tip; kwargs: token), e.g.
+#: "report a hazard" from a patrol shift. Whoever issued the token links the tip.
+tip_origin = _signals.signal("tip-origin")
+#: Asked while the form is drawn (sender: the token): receivers return a note for the reporter.
+tip_origin_described = _signals.signal("tip-origin-described")

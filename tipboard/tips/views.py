@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask import (
     abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory,
@@ -20,6 +22,7 @@ from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
 from tipboard.tips.panels import tracking_panels
 from tipboard.tips.models import Category, Tip, TipPhoto, TipStatus
 from tipboard.tips.photos import PhotoError
+from tipboard.tips.signals import tip_origin, tip_origin_described
 from tipboard.timezones import from_local
 
 def _categories() -> list[Category]:
@@ -58,7 +61,16 @@ def new():
                 return response
     pending = services.pending_uploads(form.upload_token.data)
     return render_template("tips/new.html", form=form, categories=categories, nearby=nearby,
-                           pending=pending, me_too_form=MeTooForm()), 400 if form.errors else 200
+                           pending=pending, me_too_form=MeTooForm(), origin_note=_origin_note(form.origin.data)
+                           ), 400 if form.errors else 200
+
+
+def _origin_note(token: str | None):
+    """Where an origin token comes from says so on the form (e.g. "linked to your patrol")."""
+    if not token:
+        return None
+    notes = [note for _receiver, note in tip_origin_described.send(token) if note]
+    return notes[0] if notes else None
 
 
 def _prefill(form: TipForm) -> None:
@@ -73,6 +85,12 @@ def _prefill(form: TipForm) -> None:
             pass
     if request.args.get("category", "").isdigit():
         form.category.data = int(request.args["category"])
+    if request.args.get("origin"):
+        form.origin.data = request.args["origin"][:300]
+    try:
+        form.seen_at.data = dt.datetime.strptime(request.args.get("seen_at", ""), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        pass
 
 
 def _accept_photos(form: TipForm) -> bool:
@@ -128,6 +146,8 @@ def _try_submit(form: TipForm):
     except services.TipError as exc:
         form.category.errors = [str(TIP_ERRORS[exc.code])]
         return None, []
+    if form.origin.data:
+        tip_origin.send(receipt.tip, token=form.origin.data)
     db.session.commit()
     session["receipt"] = {"code": receipt.code, "secret": receipt.secret}
     grant_tracking(receipt.tip)

@@ -1,0 +1,36 @@
+VOLUNTEERS = ("volunteer", "leader")
+LEADERS = ("leader", "staff", "supervisor", "admin")
+STAFF = ("staff", "supervisor", "admin")
+
+ACCESS = {
+    "patrols.index": {"roles": "login"},
+    "patrols.team_list": {"roles": "login"},
+    "patrols.apply": {"roles": "login", "method": "POST", "params": {"team_id": 999999}, "object": True},
+    "patrols.team": {"roles": LEADERS, "params": {"team_id": 999999}, "object": True},
+    "patrols.invite": {"roles": LEADERS, "method": "POST", "params": {"team_id": 999999}, "object": True},
+    "patrols.member": {"roles": LEADERS, "method": "POST", "object": True,
+                       "params": {"team_id": 999999, "member_id": 1, "change": "deputy"}},
+    "patrols.hours_csv": {"roles": LEADERS, "params": {"team_id": 999999}, "object": True},
+    "patrols.profile": {"roles": VOLUNTEERS},
+    "patrols.add_availability": {"roles": VOLUNTEERS, "method": "POST"},
+    "patrols.add_away": {"roles": VOLUNTEERS, "method": "POST"},
+    "patrols.reset_calendar": {"roles": VOLUNTEERS, "method": "POST"},
+    "patrols.calendar_feed": {"roles": "public", "params": {"token": "not-a-token"}, "object": True},
+    "patrols.points": {"roles": VOLUNTEERS + ("staff", "supervisor", "admin")},
+    "patrols.new_point": {"roles": STAFF},
+    "patrols.point_qr": {"roles": LEADERS, "params": {"point_id": 999999}, "object": True},
+    "patrols.templates": {"roles": STAFF, "params": {"point_id": 999999}, "object": True},
+    "patrols.generate": {"roles": STAFF, "method": "POST"},
+    "patrols.shift": {"roles": "login", "params": {"shift_id": 999999}, "object": True},
+    "patrols.signup": {"roles": VOLUNTEERS, "method": "POST", "params": {"shift_id": 999999}, "object": True},
+    "patrols.drop": {"roles": VOLUNTEERS, "method": "POST", "params": {"shift_id": 999999}, "object": True},
+    "patrols.offer_swap": {"roles": VOLUNTEERS, "method": "POST", "params": {"shift_id": 999999}, "object": True},
+    "patrols.take_swap": {"roles": VOLUNTEERS, "method": "POST", "params": {"swap_id": 999999}, "object": True},
+    "patrols.scan": {"roles": "login", "params": {"token": "x"}, "object": True},
+    "patrols.scan_confirm": {"roles": "login", "method": "POST", "params": {"token": "x"}, "object": True},
+    "patrols.leader_checkin": {"roles": LEADERS, "method": "POST", "params": {"shift_id": 999999, "signup_id": 1},
+                               "object": True},
+    "patrols.log": {"roles": VOLUNTEERS, "method": "POST", "params": {"shift_id": 999999}, "object": True},
+    "patrols.report_hazard": {"roles": VOLUNTEERS, "params": {"shift_id": 999999}, "object": True},
+    "patrols.close": {"roles": LEADERS, "method": "POST", "params": {"shift_id": 999999}, "object": True},
+}

@@ -1,0 +1,104 @@
+"""Turning up: signed QR links per point, check-in/out, closing attendance, hours."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.patrols.models import PatrolPoint, Shift, SignUp, SignUpStatus
+from tipboard.patrols.shifts import PatrolError
+
+EARLY_CHECKIN = dt.timedelta(minutes=30)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="patrol-point-checkin")
+
+
+def point_token(point: PatrolPoint) -> str:
+    return _serializer().dumps({"point": point.id})
+
+
+def point_from_token(token: str) -> PatrolPoint:
+    max_age = current_app.config["PATROL_QR_MAX_AGE_DAYS"] * 86400
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise PatrolError("qr_expired") from None
+    except BadSignature:
+        raise PatrolError("qr_invalid") from None
+    point = db.session.get(PatrolPoint, data.get("point"))
+    if point is None:
+        raise PatrolError("qr_invalid")
+    return point
+
+
+def current_signup(user, point: PatrolPoint, now: dt.datetime) -> SignUp | None:
+    """The user's confirmed sign-up on a shift at this point that is on now (or starts soon)."""
+    return db.session.scalar(sa.select(SignUp).join(Shift).where(
+        SignUp.user_id == user.id, SignUp.status == SignUpStatus.CONFIRMED.value, Shift.point_id == point.id,
+        Shift.starts_at <= now + EARLY_CHECKIN, Shift.ends_at >= now).order_by(Shift.starts_at).limit(1))
+
+
+def scan(token: str, user, now: dt.datetime | None = None) -> tuple[str, SignUp]:
+    """A volunteer scanned a point's code: check in, or out if already in. Returns ("in"|"out", sign-up)."""
+    now = now or utcnow()
+    point = point_from_token(token)
+    signup = current_signup(user, point, now)
+    if signup is None:
+        raise PatrolError("no_current_shift")
+    return toggle(signup, now, by=user)
+
+
+def toggle(signup: SignUp, now: dt.datetime, by) -> tuple[str, SignUp]:
+    if signup.checked_in_at is None:
+        signup.checked_in_at, signup.checked_in_by_id = now, by.id
+        result = "in"
+    elif signup.checked_out_at is None:
+        signup.checked_out_at = max(now, signup.checked_in_at)
+        result = "out"
+    else:
+        raise PatrolError("already_out")
+    db.session.flush()
+    return result, signup
+
+
+def close_attendance(now: dt.datetime | None = None) -> int:
+    """After a shift: close missing check-outs at its end, mark people who never came as no-shows."""
+    now = now or utcnow()
+    shifts = db.session.scalars(sa.select(Shift).where(Shift.ends_at < now, Shift.attendance_closed_at.is_(None))).all()
+    for shift in shifts:
+        for signup in shift.signups:
+            if signup.status != SignUpStatus.CONFIRMED.value:
+                continue
+            if signup.checked_in_at is None:
+                signup.status = SignUpStatus.NO_SHOW.value
+            elif signup.checked_out_at is None:
+                signup.checked_out_at, signup.auto_checked_out = shift.ends_at, True
+        shift.attendance_closed_at = now
+    db.session.flush()
+    return len(shifts)
+
+
+def hours_by_user(user_ids=None, start: dt.datetime | None = None, end: dt.datetime | None = None) -> dict[int, dict]:
+    """{user id: {"hours", "shifts", "no_shows"}} from check-ins."""
+    query = sa.select(SignUp).join(Shift)
+    if user_ids is not None:
+        query = query.where(SignUp.user_id.in_(list(user_ids)))
+    if start is not None:
+        query = query.where(Shift.starts_at >= start)
+    if end is not None:
+        query = query.where(Shift.starts_at < end)
+    totals: dict[int, dict] = {}
+    for signup in db.session.scalars(query):
+        row = totals.setdefault(signup.user_id, {"hours": 0.0, "shifts": 0, "no_shows": 0})
+        if signup.status == SignUpStatus.NO_SHOW.value:
+            row["no_shows"] += 1
+        elif signup.checked_in_at is not None:
+            row["shifts"] += 1
+            row["hours"] = round(row["hours"] + signup.hours, 2)
+    return totals

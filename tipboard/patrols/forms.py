@@ -1,0 +1,85 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+WEEKDAYS = [("0", _l("Mon")), ("1", _l("Tue")), ("2", _l("Wed")), ("3", _l("Thu")), ("4", _l("Fri")),
+            ("5", _l("Sat")), ("6", _l("Sun"))]
+SKILLS = [("first_aid", _l("First aid")), ("driver", _l("Drives the patrol car")),
+          ("english", _l("Speaks English")), ("dialect", _l("Speaks the local dialect"))]
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ActionForm(FlaskForm):
+    pass
+
+
+class ApplyForm(FlaskForm):
+    message = TextAreaField(_l("A few words about you (optional)"), validators=[Optional(), Length(max=1000)],
+                            render_kw={"rows": 3})
+
+
+class ProfileForm(FlaskForm):
+    max_shifts_per_week = IntegerField(_l("At most this many shifts a week"), default=2,
+                                       validators=[InputRequired(), NumberRange(min=0, max=14)])
+    skills = CheckboxesField(_l("Skills"), choices=SKILLS)
+    emergency_name = StringField(_l("Emergency contact: name"), validators=[Optional(), Length(max=100)])
+    emergency_phone = StringField(_l("Emergency contact: phone"), validators=[Optional(), Length(max=40)])
+
+
+class AvailabilityForm(FlaskForm):
+    weekday = SelectField(_l("Day"), choices=WEEKDAYS, validators=[InputRequired()])
+    start_time = TimeField(_l("From"), validators=[InputRequired()])
+    end_time = TimeField(_l("To"), validators=[InputRequired()])
+
+
+class AwayForm(FlaskForm):
+    day = DateField(_l("Away on"), validators=[InputRequired()])
+
+
+class PointForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
+    lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
+    lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
+    radius_m = IntegerField(_l("Radius (metres)"), default=150, validators=[InputRequired(), NumberRange(min=20, max=5000)])
+    grid = SelectField(_l("Grid"), validators=[InputRequired()])
+    team = SelectField(_l("Team (optional)"), validators=[Optional()])
+    base_weight = FloatField(_l("Base priority"), default=1.0, validators=[InputRequired(), NumberRange(min=0, max=100)])
+    route = TextAreaField(_l("Route (optional): one 'lat, lon' per line, in order"), validators=[Optional(), Length(max=4000)],
+                          render_kw={"rows": 3})
+
+
+class TemplateForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=100)])
+    shift_type = SelectField(_l("Type"), choices=[("patrol", _l("Patrol")), ("outreach", _l("Outreach")),
+                                                  ("talk", _l("Safety talk"))])
+    weekdays = CheckboxesField(_l("Days"), choices=WEEKDAYS, validators=[InputRequired()])
+    start_time = TimeField(_l("Starts"), validators=[InputRequired()])
+    end_time = TimeField(_l("Ends"), validators=[InputRequired()])
+    min_volunteers = IntegerField(_l("At least"), default=2, validators=[InputRequired(), NumberRange(min=1, max=200)])
+    max_volunteers = IntegerField(_l("At most"), default=4, validators=[InputRequired(), NumberRange(min=1, max=200)])
+    requires_leader = BooleanField(_l("A leader must be on it"), default=True)
+
+
+class GenerateForm(FlaskForm):
+    week = DateField(_l("Week starting (Monday)"), validators=[InputRequired()])
+
+
+class ObservationForm(FlaskForm):
+    body = TextAreaField(_l("What did you see?"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2})
+
+
+class ReportForm(FlaskForm):
+    report = TextAreaField(_l("Shift report"), validators=[InputRequired(), Length(max=4000)], render_kw={"rows": 4})
+
+
+class SwapForm(FlaskForm):
+    to = SelectField(_l("Offer to"), validators=[Optional()])

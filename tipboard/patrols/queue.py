@@ -1,0 +1,86 @@
+"""Team applications, swap requests and patrol reports as kinds of the moderation queue."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
+
+from tipboard.extensions import db
+from tipboard.moderation.models import ItemStatus
+from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
+from tipboard.patrols import teams
+from tipboard.patrols.models import Shift, SwapRequest, Team, TeamApplication
+from tipboard.patrols.shifts import PatrolError, complete_swap, leads_shift
+from tipboard.permissions import LEADERS, STAFF
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 2})
+
+
+def _leads_team(user, item) -> bool:
+    """Leaders see their own team's items only; staff see all."""
+    if user.has_role(*STAFF):
+        return True
+    team = db.session.get(Team, item.team_id) if item.team_id is not None else None
+    return team is not None and teams.can_lead(user, team)
+
+
+def _decide(accept: bool):
+    def handler(ctx) -> ActionOutcome:
+        try:
+            teams.decide_application(ctx.subject, accept)
+        except PatrolError as exc:
+            raise ActionRefused(str(_l("This application was already decided."))) from exc
+        return ActionOutcome(item_status=ItemStatus.CLOSED.value, before={"status": "pending"},
+                             after={"status": ctx.subject.status}, reason=ctx.data.get("note"))
+    return handler
+
+
+register_kind(QueueKind(
+    name="team_application", label=_l("Team application"), load=lambda i: db.session.get(TeamApplication, i),
+    template="patrols/kinds/application.html", view_roles=LEADERS, can_view=_leads_team,
+    summary=lambda a: f"{a.user.name} → {a.team.name}",
+    actions=[QueueAction("accept", _l("Accept"), _decide(True), LEADERS, NoteForm, lambda a, u: a.status == "pending"),
+             QueueAction("decline", _l("Decline"), _decide(False), LEADERS, NoteForm,
+                         lambda a, u: a.status == "pending", danger=True)],
+))
+
+
+def _swap_decision(approve: bool):
+    def handler(ctx) -> ActionOutcome:
+        swap: SwapRequest = ctx.subject
+        if swap.status != "pending_approval":
+            raise ActionRefused(str(_l("This swap was already decided.")))
+        if not (ctx.actor.has_role(*STAFF) or leads_shift(ctx.actor, swap.signup.shift)):
+            raise ActionRefused(str(_l("Only the team's leaders decide on swaps.")))
+        if approve:
+            complete_swap(swap)
+        else:
+            swap.status = "declined"
+            db.session.flush()
+        return ActionOutcome(item_status=ItemStatus.CLOSED.value, before={"status": "pending_approval"},
+                             after={"status": swap.status, "taken_by": swap.taken_by_id})
+    return handler
+
+
+register_kind(QueueKind(
+    name="swap_request", label=_l("Shift swap"), load=lambda i: db.session.get(SwapRequest, i),
+    template="patrols/kinds/swap.html", view_roles=LEADERS, can_view=_leads_team,
+    summary=lambda s: f"{s.signup.user.name} → {s.taken_by.name if s.taken_by else '?'}",
+    actions=[QueueAction("approve", _l("Approve swap"), _swap_decision(True), LEADERS),
+             QueueAction("decline", _l("Decline swap"), _swap_decision(False), LEADERS, danger=True)],
+))
+
+
+def _read(ctx) -> ActionOutcome:
+    return ActionOutcome(item_status=ItemStatus.CLOSED.value, after={"read": True}, reason=ctx.data.get("note"))
+
+
+register_kind(QueueKind(
+    name="patrol_report", label=_l("Patrol report"), load=lambda i: db.session.get(Shift, i),
+    template="patrols/kinds/report.html", view_roles=STAFF,
+    summary=lambda s: f"{s.title or s.point.name}: {(s.report or '')[:100]}",
+    actions=[QueueAction("read", _l("Mark as read"), _read, STAFF, NoteForm)],
+))

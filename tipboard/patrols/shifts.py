@@ -1,0 +1,234 @@
+"""Shifts: generating them from templates, signing up (capacity in the transaction), dropping out,
+the waitlist, swaps. Services flush; callers commit."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.outbox import notify, register_message
+from tipboard.patrols.models import (
+    MemberRole, PatrolPoint, Shift, ShiftTemplate, SignUp, SignUpStatus, SwapRequest, Team, TeamMember, team_grid,
+)
+from tipboard.timezones import from_local
+
+log = logging.getLogger("tipboard.patrols")
+
+register_message("patrols.confirmed", _l("You are on a shift"),
+                 _l("You are signed up for %(shift)s on %(when)s."))
+register_message("patrols.waitlisted", _l("You are on the waiting list"),
+                 _l("%(shift)s on %(when)s is full; you are on the waiting list and will be told if a place frees up."))
+register_message("patrols.promoted", _l("A place freed up for you"),
+                 _l("A place freed up: you are now on %(shift)s on %(when)s."))
+register_message("patrols.late_drop", _l("A volunteer dropped out late"),
+                 _l("%(name)s dropped out of %(shift)s on %(when)s."))
+register_message("patrols.swap_offered", _l("A shift swap is offered to you"),
+                 _l("%(name)s offers you their place on %(shift)s on %(when)s. Open My shifts to take it."))
+
+
+class PatrolError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _label(shift: Shift) -> dict:
+    from tipboard.timezones import to_local
+
+    return {"shift": shift.title or shift.point.name, "when": to_local(shift.starts_at).strftime("%Y-%m-%d %H:%M")}
+
+
+# --- generating shifts ----------------------------------------------------------------------------
+
+def generate_shifts(week_start: dt.date, templates=None) -> list[Shift]:
+    """Dated shifts for the week starting on ``week_start`` (a Monday) from the active templates.
+    Idempotent: a (template, start) pair exists once."""
+    templates = templates if templates is not None else db.session.scalars(
+        sa.select(ShiftTemplate).where(ShiftTemplate.active.is_(True))).all()
+    made = []
+    for template in templates:
+        for weekday in template.weekdays:
+            day = week_start + dt.timedelta(days=int(weekday))
+            starts = from_local(dt.datetime.combine(day, template.start_time))
+            ends = from_local(dt.datetime.combine(day, template.end_time))
+            if ends <= starts:
+                ends += dt.timedelta(days=1)
+            if db.session.scalar(sa.select(Shift.id).where(Shift.template_id == template.id,
+                                                           Shift.starts_at == starts)):
+                continue
+            shift = Shift(point_id=template.point_id, template_id=template.id, shift_type=template.shift_type,
+                          title=template.title, starts_at=starts, ends_at=ends,
+                          min_volunteers=template.min_volunteers, max_volunteers=template.max_volunteers,
+                          requires_leader=template.requires_leader)
+            db.session.add(shift)
+            made.append(shift)
+    db.session.flush()
+    return made
+
+
+# --- who may do what --------------------------------------------------------------------------------
+
+def teams_of(user) -> list[Team]:
+    return list(db.session.scalars(sa.select(Team).join(TeamMember).where(TeamMember.user_id == user.id)))
+
+
+def eligible_teams(point: PatrolPoint) -> sa.Select:
+    """Teams that may patrol a point: its own team, else every team whose area holds its grid."""
+    if point.team_id is not None:
+        return sa.select(Team.id).where(Team.id == point.team_id)
+    return sa.select(team_grid.c.team_id).where(team_grid.c.grid_id == point.grid_id)
+
+
+def is_eligible(user, shift: Shift) -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
+        TeamMember.user_id == user.id, TeamMember.team_id.in_(eligible_teams(shift.point)))) > 0
+
+
+def leads_shift(user, shift: Shift) -> bool:
+    """A leader or deputy of a team that patrols this shift's point."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
+        TeamMember.user_id == user.id, TeamMember.team_id.in_(eligible_teams(shift.point)),
+        TeamMember.role.in_([MemberRole.LEADER.value, MemberRole.DEPUTY.value]))) > 0
+
+
+def overlapping(user_id: int, shift: Shift) -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(SignUp).join(Shift).where(
+        SignUp.user_id == user_id, SignUp.shift_id != shift.id,
+        SignUp.status.in_([SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value]),
+        Shift.starts_at < shift.ends_at, Shift.ends_at > shift.starts_at)) > 0
+
+
+# --- signing up and dropping out ------------------------------------------------------------------
+
+def _take_place(shift_id: int) -> bool:
+    """One conditional UPDATE: of two people taking the last place at once, one gets it."""
+    return db.session.execute(
+        sa.update(Shift).where(Shift.id == shift_id, Shift.confirmed_count < Shift.max_volunteers)
+        .values(confirmed_count=Shift.confirmed_count + 1).execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def _free_place(shift_id: int) -> None:
+    db.session.execute(sa.update(Shift).where(Shift.id == shift_id, Shift.confirmed_count > 0)
+                       .values(confirmed_count=Shift.confirmed_count - 1).execution_options(synchronize_session=False))
+
+
+def sign_up(shift: Shift, user, *, source: str = "self", now: dt.datetime | None = None) -> SignUp:
+    now = now or utcnow()
+    if shift.starts_at <= now:
+        raise PatrolError("started")
+    if not is_eligible(user, shift):
+        raise PatrolError("not_eligible")
+    if overlapping(user.id, shift):
+        raise PatrolError("overlap")
+    existing = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == shift.id, SignUp.user_id == user.id))
+    if existing is not None and existing.status in (SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value):
+        raise PatrolError("already")
+    status = SignUpStatus.CONFIRMED if _take_place(shift.id) else SignUpStatus.WAITLISTED
+    signup = existing or SignUp(shift_id=shift.id, user_id=user.id)
+    signup.status, signup.source = status.value, source
+    signup.created_at = now  # a returning volunteer queues at the back
+    try:
+        with db.session.begin_nested():
+            db.session.add(signup)
+    except IntegrityError:
+        raise PatrolError("already") from None
+    db.session.refresh(shift)
+    notify(user, f"patrols.{status.value}", _label(shift))
+    return signup
+
+
+def promote_waitlist(shift: Shift) -> SignUp | None:
+    first = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == shift.id,
+                                                      SignUp.status == SignUpStatus.WAITLISTED.value)
+                              .order_by(SignUp.created_at, SignUp.id).limit(1))
+    if first is None or not _take_place(shift.id):
+        return None
+    first.status = SignUpStatus.CONFIRMED.value
+    db.session.flush()
+    notify(first.user, "patrols.promoted", _label(shift))
+    return first
+
+
+def drop_out(signup: SignUp, actor, now: dt.datetime | None = None) -> SignUp | None:
+    """Leave a shift. The first on the waiting list takes the place; a late drop tells the leaders."""
+    now = now or utcnow()
+    shift = signup.shift
+    if signup.status not in (SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value):
+        raise PatrolError("not_signed_up")
+    if shift.starts_at <= now:
+        raise PatrolError("started")
+    was_confirmed = signup.status == SignUpStatus.CONFIRMED.value
+    signup.status = SignUpStatus.DROPPED.value
+    db.session.flush()
+    promoted = None
+    if was_confirmed:
+        _free_place(shift.id)
+        promoted = promote_waitlist(shift)
+        if shift.starts_at - now < dt.timedelta(hours=current_app.config["PATROL_LATE_DROP_HOURS"]):
+            for leader in shift_leaders(shift):
+                notify(leader, "patrols.late_drop", {"name": signup.user.name, **_label(shift)})
+    db.session.refresh(shift)
+    return promoted
+
+
+def shift_leaders(shift: Shift) -> list:
+    members = db.session.scalars(sa.select(TeamMember).where(
+        TeamMember.team_id.in_(eligible_teams(shift.point)),
+        TeamMember.role.in_([MemberRole.LEADER.value, MemberRole.DEPUTY.value]))).all()
+    return list({m.user_id: m.user for m in members}.values())
+
+
+# --- swaps ---------------------------------------------------------------------------------------------
+
+def offer_swap(signup: SignUp, to_user=None) -> SwapRequest:
+    if signup.status != SignUpStatus.CONFIRMED.value:
+        raise PatrolError("not_signed_up")
+    swap = SwapRequest(signup_id=signup.id, to_user_id=to_user.id if to_user else None)
+    db.session.add(swap)
+    db.session.flush()
+    if to_user is not None:
+        notify(to_user, "patrols.swap_offered", {"name": signup.user.name, **_label(signup.shift)})
+    return swap
+
+
+def take_swap(swap: SwapRequest, user) -> str:
+    """The taker accepts. Without team approval the places change hands at once; with it, the
+    swap waits in the queue for a leader. Returns "done" or "pending_approval"."""
+    signup = swap.signup
+    if swap.status != "open" or signup.status != SignUpStatus.CONFIRMED.value:
+        raise PatrolError("swap_closed")
+    if swap.to_user_id not in (None, user.id) or user.id == signup.user_id:
+        raise PatrolError("not_for_you")
+    if not is_eligible(user, signup.shift):
+        raise PatrolError("not_eligible")
+    if overlapping(user.id, signup.shift):
+        raise PatrolError("overlap")
+    swap.taken_by_id = user.id
+    needs_approval = any(t.swaps_need_approval for t in db.session.scalars(
+        sa.select(Team).where(Team.id.in_(eligible_teams(signup.shift.point)))))
+    if needs_approval:
+        swap.status = "pending_approval"
+        db.session.flush()
+        return "pending_approval"
+    complete_swap(swap)
+    return "done"
+
+
+def complete_swap(swap: SwapRequest) -> None:
+    signup = swap.signup
+    taker_row = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == signup.shift_id,
+                                                          SignUp.user_id == swap.taken_by_id))
+    signup.status = SignUpStatus.DROPPED.value
+    if taker_row is None:
+        taker_row = SignUp(shift_id=signup.shift_id, user_id=swap.taken_by_id)
+        db.session.add(taker_row)
+    taker_row.status, taker_row.source = SignUpStatus.CONFIRMED.value, "swap"
+    swap.status = "done"
+    db.session.flush()

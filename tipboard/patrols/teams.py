@@ -1,0 +1,95 @@
+"""Teams and volunteers: applications, invitations, deputies, profiles."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from tipboard.auth.services import grant_role
+from tipboard.extensions import db
+from tipboard.outbox import notify, register_message
+from tipboard.patrols.models import MemberRole, Team, TeamApplication, TeamMember, VolunteerProfile
+from tipboard.patrols.shifts import PatrolError
+from tipboard.permissions import STAFF, Role
+
+register_message("patrols.application_accepted", _l("Welcome to the team"),
+                 _l("Your application to join %(team)s was accepted."))
+register_message("patrols.application_declined", _l("Your team application"),
+                 _l("Your application to join %(team)s was not accepted this time."))
+register_message("patrols.invited", _l("You were added to a volunteer team"),
+                 _l("A leader added you to %(team)s."))
+
+
+def apply(team: Team, user, message: str) -> TeamApplication:
+    if team.membership(user) is not None:
+        raise PatrolError("already_member")
+    if db.session.scalar(sa.select(TeamApplication.id).where(TeamApplication.team_id == team.id,
+                                                             TeamApplication.user_id == user.id,
+                                                             TeamApplication.status == "pending")):
+        raise PatrolError("already_applied")
+    application = TeamApplication(team_id=team.id, user_id=user.id, message=message.strip())
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def add_member(team: Team, user, role: MemberRole = MemberRole.MEMBER) -> TeamMember:
+    member = team.membership(user)
+    if member is None:
+        member = TeamMember(team=team, user_id=user.id, role=role.value)
+        db.session.add(member)
+    grant_role(user, Role.VOLUNTEER)
+    if role == MemberRole.LEADER:
+        grant_role(user, Role.LEADER)
+    if db.session.scalar(sa.select(VolunteerProfile.id).where(VolunteerProfile.user_id == user.id)) is None:
+        db.session.add(VolunteerProfile(user_id=user.id))
+    db.session.flush()
+    return member
+
+
+def decide_application(application: TeamApplication, accept: bool) -> None:
+    if application.status != "pending":
+        raise PatrolError("already_decided")
+    application.status = "accepted" if accept else "declined"
+    if accept:
+        add_member(application.team, application.user)
+    notify(application.user, f"patrols.application_{application.status}", {"team": application.team.name})
+    db.session.flush()
+
+
+def can_lead(user, team: Team) -> bool:
+    return user.has_role(*STAFF) or team.is_leader(user)
+
+
+def set_member_role(team: Team, member: TeamMember, role: MemberRole, actor) -> None:
+    if not can_lead(actor, team):
+        raise PatrolError("not_leader")
+    if member.role == MemberRole.LEADER.value and not actor.has_role(*STAFF):
+        raise PatrolError("not_leader")  # only staff change who leads
+    member.role = role.value
+    db.session.flush()
+
+
+def remove_member(team: Team, member: TeamMember, actor) -> None:
+    if not can_lead(actor, team) or (member.role == MemberRole.LEADER.value and not actor.has_role(*STAFF)):
+        raise PatrolError("not_leader")
+    db.session.delete(member)
+    db.session.flush()
+
+
+def can_see_emergency_contact(viewer, volunteer_id: int) -> bool:
+    """Only the volunteer's own team leaders (and deputies) and station staff."""
+    if viewer.has_role(*STAFF) or viewer.id == volunteer_id:
+        return True
+    led = sa.select(TeamMember.team_id).where(TeamMember.user_id == viewer.id,
+                                              TeamMember.role.in_([MemberRole.LEADER.value, MemberRole.DEPUTY.value]))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
+        TeamMember.user_id == volunteer_id, TeamMember.team_id.in_(led))) > 0
+
+
+def profile_of(user) -> VolunteerProfile:
+    profile = db.session.scalar(sa.select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
+    if profile is None:
+        profile = VolunteerProfile(user_id=user.id)
+        db.session.add(profile)
+        db.session.flush()
+    return profile

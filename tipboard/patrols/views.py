@@ -1,0 +1,556 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+
+from tipboard.auth.models import User
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.geo import Grid
+from tipboard.moderation.services import enqueue
+from tipboard.nav import register_nav
+from tipboard.patrols import bp, calendar, checkin, patrol_log, priority, shifts, teams
+from tipboard.patrols.forms import (
+    ActionForm, ApplyForm, AvailabilityForm, AwayForm, GenerateForm, ObservationForm, PointForm, ProfileForm,
+    WEEKDAYS, ReportForm, SwapForm, TemplateForm,
+)
+from tipboard.patrols.models import (
+    Availability, AvailabilityException, MemberRole, Observation, PatrolPoint, Shift, ShiftTemplate, SignUp,
+    SignUpStatus, SwapRequest, Team, TeamMember, VolunteerProfile,
+)
+from tipboard.permissions import LEADERS, STAFF, VOLUNTEERS, login_required, public, roles_required
+from tipboard.qr import qr_svg
+
+register_nav("patrols.index", _l("Patrols"), roles=(), order=50)
+
+ERRORS = {
+    "started": _l("That shift has already started."),
+    "not_eligible": _l("That shift is for another team's area."),
+    "overlap": _l("You are already on a shift at that time."),
+    "already": _l("You are already signed up for that shift."),
+    "not_signed_up": _l("You are not on that shift."),
+    "swap_closed": _l("That swap is no longer open."),
+    "not_for_you": _l("That swap is offered to someone else."),
+    "already_member": _l("You are already in that team."),
+    "already_applied": _l("Your application is already waiting for the leaders."),
+    "already_decided": _l("That was already decided."),
+    "not_leader": _l("Only the team's leaders can do that."),
+    "qr_expired": _l("This code has expired. Ask a leader for a new one."),
+    "qr_invalid": _l("This code is not a tipboard patrol point."),
+    "no_current_shift": _l("You have no shift at this point right now."),
+    "already_out": _l("You have already checked out of this shift."),
+}
+
+
+def _error(exc: shifts.PatrolError) -> str:
+    return str(ERRORS[exc.code])
+
+
+def _open_shifts(user, limit: int = 30) -> list[Shift]:
+    """Upcoming shifts in the user's teams' areas, those still needing people first."""
+    team_ids = [t.id for t in shifts.teams_of(user)]
+    if not team_ids:
+        return []
+    from tipboard.patrols.models import team_grid
+
+    grids = sa.select(team_grid.c.grid_id).where(team_grid.c.team_id.in_(team_ids))
+    rows = db.session.scalars(sa.select(Shift).join(PatrolPoint).where(
+        Shift.starts_at > utcnow(), Shift.starts_at < utcnow() + dt.timedelta(days=14),
+        sa.or_(PatrolPoint.team_id.in_(team_ids), sa.and_(PatrolPoint.team_id.is_(None), PatrolPoint.grid_id.in_(grids))))
+        .order_by(Shift.starts_at).limit(200)).all()
+    availability = _availability(user)
+    fitting = [s for s in rows if _fits(availability, s)] or rows
+    fitting.sort(key=lambda s: (s.still_needed == 0, s.starts_at))
+    return fitting[:limit]
+
+
+def _availability(user):
+    slots = db.session.scalars(sa.select(Availability).where(Availability.user_id == user.id)).all()
+    away = {e.day for e in db.session.scalars(sa.select(AvailabilityException).where(
+        AvailabilityException.user_id == user.id, AvailabilityException.available.is_(False)))}
+    return slots, away
+
+
+def _fits(availability, shift: Shift) -> bool:
+    from tipboard.timezones import to_local
+
+    slots, away = availability
+    start, end = to_local(shift.starts_at), to_local(shift.ends_at)
+    if start.date() in away:
+        return False
+    if not slots:
+        return True  # no weekly pattern given: everything fits
+    return any(s.weekday == start.weekday() and s.start_time <= start.time() and end.time() <= s.end_time
+               for s in slots)
+
+
+@bp.get("/")
+@login_required
+def index():
+    mine = db.session.scalars(sa.select(SignUp).join(Shift).where(
+        SignUp.user_id == current_user.id, SignUp.status.in_([SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value]),
+        Shift.ends_at >= utcnow()).order_by(Shift.starts_at)).all()
+    offers = db.session.scalars(sa.select(SwapRequest).where(SwapRequest.status == "open", sa.or_(
+        SwapRequest.to_user_id == current_user.id, SwapRequest.to_user_id.is_(None)))).all()
+    offers = [o for o in offers if o.signup.user_id != current_user.id and shifts.is_eligible(current_user, o.signup.shift)]
+    return render_template("patrols/index.html", mine=mine, open_shifts=_open_shifts(current_user),
+                           teams=shifts.teams_of(current_user), offers=offers, form=ActionForm())
+
+
+# --- teams ---------------------------------------------------------------------------------------------
+
+@bp.get("/teams")
+@login_required
+def team_list():
+    rows = db.session.scalars(sa.select(Team).order_by(Team.name)).all()
+    return render_template("patrols/teams.html", teams=rows, form=ApplyForm())
+
+
+@bp.post("/teams/<int:team_id>/apply")
+@login_required
+def apply(team_id: int):
+    team = db.session.get(Team, team_id) or abort(404)
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            application = teams.apply(team, current_user, form.message.data or "")
+        except shifts.PatrolError as exc:
+            flash(_error(exc), "error")
+        else:
+            enqueue("team_application", application.id, summary=f"{current_user.name} → {team.name}",
+                    team_id=team.id, actor=current_user)
+            db.session.commit()
+            flash(_("Your application was sent to the team's leaders."), "success")
+    return redirect(url_for("patrols.team_list"))
+
+
+def _team_for_leader(team_id: int) -> Team:
+    team = db.session.get(Team, team_id) or abort(404)
+    if not teams.can_lead(current_user, team):
+        abort(403)
+    return team
+
+
+@bp.get("/teams/<int:team_id>")
+@roles_required(*LEADERS)
+def team(team_id: int):
+    team = _team_for_leader(team_id)
+    profiles = {p.user_id: p for p in db.session.scalars(sa.select(VolunteerProfile).where(
+        VolunteerProfile.user_id.in_([m.user_id for m in team.members])))}
+    since = utcnow() - dt.timedelta(days=90)
+    hours = checkin.hours_by_user([m.user_id for m in team.members], start=since)
+    return render_template("patrols/team.html", team=team, profiles=profiles, hours=hours, form=ActionForm(),
+                           roles=MemberRole)
+
+
+@bp.post("/teams/<int:team_id>/invite")
+@roles_required(*LEADERS)
+def invite(team_id: int):
+    team = _team_for_leader(team_id)
+    from tipboard.auth.services import find_by_login
+
+    user = find_by_login(request.form.get("login", "")[:254])
+    if user is None or not ActionForm().validate_on_submit():
+        flash(_("No account with that phone, email or user name."), "error")
+    else:
+        teams.add_member(team, user)
+        from tipboard.outbox import notify
+
+        notify(user, "patrols.invited", {"team": team.name})
+        db.session.commit()
+        flash(_("%(name)s is now in the team.", name=user.name), "success")
+    return redirect(url_for("patrols.team", team_id=team.id))
+
+
+@bp.post("/teams/<int:team_id>/members/<int:member_id>/<change>")
+@roles_required(*LEADERS)
+def member(team_id: int, member_id: int, change: str):
+    team = _team_for_leader(team_id)
+    membership = db.session.get(TeamMember, member_id)
+    if membership is None or membership.team_id != team.id or change not in ("deputy", "member", "remove"):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            if change == "remove":
+                teams.remove_member(team, membership, current_user)
+            else:
+                teams.set_member_role(team, membership, MemberRole(change), current_user)
+        except shifts.PatrolError as exc:
+            flash(_error(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(url_for("patrols.team", team_id=team.id))
+
+
+@bp.get("/teams/<int:team_id>/hours.csv")
+@roles_required(*LEADERS)
+def hours_csv(team_id: int):
+    team = _team_for_leader(team_id)
+    totals = checkin.hours_by_user([m.user_id for m in team.members])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["volunteer", "role", "shifts_attended", "hours", "no_shows"])
+    for m in sorted(team.members, key=lambda m: m.user.name):
+        row = totals.get(m.user_id, {"hours": 0.0, "shifts": 0, "no_shows": 0})
+        writer.writerow([m.user.name, m.role, row["shifts"], f"{row['hours']:.2f}", row["no_shows"]])
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=team-{team.id}-hours.csv"})
+
+
+# --- the volunteer's profile -------------------------------------------------------------------------------
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles_required(*VOLUNTEERS)
+def profile():
+    prof = teams.profile_of(current_user)
+    form = ProfileForm(obj=prof)
+    if request.method == "POST" and form.validate_on_submit():
+        form.populate_obj(prof)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("patrols.profile"))
+    slots = db.session.scalars(sa.select(Availability).where(Availability.user_id == current_user.id)
+                               .order_by(Availability.weekday, Availability.start_time)).all()
+    away = db.session.scalars(sa.select(AvailabilityException).where(AvailabilityException.user_id == current_user.id)
+                              .order_by(AvailabilityException.day)).all()
+    feed_url = url_for("patrols.calendar_feed", token=prof.calendar_token, _external=True)
+    return render_template("patrols/profile.html", form=form, slots=slots, away=away, slot_form=AvailabilityForm(),
+                           away_form=AwayForm(), action_form=ActionForm(), feed_url=feed_url,
+                           weekdays=dict(WEEKDAYS)), 400 if form.errors else 200
+
+
+@bp.post("/profile/availability")
+@roles_required(*VOLUNTEERS)
+def add_availability():
+    form = AvailabilityForm()
+    if form.validate_on_submit() and form.start_time.data < form.end_time.data:
+        db.session.add(Availability(user_id=current_user.id, weekday=int(form.weekday.data),
+                                    start_time=form.start_time.data, end_time=form.end_time.data))
+        db.session.commit()
+    else:
+        flash(_("Give a day and a time range that ends after it starts."), "error")
+    return redirect(url_for("patrols.profile"))
+
+
+@bp.post("/profile/away")
+@roles_required(*VOLUNTEERS)
+def add_away():
+    form = AwayForm()
+    if form.validate_on_submit():
+        if db.session.scalar(sa.select(AvailabilityException.id).where(
+                AvailabilityException.user_id == current_user.id, AvailabilityException.day == form.day.data)) is None:
+            db.session.add(AvailabilityException(user_id=current_user.id, day=form.day.data, available=False))
+            db.session.commit()
+    else:
+        flash(_("Give a date."), "error")
+    return redirect(url_for("patrols.profile"))
+
+
+@bp.post("/profile/calendar/reset")
+@roles_required(*VOLUNTEERS)
+def reset_calendar():
+    if ActionForm().validate_on_submit():
+        calendar.reset_token(teams.profile_of(current_user))
+        db.session.commit()
+        flash(_("Your calendar link was changed; the old one no longer works."), "success")
+    return redirect(url_for("patrols.profile"))
+
+
+@bp.get("/calendar/<token>.ics")
+@public
+def calendar_feed(token: str):
+    prof = db.session.scalar(sa.select(VolunteerProfile).where(VolunteerProfile.calendar_token == token))
+    if prof is None:
+        abort(404)
+    return Response(calendar.feed(prof, current_app.config["STATION_NAME"]), mimetype="text/calendar",
+                    headers={"Cache-Control": "private, max-age=300"})
+
+
+# --- points and shifts -------------------------------------------------------------------------------------
+
+@bp.get("/points")
+@roles_required(*VOLUNTEERS, *LEADERS)
+def points():
+    rows = db.session.scalars(sa.select(PatrolPoint).where(PatrolPoint.active.is_(True)).order_by(PatrolPoint.name)).all()
+    return render_template("patrols/points.html", points=rows, weights=priority.weights(rows), bands=priority.BANDS)
+
+
+def _point_form() -> PointForm:
+    form = PointForm()
+    form.grid.choices = [(str(g.id), g.name) for g in db.session.scalars(sa.select(Grid).order_by(Grid.code))]
+    form.team.choices = [("", "—")] + [(str(t.id), t.name) for t in db.session.scalars(sa.select(Team).order_by(Team.name))]
+    return form
+
+
+@bp.route("/points/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_point():
+    form = _point_form()
+    if form.validate_on_submit():
+        try:
+            route = [[float(x) for x in line.split(",")] for line in (form.route.data or "").splitlines() if line.strip()]
+            if any(len(p) != 2 for p in route):
+                raise ValueError
+        except ValueError:
+            form.route.errors = [_("Each line needs a latitude and a longitude separated by a comma.")]
+        else:
+            db.session.add(PatrolPoint(name=form.name.data, lat=form.lat.data, lon=form.lon.data,
+                                       radius_m=form.radius_m.data, grid_id=int(form.grid.data),
+                                       team_id=int(form.team.data) if form.team.data else None,
+                                       base_weight=form.base_weight.data, route_points=route))
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("patrols.points"))
+    return render_template("patrols/point_form.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/points/<int:point_id>/qr")
+@roles_required(*LEADERS)
+def point_qr(point_id: int):
+    """The printable check-in code of a point: a signed link."""
+    point = db.session.get(PatrolPoint, point_id) or abort(404)
+    link = url_for("patrols.scan", token=checkin.point_token(point), _external=True)
+    return render_template("patrols/qr.html", point=point, qr=qr_svg(link, box_size=10), link=link)
+
+
+@bp.route("/points/<int:point_id>/templates", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def templates(point_id: int):
+    point = db.session.get(PatrolPoint, point_id) or abort(404)
+    form = TemplateForm()
+    if form.validate_on_submit():
+        if form.min_volunteers.data > form.max_volunteers.data or form.start_time.data == form.end_time.data:
+            flash(_("Check the times and the numbers of volunteers."), "error")
+        else:
+            template = ShiftTemplate(point_id=point.id, weekdays=[int(d) for d in form.weekdays.data])
+            form.populate_obj(template)
+            template.weekdays = [int(d) for d in form.weekdays.data]
+            db.session.add(template)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("patrols.templates", point_id=point.id))
+    rows = db.session.scalars(sa.select(ShiftTemplate).where(ShiftTemplate.point_id == point.id)).all()
+    return render_template("patrols/templates.html", point=point, form=form, templates=rows,
+                           generate_form=GenerateForm()), 400 if form.errors else 200
+
+
+@bp.post("/shifts/generate")
+@roles_required(*STAFF)
+def generate():
+    form = GenerateForm()
+    if form.validate_on_submit():
+        monday = form.week.data - dt.timedelta(days=form.week.data.weekday())
+        made = shifts.generate_shifts(monday)
+        db.session.commit()
+        flash(ngettext_safe(len(made)), "success")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("patrols.points"))
+
+
+def ngettext_safe(n: int) -> str:
+    from flask_babel import ngettext
+
+    return ngettext("%(num)d shift created.", "%(num)d shifts created.", n)
+
+
+def _shift(shift_id: int) -> Shift:
+    return db.session.get(Shift, shift_id) or abort(404)
+
+
+def _may_see_shift(shift: Shift) -> bool:
+    return current_user.has_role(*STAFF) or shifts.is_eligible(current_user, shift)
+
+
+@bp.get("/shifts/<int:shift_id>")
+@login_required
+def shift(shift_id: int):
+    entry = _shift(shift_id)
+    if not _may_see_shift(entry):
+        abort(403)
+    mine = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == entry.id, SignUp.user_id == current_user.id))
+    leads = current_user.has_role(*STAFF) or shifts.leads_shift(current_user, entry)
+    observations = db.session.scalars(sa.select(Observation).where(Observation.shift_id == entry.id)
+                                      .order_by(Observation.id)).all()
+    team_members = []
+    if mine is not None:
+        team_members = [m.user for t in shifts.teams_of(current_user) for m in t.members if m.user_id != current_user.id]
+    swap_form = SwapForm()
+    swap_form.to.choices = [("", _("Anyone in the team"))] + [(str(u.id), u.name) for u in team_members]
+    return render_template("patrols/shift.html", shift=entry, mine=mine, leads=leads, observations=observations,
+                           form=ActionForm(), observation_form=ObservationForm(), report_form=ReportForm(),
+                           swap_form=swap_form, now=utcnow())
+
+
+@bp.post("/shifts/<int:shift_id>/signup")
+@roles_required(*VOLUNTEERS)
+def signup(shift_id: int):
+    entry = _shift(shift_id)
+    if ActionForm().validate_on_submit():
+        try:
+            result = shifts.sign_up(entry, current_user)
+        except shifts.PatrolError as exc:
+            db.session.rollback()
+            flash(_error(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("You are on this shift.") if result.status == "confirmed" else
+                  _("The shift is full; you are on the waiting list."), "success")
+    return redirect(url_for("patrols.shift", shift_id=entry.id))
+
+
+def _my_signup(entry: Shift) -> SignUp:
+    mine = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == entry.id, SignUp.user_id == current_user.id))
+    if mine is None:
+        abort(404)
+    return mine
+
+
+@bp.post("/shifts/<int:shift_id>/drop")
+@roles_required(*VOLUNTEERS)
+def drop(shift_id: int):
+    entry = _shift(shift_id)
+    if ActionForm().validate_on_submit():
+        try:
+            shifts.drop_out(_my_signup(entry), current_user)
+        except shifts.PatrolError as exc:
+            flash(_error(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("You left the shift."), "success")
+    return redirect(url_for("patrols.index"))
+
+
+@bp.post("/shifts/<int:shift_id>/swap")
+@roles_required(*VOLUNTEERS)
+def offer_swap(shift_id: int):
+    entry = _shift(shift_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    to_user = db.session.get(User, int(request.form["to"])) if request.form.get("to", "").isdigit() else None
+    try:
+        shifts.offer_swap(_my_signup(entry), to_user)
+    except shifts.PatrolError as exc:
+        flash(_error(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Your swap offer was sent."), "success")
+    return redirect(url_for("patrols.shift", shift_id=entry.id))
+
+
+@bp.post("/swaps/<int:swap_id>/take")
+@roles_required(*VOLUNTEERS)
+def take_swap(swap_id: int):
+    swap = db.session.get(SwapRequest, swap_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            result = shifts.take_swap(swap, current_user)
+        except shifts.PatrolError as exc:
+            db.session.rollback()
+            flash(_error(exc), "error")
+        else:
+            if result == "pending_approval":
+                team_ids = db.session.scalars(shifts.eligible_teams(swap.signup.shift.point)).all()
+                enqueue("swap_request", swap.id, summary=f"{swap.signup.user.name} → {current_user.name}",
+                        team_id=team_ids[0] if team_ids else None, actor=current_user)
+            db.session.commit()
+            flash(_("You took the place.") if result == "done" else _("The swap waits for a leader's approval."),
+                  "success")
+    return redirect(url_for("patrols.index"))
+
+
+@bp.get("/scan/<token>")
+@login_required
+def scan(token: str):
+    """What a scanned point code opens: a confirmation page (no state change on GET)."""
+    try:
+        point = checkin.point_from_token(token)
+    except shifts.PatrolError as exc:
+        return render_template("patrols/scan.html", error=_error(exc), point=None, signup=None, token=token), 400
+    signup = checkin.current_signup(current_user, point, utcnow())
+    return render_template("patrols/scan.html", error=None if signup else str(ERRORS["no_current_shift"]),
+                           point=point, signup=signup, token=token, form=ActionForm())
+
+
+@bp.post("/scan/<token>")
+@login_required
+def scan_confirm(token: str):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result, signup = checkin.scan(token, current_user)
+    except shifts.PatrolError as exc:
+        flash(_error(exc), "error")
+        return redirect(url_for("patrols.index"))
+    db.session.commit()
+    flash(_("Checked in. Have a safe patrol.") if result == "in" else _("Checked out. Thank you."), "success")
+    return redirect(url_for("patrols.shift", shift_id=signup.shift_id))
+
+
+@bp.post("/shifts/<int:shift_id>/checkin/<int:signup_id>")
+@roles_required(*LEADERS)
+def leader_checkin(shift_id: int, signup_id: int):
+    entry = _shift(shift_id)
+    if not (current_user.has_role(*STAFF) or shifts.leads_shift(current_user, entry)):
+        abort(403)
+    signup = db.session.get(SignUp, signup_id)
+    if signup is None or signup.shift_id != entry.id or signup.status != SignUpStatus.CONFIRMED.value:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            checkin.toggle(signup, utcnow(), by=current_user)
+        except shifts.PatrolError as exc:
+            flash(_error(exc), "error")
+        else:
+            db.session.commit()
+    return redirect(url_for("patrols.shift", shift_id=entry.id))
+
+
+@bp.post("/shifts/<int:shift_id>/log")
+@roles_required(*VOLUNTEERS)
+def log(shift_id: int):
+    entry = _shift(shift_id)
+    mine = _my_signup(entry)
+    form = ObservationForm()
+    if mine.status == SignUpStatus.CONFIRMED.value and form.validate_on_submit():
+        db.session.add(Observation(shift_id=entry.id, user_id=current_user.id, body=form.body.data.strip()))
+        db.session.commit()
+        flash(_("Noted in the patrol log."), "success")
+    else:
+        flash(_("Only volunteers on this shift can write in its log."), "error")
+    return redirect(url_for("patrols.shift", shift_id=entry.id))
+
+
+@bp.get("/shifts/<int:shift_id>/report-hazard")
+@roles_required(*VOLUNTEERS)
+def report_hazard(shift_id: int):
+    """Open the tip form with the place and time filled in, carrying the shift along."""
+    entry = _shift(shift_id)
+    _my_signup(entry)
+    from tipboard.timezones import local_now
+
+    return redirect(url_for("tips.new", lat=entry.point.lat, lon=entry.point.lon, address=entry.point.name,
+                            seen_at=local_now().strftime("%Y-%m-%dT%H:%M"),
+                            origin=patrol_log.origin_token(entry, current_user)))
+
+
+@bp.post("/shifts/<int:shift_id>/close")
+@roles_required(*LEADERS)
+def close(shift_id: int):
+    entry = _shift(shift_id)
+    if not (current_user.has_role(*STAFF) or shifts.leads_shift(current_user, entry)):
+        abort(403)
+    form = ReportForm()
+    if form.validate_on_submit() and entry.closed_at is None:
+        entry.report, entry.closed_at, entry.closed_by_id = form.report.data.strip(), utcnow(), current_user.id
+        enqueue("patrol_report", entry.id, summary=f"{entry.title or entry.point.name}: {entry.report[:100]}",
+                grid_id=entry.point.grid_id, actor=current_user)
+        db.session.commit()
+        flash(_("Shift closed; the report went to the station."), "success")
+    return redirect(url_for("patrols.shift", shift_id=entry.id))
