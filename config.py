@@ -61,6 +61,11 @@ class Config:
     # --- patrols ---------------------------------------------------------------------------
     PATROL_LATE_DROP_HOURS = 24  # dropping out later than this tells the leaders
     PATROL_QR_MAX_AGE_DAYS = 400  # printed point codes are valid this long
+    # --- the weekly roster -------------------------------------------------------------------
+    ROSTER_CRON = {"day_of_week": "sun", "hour": 18, "minute": 0}  # station time
+    ROSTER_TIME_LIMIT = 30.0  # seconds for HiGHS
+    ROSTER_REL_GAP = 0.01
+    ROSTER_MIN_REST_HOURS = 10
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
 
     # --- auth -----------------------------------------------------------------------------

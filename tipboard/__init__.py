@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
 
-BLUEPRINTS = ("main", "auth", "tips", "moderation", "rewards", "patrols", "admin")
+BLUEPRINTS = ("main", "auth", "tips", "moderation", "rewards", "patrols", "roster", "admin")
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +20,11 @@ from tipboard.patrols.models import (
 from tipboard.timezones import from_local
 
 log = logging.getLogger("tipboard.patrols")
+
+_signals = Namespace()
+#: A confirmed volunteer left a shift (sender: the sign-up; kwargs: promoted = the sign-up that
+#: took the place from the waiting list, or None). The roster refills published patrols.
+signup_dropped = _signals.signal("patrol-signup-dropped")
 
 register_message("patrols.confirmed", _l("You are on a shift"),
                  _l("You are signed up for %(shift)s on %(when)s."))
@@ -174,6 +180,7 @@ def drop_out(signup: SignUp, actor, now: dt.datetime | None = None) -> SignUp | 
         if shift.starts_at - now < dt.timedelta(hours=current_app.config["PATROL_LATE_DROP_HOURS"]):
             for leader in shift_leaders(shift):
                 notify(leader, "patrols.late_drop", {"name": signup.user.name, **_label(shift)})
+        signup_dropped.send(signup, promoted=promoted)
     db.session.refresh(shift)
     return promoted
 

@@ -15,6 +15,7 @@ from tipboard.extensions import db
 from tipboard.geo import Grid
 from tipboard.moderation.services import enqueue
 from tipboard.nav import register_nav
+from tipboard.patrols.availability import availability_of, fits
 from tipboard.patrols import bp, calendar, checkin, patrol_log, priority, shifts, teams
 from tipboard.patrols.forms import (
     ActionForm, ApplyForm, AvailabilityForm, AwayForm, GenerateForm, ObservationForm, PointForm, ProfileForm,
@@ -64,30 +65,10 @@ def _open_shifts(user, limit: int = 30) -> list[Shift]:
         Shift.starts_at > utcnow(), Shift.starts_at < utcnow() + dt.timedelta(days=14),
         sa.or_(PatrolPoint.team_id.in_(team_ids), sa.and_(PatrolPoint.team_id.is_(None), PatrolPoint.grid_id.in_(grids))))
         .order_by(Shift.starts_at).limit(200)).all()
-    availability = _availability(user)
-    fitting = [s for s in rows if _fits(availability, s)] or rows
+    availability = availability_of([user.id])[user.id]
+    fitting = [s for s in rows if fits(availability, s)] or rows
     fitting.sort(key=lambda s: (s.still_needed == 0, s.starts_at))
     return fitting[:limit]
-
-
-def _availability(user):
-    slots = db.session.scalars(sa.select(Availability).where(Availability.user_id == user.id)).all()
-    away = {e.day for e in db.session.scalars(sa.select(AvailabilityException).where(
-        AvailabilityException.user_id == user.id, AvailabilityException.available.is_(False)))}
-    return slots, away
-
-
-def _fits(availability, shift: Shift) -> bool:
-    from tipboard.timezones import to_local
-
-    slots, away = availability
-    start, end = to_local(shift.starts_at), to_local(shift.ends_at)
-    if start.date() in away:
-        return False
-    if not slots:
-        return True  # no weekly pattern given: everything fits
-    return any(s.weekday == start.weekday() and s.start_time <= start.time() and end.time() <= s.end_time
-               for s in slots)
 
 
 @bp.get("/")

@@ -1,0 +1,95 @@
+"""The solver's hard constraints on generated instances, explanations, repair, fairness, stability."""
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from tipboard.roster import generate, greedy, repair, solver, validate
+from tipboard.roster.explain import GapReason, explain
+from tipboard.roster.solver import Instance, Person, Slot
+
+MONDAY = dt.datetime(2026, 11, 30)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=st.integers(min_value=3, max_value=30), points=st.integers(min_value=1, max_value=5),
+       seed=st.integers(min_value=0, max_value=10_000))
+def test_every_hard_constraint_holds(people, points, seed):
+    instance = generate.instance(people, points, seed=seed, days=4)
+    result = solver.solve(instance, time_limit=10, rel_gap=0.0, with_lp_bound=False)
+    assert result.status in ("optimal", "time_limit")
+    assert validate.violations(instance, result.assignments) == []
+    assert validate.violations(instance, greedy.greedy(instance)) == []
+
+
+def test_solver_beats_or_matches_greedy_and_reports_its_figures():
+    instance = generate.instance(60, 6, seed=5)
+    result = solver.solve(instance, time_limit=20, rel_gap=0.0)
+    baseline = solver.summarise(instance, greedy.greedy(instance), status="greedy")
+    assert result.status == "optimal" and result.coverage_pct >= baseline.coverage_pct
+    assert result.lp_bound is not None and result.lp_bound >= result.objective - 1e-6
+    assert 0 < result.jain <= 1 and result.load_min <= result.load_max
+    assert result.wanted == len(instance.slots)
+
+
+def slot(sid, day=0, start=19, hours=2, min_people=2, max_people=3, leader=True, weight=1.0, point=1):
+    begin = MONDAY + dt.timedelta(days=day, hours=start)
+    return Slot(id=sid, point_id=point, start=begin, end=begin + dt.timedelta(hours=hours), min_people=min_people,
+                max_people=max_people, requires_leader=leader, weight=weight)
+
+
+def person(pid, available, leader=False, max_week=3, past=0):
+    return Person(id=pid, team_ids=frozenset({1}), is_leader=leader, max_per_week=max_week,
+                  available=frozenset(available), past_load=past)
+
+
+def test_explanations_for_unstaffed_patrols():
+    slots = [slot(1), slot(2, day=1), slot(3, day=2, leader=False), slot(4, day=3, leader=False)]
+    people = [person(10, {2, 3}), person(11, {2, 3}), person(12, {4}, max_week=1)]
+    instance = Instance(people=people, slots=slots)
+    assignments = {1: set(), 2: set(), 3: {10, 11}, 4: set()}
+    reasons = explain(instance, assignments)
+    assert reasons[1] == GapReason.NOBODY_AVAILABLE
+    assert reasons[2] == GapReason.NO_LEADER
+    assert reasons[4] == GapReason.TOO_FEW
+    assert 3 not in reasons
+    busy = Instance(people=[person(20, {5, 6}, leader=True, max_week=1), person(21, {5, 6}, max_week=1)],
+                    slots=[slot(5), slot(6, day=1)])
+    assert explain(busy, {5: {20, 21}, 6: set()})[6] == GapReason.EVERYONE_BUSY
+
+
+def test_rest_between_a_late_and_an_early_shift():
+    late = slot(1, day=0, start=21, hours=2, min_people=1, leader=False, weight=5)
+    early = slot(2, day=1, start=6, hours=2, min_people=1, leader=False, weight=5)
+    instance = Instance(people=[person(1, {1, 2})], slots=[late, early], min_rest_hours=10)
+    result = solver.solve(instance, with_lp_bound=False)
+    assert sum(len(m) for m in result.assignments.values()) == 1
+    assert validate.violations(instance, {1: {1}, 2: {1}}) != []
+
+
+def test_fairness_spreads_the_load_and_counts_past_weeks():
+    slots = [slot(i, day=i, min_people=1, max_people=1, leader=False) for i in range(4)]
+    people = [person(1, range(4), past=0), person(2, range(4), past=0)]
+    result = solver.solve(Instance(people=people, slots=slots), with_lp_bound=False)
+    assert result.load_min == result.load_max == 2
+    tired = [person(1, range(4), past=8), person(2, range(4), past=0, max_week=4)]
+    result = solver.solve(Instance(people=tired, slots=slots[:2]), with_lp_bound=False)
+    assert result.assignments[0] | result.assignments[1] == {2}
+
+
+def test_stability_keeps_an_edited_draft():
+    slots = [slot(1, min_people=1, max_people=1, leader=False)]
+    people = [person(1, {1}), person(2, {1})]
+    for keep in (1, 2):
+        result = solver.solve(Instance(people=people, slots=slots, current={1: {keep}}), with_lp_bound=False)
+        assert result.assignments[1] == {keep}
+
+
+def test_repair_refills_without_moving_anyone_else():
+    slots = [slot(1, min_people=2), slot(2, day=1, min_people=2)]
+    people = [person(1, {1, 2}, leader=True), person(2, {1}), person(3, {1, 2}), person(4, {2}, leader=True)]
+    instance = Instance(people=people, slots=slots)
+    roster = {1: {1}, 2: {4, 3}}  # person 2 dropped out of shift 1
+    assert repair.repair(instance, roster, 1) == 2
+    assert roster == {1: {1}, 2: {4, 3}}
+    assert repair.repair(Instance(people=people[:1], slots=slots), {1: {1}, 2: set()}, 1) is None

@@ -1,0 +1,31 @@
+"""Whether a volunteer is free for a shift: their weekly slots and dated exceptions."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tipboard.extensions import db
+from tipboard.patrols.models import Availability, AvailabilityException, Shift
+from tipboard.timezones import to_local
+
+
+def availability_of(user_ids) -> dict[int, tuple[list, set]]:
+    """{user id: (weekly slots, days away)} with two queries for many people."""
+    user_ids = list(user_ids)
+    result = {uid: ([], set()) for uid in user_ids}
+    for slot in db.session.scalars(sa.select(Availability).where(Availability.user_id.in_(user_ids))):
+        result[slot.user_id][0].append(slot)
+    for exc in db.session.scalars(sa.select(AvailabilityException).where(
+            AvailabilityException.user_id.in_(user_ids), AvailabilityException.available.is_(False))):
+        result[exc.user_id][1].add(exc.day)
+    return result
+
+
+def fits(availability: tuple[list, set], shift: Shift) -> bool:
+    slots, away = availability
+    start, end = to_local(shift.starts_at), to_local(shift.ends_at)
+    if start.date() in away:
+        return False
+    if not slots:
+        return True  # no weekly pattern given: any time fits
+    return any(s.weekday == start.weekday() and s.start_time <= start.time() and end.time() <= s.end_time
+               for s in slots)
