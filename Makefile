@@ -27,6 +27,20 @@ run: install
 	  $(BIN)/flask tipboard scheduler & \
 	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# Production: PostgreSQL (TIPBOARD_DATABASE_URL), Redis (TIPBOARD_REDIS_URL), TIPBOARD_SECRET_KEY set.
+# Runs the migrations, then gunicorn and exactly one scheduler process.
+serve: install
+	TIPBOARD_CONFIG=production $(BIN)/flask db upgrade
+	@trap 'kill 0' INT TERM EXIT; \
+	  TIPBOARD_CONFIG=production $(BIN)/flask tipboard scheduler & \
+	  TIPBOARD_CONFIG=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+scheduler: install
+	$(BIN)/flask tipboard scheduler
+
+bench: install
+	cd bench && ../$(BIN)/python moderation_queue.py && ../$(BIN)/python roster.py
+
 test: install test-sqlite test-postgresql
 
 test-sqlite: install

@@ -85,3 +85,30 @@ def i18n_compile():
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(tipboard_cli)
+
+
+@tipboard_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str):
+    """Write a consistent backup (database and photos) to PATH (.tar.gz)."""
+    from pathlib import Path
+
+    from tipboard.backup import backup
+
+    manifest = backup(Path(path))
+    click.echo(f"backup written to {path}: {sum(manifest['rows'].values())} rows, {len(manifest['photos'])} photos")
+
+
+@tipboard_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
+def restore_command(path: str, yes: bool):
+    """Replace the database and photos with the backup at PATH."""
+    from pathlib import Path
+
+    from tipboard.backup import restore
+
+    if not yes:
+        click.confirm("This replaces every row and photo of this installation. Go on?", abort=True)
+    manifest = restore(Path(path))
+    click.echo(f"restored the backup of {manifest['created_at']}")

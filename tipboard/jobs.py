@@ -210,6 +210,9 @@ class SingleSchedulerGuard:
 
     def release(self) -> None:
         if self._pg_connection is not None:
+            # Unlock explicitly: closing only returns the connection to the pool, lock and all.
+            self._pg_connection.scalar(sa.select(sa.func.pg_advisory_unlock(zlib.crc32(b"tipboard-scheduler"))))
+            self._pg_connection.commit()
             self._pg_connection.close()
             self._pg_connection = None
             return
