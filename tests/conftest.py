@@ -31,6 +31,7 @@ PG_ADMIN_URL = os.environ.get("TIPBOARD_TEST_PG_ADMIN_URL",
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: long-running (still run by make test)")
     config.addinivalue_line("markers", "postgresql_only: needs PostgreSQL")
+    config.addinivalue_line("markers", "own_database: the test makes its own app and database (no shared transaction)")
     if BACKEND == "postgresql":
         try:
             engine = sa.create_engine(PG_ADMIN_URL)
@@ -139,7 +140,7 @@ class _ConnectionBoundSession(FsaSession):
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Every test runs in a transaction that is rolled back; commits become savepoints."""
-    if "fresh_app" in request.fixturenames:
+    if "fresh_app" in request.fixturenames or request.node.get_closest_marker("own_database"):
         yield
         return
     with app.app_context():

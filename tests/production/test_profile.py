@@ -125,6 +125,7 @@ WORKER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.own_database
 def test_rate_limits_are_shared_through_redis(databases, tmp_path):
     import redis
 

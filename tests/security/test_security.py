@@ -64,6 +64,7 @@ def csrf_app(databases, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.own_database
 def test_every_state_changing_route_needs_the_csrf_token(csrf_app):
     client = csrf_app.test_client()
     posts = [(e, entry) for e, entry in ACCESS.items() if entry.get("method") == "POST"]
@@ -130,6 +131,7 @@ def test_bad_uploads_are_refused_without_a_500_or_a_memory_blowup(client, catego
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 0
 
 
+@pytest.mark.own_database
 def test_anonymous_tip_leaves_no_trace_of_the_tipster(databases, tmp_path, caplog):
     """IP, user agent and the photo's GPS appear nowhere: not in the database, the photo or the log."""
     url = databases.new(template=databases.template_arg(databases.pristine))

@@ -76,6 +76,7 @@ def limited_app(databases, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.own_database
 def test_wrong_secrets_are_throttled_but_right_ones_are_not(limited_app):
     with limited_app.app_context():
         tip = TipFactory(secret_hash=hash_secret("GOOD-GOOD-GOOD"))

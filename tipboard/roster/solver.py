@@ -21,8 +21,6 @@ import time
 from collections import defaultdict
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
 
 COVERAGE = 1000.0     # per unit of shift weight, for a staffed shift
 FILL = 50.0           # per unit of shift weight, per person on it (more hands up to the maximum)
@@ -109,6 +107,10 @@ def rest_conflicts(instance: Instance) -> list[tuple[int, int]]:
 
 def solve(instance: Instance, *, time_limit: float = 30.0, rel_gap: float = 0.01,
           with_lp_bound: bool = True) -> Result:
+    # SciPy loads only when a roster is built, not in every web worker at start-up.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
     started = time.perf_counter()
     people, slots = instance.people, instance.slots
     xs = pairs(instance)
