@@ -43,8 +43,8 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
         if "DATABASE_URL" in overrides:
             app.config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
-    if app.config.get("REDIS_URL"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    # Without Redis, rate limits are counted per process (see README).
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("TIPBOARD_SECRET_KEY must be set (a long random string)")
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -70,6 +70,7 @@ def configure_logging(app: Flask) -> None:
     logging.getLogger("tipboard").setLevel(level)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, _NoClientAddress) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(_NoClientAddress())
