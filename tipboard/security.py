@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 
 SENSITIVE_PREFIXES = ("/tips/track", "/tips/receipt", "/auth/", "/moderation", "/rewards",
                       "/inbox", "/patrols/me", "/admin")
 
 
 def csp_nonce() -> str:
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    """One nonce per request. Kept in the WSGI environ, not on ``g``: an app context can outlive
+    a request (CLI, tests, a worker that reuses one), and a nonce must never repeat."""
+    if not has_request_context():
+        if "csp_nonce" not in g:
+            g.csp_nonce = secrets.token_urlsafe(16)
+        return g.csp_nonce
+    return request.environ.setdefault("tipboard.csp_nonce", secrets.token_urlsafe(16))
 
 
 def init_app(app: Flask) -> None:
