@@ -16,6 +16,7 @@ RATE_LIMITED = {
     "tips.track": ("RATE_TRACK_LOOKUP", "/tips/track", {"code": "AAAA-AAAA", "secret": "wrong"}),
     "auth.login": ("RATE_LOGIN", "/auth/login", {"login": "nobody@example.test", "password": "nope"}),
     "auth.register": ("RATE_REGISTER", "/auth/register", {"name": "", "contact": "", "password": ""}),
+    "auth.reset_request": ("RATE_PASSWORD_RESET", "/auth/reset", {"login": "nobody@example.test"}),
 }
 LIMIT = "3 per hour"
 
