@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install run serve scheduler test security-lint test-sqlite test-postgresql bench lint translations clean
+.PHONY: install run serve scheduler test security-lint chromium test-sqlite test-postgresql bench lint translations clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ scheduler: install
 bench: install
 	cd bench && ../$(BIN)/python moderation_queue.py && ../$(BIN)/python roster.py
 
-test: install security-lint test-sqlite test-postgresql
+test: install security-lint chromium test-sqlite test-postgresql
 
 # Static security checks: no medium or high findings (each `# nosec` says why).
 security-lint: install
@@ -54,6 +54,14 @@ test-postgresql: install
 	TIPBOARD_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: security-lint
+
+# The end-to-end tests drive Debian's chromium; install it when we may, else say why and fail.
+chromium:
+	@if command -v /usr/bin/chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y chromium; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y chromium; \
+	else echo "chromium is missing: run 'apt-get install -y chromium' as root (needed by tests/e2e)"; \
+	  if [ -n "$$CI" ]; then exit 1; fi; fi
 
 translations: install
 	$(BIN)/flask tipboard i18n update

@@ -90,6 +90,7 @@ class Config:
     RATE_LOGIN = "10 per minute"
     RATE_REGISTER = "5 per hour"
     RATE_CLAIM = "10 per hour"
+    RATE_PASSWORD_RESET = "5 per hour"
 
     # --- i18n -----------------------------------------------------------------------------
     LANGUAGES = ["zh_Hans", "en"]

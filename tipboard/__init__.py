@@ -71,8 +71,6 @@ def configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    # Pillow logs EXIF tags (GPS included) at DEBUG while reading photos: never let that through.
-    logging.getLogger("PIL").setLevel(logging.WARNING)
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, _NoClientAddress) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(_NoClientAddress())

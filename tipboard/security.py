@@ -1,22 +1,37 @@
 """Response headers every page carries, and the per-request CSP nonce."""
 from __future__ import annotations
 
+import logging
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 
 SENSITIVE_PREFIXES = ("/tips/track", "/tips/receipt", "/auth/", "/moderation", "/rewards",
                       "/inbox", "/patrols/me", "/admin")
 
 
 def csp_nonce() -> str:
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    """One nonce per request. Kept in the WSGI environ, not on ``g``: an app context can outlive
+    a request (CLI, tests, a worker that reuses one), and a nonce must never repeat."""
+    if not has_request_context():
+        if "csp_nonce" not in g:
+            g.csp_nonce = secrets.token_urlsafe(16)
+        return g.csp_nonce
+    return request.environ.setdefault("tipboard.csp_nonce", secrets.token_urlsafe(16))
+
+
+# Third-party loggers that print what they parse from uploads at DEBUG (Pillow logs every EXIF
+# tag, GPS included). They stay at INFO whatever the app's level, so no log holds a tipster's
+# photo metadata.
+QUIET_LOGGERS = ("PIL", "pillow_heif")
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    for name in QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET or logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)
 
     @app.after_request
     def set_headers(response):

@@ -39,3 +39,16 @@ class ChangePasswordForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[("zh_Hans", "中文"), ("en", "English")])
+
+
+class ResetRequestForm(FlaskForm):
+    login = StringField(_l("Phone, email or user name"), validators=[InputRequired(), Length(max=254)],
+                        render_kw={"autocomplete": "username"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=PASSWORD_RULES,
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("New password again"),
+                            validators=[EqualTo("password", message=_l("The passwords differ."))],
+                            render_kw={"autocomplete": "new-password"})

@@ -87,3 +87,18 @@ class LoginSession(db.Model):
     revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class PasswordResetToken(db.Model):
+    """A single-use, expiring password reset. Only the SHA-256 of the token is stored."""
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -6,8 +6,9 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from tipboard.auth import bp, services
-from tipboard.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, SettingsForm
+from tipboard.auth import bp, reset, services
+from tipboard.auth.forms import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
+                                  ResetRequestForm, SettingsForm)
 from tipboard.extensions import db, limiter
 from tipboard.permissions import login_required, public
 from tipboard.ratelimit import limit
@@ -123,3 +124,36 @@ def settings():
         flash(_("Saved."), "success")
         return redirect(url_for("auth.settings"))
     return render_template("auth/settings.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@public
+@limiter.limit(limit("RATE_PASSWORD_RESET"), methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        reset.request_reset(form.login.data,
+                            lambda token: url_for("auth.reset_password", token=token, _external=True))
+        db.session.commit()
+        # The same answer whether or not the account exists: no account enumeration.
+        flash(_("If that account exists, a reset link is on its way. It works once, for a few hours."),
+              "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(limit("RATE_PASSWORD_RESET"), methods=["POST"])
+def reset_password(token: str):
+    if reset.valid_token(token) is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        reset.reset_password(token, form.password.data)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Your password is changed. Please sign in."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200

@@ -190,9 +190,10 @@ def hours_csv(team_id: int):
 @bp.route("/profile", methods=["GET", "POST"])
 @roles_required(*VOLUNTEERS)
 def profile():
-    prof = teams.profile_of(current_user)
+    prof = db.session.scalar(sa.select(VolunteerProfile).where(VolunteerProfile.user_id == current_user.id))
     form = ProfileForm(obj=prof)
     if request.method == "POST" and form.validate_on_submit():
+        prof = prof or teams.profile_of(current_user)  # made on the first save, never by a GET
         form.populate_obj(prof)
         db.session.commit()
         flash(_("Saved."), "success")
@@ -201,7 +202,7 @@ def profile():
                                .order_by(Availability.weekday, Availability.start_time)).all()
     away = db.session.scalars(sa.select(AvailabilityException).where(AvailabilityException.user_id == current_user.id)
                               .order_by(AvailabilityException.day)).all()
-    feed_url = url_for("patrols.calendar_feed", token=prof.calendar_token, _external=True)
+    feed_url = url_for("patrols.calendar_feed", token=prof.calendar_token, _external=True) if prof else None
     return render_template("patrols/profile.html", form=form, slots=slots, away=away, slot_form=AvailabilityForm(),
                            away_form=AwayForm(), action_form=ActionForm(), feed_url=feed_url,
                            weekdays=dict(WEEKDAYS)), 400 if form.errors else 200

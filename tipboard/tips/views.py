@@ -37,8 +37,8 @@ def _photo_message(code: str) -> str:
 
 
 def _uploaded_files() -> list[tuple[str, bytes]]:
-    files = [(f.filename or "", f.read()) for f in request.files.getlist("photos") if f and f.filename]
-    return [(name, data) for name, data in files if data]  # an empty file input is no photo
+    # A file input left empty sends no file name; a named file with no bytes is refused as empty.
+    return [(f.filename or "", f.read()) for f in request.files.getlist("photos") if f and f.filename]
 
 
 @bp.route("/new", methods=["GET", "POST"])
