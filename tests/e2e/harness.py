@@ -40,7 +40,11 @@ class LiveServer:
                     "TIPBOARD_DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite3'}",
                     "TIPBOARD_PHOTO_DIR": str(tmp / "photos"),
                     "TIPBOARD_INSTANCE_DIR": str(tmp),
-                    "FLASK_APP": "wsgi"}
+                    "FLASK_APP": "wsgi",
+                    # One browser walks through many reports from one address; the limits
+                    # themselves are tested in tests/security/test_ratelimits.py.
+                    "TIPBOARD_RATE_TIP_SUBMIT": "100 per minute",
+                    "TIPBOARD_RATE_TRACK_LOOKUP": "100 per minute"}
         self.env.pop("TIPBOARD_TEST_DB", None)
         self.process: subprocess.Popen | None = None
         self.log = tmp / "server.log"

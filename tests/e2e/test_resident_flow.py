@@ -25,13 +25,14 @@ def photo(tmp_path):
     return path
 
 
-def report_hazard_anonymously(page, base_url: str, photo_path, address: str, lang: str) -> dict:
+def report_hazard_anonymously(page, base_url: str, photo_path, address: str, lang: str,
+                              description: str = "Loose manhole cover outside the school gate") -> dict:
     """Step 1: fill in the tip form with a photo and a typed address; read the receipt."""
     page.goto(base_url + "/tips/new")
     select = page.locator("select[name=category]")
     values = [v for v in select.locator("option").evaluate_all("os => os.map(o => o.value)") if v]
     select.select_option(values[0])
-    page.fill("textarea[name=description]", "Loose manhole cover outside the school gate")
+    page.fill("textarea[name=description]", description)
     page.fill("input[name=address]", address)
     page.set_input_files("input[name=photos]", str(photo_path))
     assert page.locator("input[name=anonymous]").is_checked()
