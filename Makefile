@@ -38,8 +38,10 @@ serve: install
 scheduler: install
 	$(BIN)/flask tipboard scheduler
 
+# Benchmarks rewrite their sections of bench/RESULTS.md (wrk comes from Debian: apt-get install wrk).
 bench: install
 	cd bench && ../$(BIN)/python moderation_queue.py && ../$(BIN)/python roster.py
+	$(BIN)/python -m bench.http
 
 test: install security-lint chromium test-sqlite test-postgresql
 
