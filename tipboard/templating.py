@@ -5,6 +5,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
+from tipboard.labels import code_label
 from tipboard.nav import visible_items
 from tipboard.timezones import to_local
 
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
         return format_datetime(to_local(value), fmt)
 
     app.add_template_filter(money_text, "money")
+    app.add_template_filter(code_label, "code_label")
 
     @app.context_processor
     def globals_():
