@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from tipboard.extensions import db, limiter
 from tipboard.nav import register_nav
@@ -23,7 +24,7 @@ from tipboard.rewards.messages import refusal
 from tipboard.rewards.models import Budget, Fund, Nomination, Reward, RewardKind, RewardRule, RewardStatus
 from tipboard.rewards.queue import KIND_LABELS
 from tipboard.tips.access import tip_for_reporter
-from tipboard.tips.models import Category
+from tipboard.tips.models import Category, Tip
 from tipboard.tips.panels import register_tracking_panel
 
 register_nav("rewards.index", _l("Rewards"), roles=STAFF, order=62)
@@ -35,8 +36,10 @@ register_nav("rewards.honour", _l("Honour board"), order=40)
 @roles_required(*STAFF)
 def index():
     status = request.args.get("status", "approved")
-    rewards = db.session.scalars(sa.select(Reward).where(Reward.status == status).order_by(Reward.id.desc())
-                                 .limit(200)).all()
+    rewards = db.session.scalars(
+        sa.select(Reward).where(Reward.status == status)
+        .options(selectinload(Reward.tip).joinedload(Tip.reporter), selectinload(Reward.nomination))
+        .order_by(Reward.id.desc()).limit(200)).all()
     budgets = db.session.scalars(sa.select(Budget).order_by(Budget.period.desc(), Budget.fund_id).limit(24)).all()
     return render_template("rewards/index.html", rewards=rewards, budgets=budgets, status=status,
                            statuses=list(RewardStatus), kinds=KIND_LABELS, pay_form=PayForm())
