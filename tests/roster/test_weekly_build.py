@@ -163,3 +163,24 @@ def test_leader_pages_and_button(client, users, login, app_ctx):
     assert client.get("/roster/").status_code == 200
     response = client.post("/roster/build")
     assert response.status_code == 302
+
+
+def test_a_leader_edits_only_their_own_teams_patrols(client, app, app_ctx, login):
+    team, people, made = seed_week()
+    run = build.build_week(WEEK)
+    db.session.commit()
+    assignment = run.assignments[0]
+    other_team = Team(name="Elsewhere", grids=[GridFactory()])
+    db.session.add(other_team)
+    outsider = UserFactory(roles=(__import__("tipboard.permissions", fromlist=["Role"]).Role.LEADER,))
+    add_member(other_team, outsider, MemberRole.LEADER)
+    db.session.commit()
+    login(client, outsider)
+    response = client.post(f"/roster/{run.id}/edit", data={"shift_id": assignment.shift_id,
+                                                           "user_id": assignment.user_id, "op": "remove"})
+    assert response.status_code == 403
+    own_leader = app.test_client()
+    login(own_leader, people[0])
+    response = own_leader.post(f"/roster/{run.id}/edit", data={"shift_id": assignment.shift_id,
+                                                               "user_id": assignment.user_id, "op": "remove"})
+    assert response.status_code == 302

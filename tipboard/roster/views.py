@@ -12,8 +12,9 @@ from flask_wtf import FlaskForm
 from tipboard.auth.models import User
 from tipboard.extensions import db
 from tipboard.nav import register_nav
-from tipboard.patrols.models import TeamMember
-from tipboard.permissions import LEADERS, roles_required
+from tipboard.patrols.models import Shift, TeamMember
+from tipboard.patrols.shifts import leads_shift
+from tipboard.permissions import LEADERS, STAFF, roles_required
 from tipboard.roster import bp, build
 from tipboard.roster.explain import GapReason
 from tipboard.roster.models import RosterRun
@@ -85,6 +86,9 @@ def edit(run_id: int):
         shift_id, user_id = int(request.form["shift_id"]), int(request.form["user_id"])
     except (KeyError, ValueError):
         abort(400)
+    shift = db.session.get(Shift, shift_id) or abort(404)
+    if not (current_user.has_role(*STAFF) or leads_shift(current_user, shift)):
+        abort(403)  # a leader edits the patrols of their own team's area only
     try:
         build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user)
     except build.RosterError as exc:
