@@ -41,7 +41,7 @@ scheduler: install
 # Benchmarks rewrite their sections of bench/RESULTS.md (wrk comes from Debian: apt-get install wrk).
 bench: install
 	cd bench && ../$(BIN)/python moderation_queue.py && ../$(BIN)/python roster.py
-	$(BIN)/python -m bench.http
+	$(BIN)/python bench/http_load.py
 
 test: install security-lint chromium test-sqlite test-postgresql
 

@@ -1,4 +1,4 @@
-"""HTTP benchmark of the production profile (``make bench``, i.e. ``python -m bench.http``).
+"""HTTP benchmark of the production profile (``make bench``, i.e. ``python bench/http_load.py``).
 
 For SQLite and PostgreSQL: a fresh database, migrated and seeded; gunicorn with gunicorn.conf.py
 and TIPBOARD_CONFIG=production on loopback; wrk (Debian package) with 32 connections for a fixed
@@ -7,18 +7,16 @@ of the same app in the same run, and peak RSS per worker (VmHWM from /proc). Rat
 (one client address makes all the requests); CSRF is ON: the POSTs carry a real session cookie
 and token fetched first.
 
-Routes are a table (ROUTES): the moderation queue with 100,000 tips joins when that blueprint lands.
-Usage: python -m bench.http [--duration 10] [--connections 32] [--backends sqlite,postgresql]
+Routes are a table (ROUTES). The moderation queue with 100,000 tips is measured in-process by
+bench/moderation_queue.py.
+Usage: python bench/http_load.py [--duration 10] [--connections 32] [--backends sqlite,postgresql]
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-# Run as a script, this file's directory would shadow the standard library's ``http`` package.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-ROOT = _HERE.parent
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
@@ -42,7 +40,7 @@ SEED_TIPS = 300
 
 def bench_app():
     """The production app plus a bare "hello" route: the framework's ceiling in this setup.
-    Only the benchmark serves it (gunicorn 'bench.http:bench_app()')."""
+    Only the benchmark serves it (gunicorn 'bench.http_load:bench_app()')."""
     from tipboard import create_app
     from tipboard.permissions import public
 
@@ -202,7 +200,7 @@ def bench_backend(backend: str, duration: int, connections: int, workers: int | 
             migrate(env)
             params = _seed(env)
             n = workers or (os.cpu_count() or 1) * 2 + 1
-            with Server(env, workers=n, app="bench.http:bench_app()", ready_path="/_bench/hello") as server:
+            with Server(env, workers=n, app="bench.http_load:bench_app()", ready_path="/_bench/hello") as server:
                 params = _session(server.port, params)
                 sampler = RssSampler(server)
                 sampler.start()
@@ -295,7 +293,7 @@ def main(argv=None) -> int:
 def write_section(path: Path, title: str, body: str) -> None:
     """Replace (or append) the ``## title`` section of RESULTS.md; other sections stay."""
     text = path.read_text() if path.exists() else "# Benchmark results\n\nEach section is rewritten by its script.\n"
-    section = f"## {title}\n\nWritten by `make bench` (bench/http.py).\n\n{body.strip()}\n"
+    section = f"## {title}\n\nWritten by `make bench` (bench/http_load.py).\n\n{body.strip()}\n"
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _m: section + "\n", text, count=1).rstrip() + "\n"
