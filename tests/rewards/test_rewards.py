@@ -69,6 +69,15 @@ def test_maker_checker(setup_money, verified_tip):
     assert services.approve(reward, m["sup2"], "c" * 20) == "approved"
 
 
+def test_a_supervisor_cannot_approve_a_reward_paid_to_themselves(setup_money, verified_tip):
+    m = setup_money()
+    reward = services.reward_for_tip(verified_tip(m["category"], m["staff"], anonymous=False,
+                                                  reporter_id=m["sup1"].id).id)
+    with pytest.raises(services.RewardError, match="own_reward"):
+        services.approve(reward, m["sup1"], "q" * 20)
+    assert services.approve(reward, m["sup2"], "r" * 20) == "approved"
+
+
 def test_amount_changes_stay_in_range_with_reason(setup_money, verified_tip):
     m = setup_money()
     reward = services.reward_for_tip(verified_tip(m["category"], m["staff"]).id)

@@ -16,6 +16,7 @@ REFUSALS = {
     "already_approved_by_you": _l("You have already approved this reward; another supervisor must approve it too."),
     "not_supervisor": _l("Only a supervisor can approve or reject rewards."),
     "own_proposal": _l("You proposed this reward, so someone else must approve it."),
+    "own_reward": _l("This reward would be paid to you, so someone else must approve it."),
     "not_claimable": _l("This reward cannot be collected now."),
     "bad_code": _l("That claim code is not valid, or it was already used."),
     "not_staff": _l("Only station staff can pay out rewards."),

@@ -203,6 +203,8 @@ def approve(reward: Reward, approver, idempotency_key: str, now: dt.datetime | N
     _lock(reward)
     if approver.id == reward.proposed_by_id:
         raise RewardError("own_proposal")
+    if reward.tip is not None and reward.tip.reporter_id == approver.id:
+        raise RewardError("own_reward")  # nobody approves money for themselves
     if reward.status_enum != RewardStatus.PROPOSED:
         if db.session.scalar(sa.select(Approval.id).where(Approval.idempotency_key == idempotency_key)):
             return "repeat"
