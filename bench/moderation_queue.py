@@ -15,7 +15,7 @@ def seed(app, n: int) -> dict:
     from tipboard.auth.services import register_user
     from tipboard.extensions import db
     from tipboard.geo import Grid
-    from tipboard.moderation.models import AuditEntry, QueueItem
+    from tipboard.moderation.models import QueueItem
     from tipboard.permissions import Role
     from tipboard.tips.models import Category, Tip
 

@@ -4,8 +4,6 @@ reward on the tracking page and gets a claim code, which staff redeem; a volunte
 shift, checks in through the point's QR link and logs an observation."""
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
 import subprocess
 import sys

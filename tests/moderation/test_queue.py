@@ -9,10 +9,10 @@ from tests.factories import CategoryFactory, GridFactory, TipFactory, UserFactor
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.moderation import services
-from tipboard.moderation.models import AuditEntry, AuditIsAppendOnly, ItemStatus, QueueItem
+from tipboard.moderation.models import AuditEntry, AuditIsAppendOnly, ItemStatus
 from tipboard.moderation.registry import ActionOutcome, QueueAction, QueueKind, register_kind, unregister_kind
 from tipboard.permissions import STAFF, Role
-from tipboard.tips.models import EventVisibility, Tip, TipStatus
+from tipboard.tips.models import Tip, TipStatus
 
 
 def act(client, item, action, **data):

@@ -11,7 +11,7 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.outbox import OutboxMessage
 from tipboard.patrols import shifts
-from tipboard.patrols.models import MemberRole, PatrolPoint, Shift, ShiftTemplate, SignUp, Team
+from tipboard.patrols.models import PatrolPoint, Shift, ShiftTemplate, SignUp, Team
 from tipboard.patrols.teams import add_member
 
 

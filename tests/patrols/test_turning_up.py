@@ -11,7 +11,7 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.jobs import JOBS
 from tipboard.patrols import checkin, priority, shifts
-from tipboard.patrols.models import Observation, SignUp, VolunteerProfile
+from tipboard.patrols.models import Observation, SignUp
 from tipboard.patrols.teams import can_see_emergency_contact, profile_of
 from tipboard.tips.models import Tip, TipStatus
 

@@ -90,7 +90,6 @@ def _field(html: str, name: str) -> str:
 def test_no_approval_seen_to_succeed_is_lost_or_doubled(databases, tmp_path):
     """A supervisor approves 15 rewards while workers die; a retry resends the same idempotency
     key, as a browser resubmitting the form does."""
-    import uuid
 
     from tests.conftest import make_app
     from tests.factories import CategoryFactory, TipFactory, UserFactory

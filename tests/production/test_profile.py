@@ -5,14 +5,13 @@ import os
 import subprocess
 import sys
 import textwrap
-import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import make_app
-from tests.factories import CategoryFactory, TipFactory, UserFactory
+from tests.factories import CategoryFactory, UserFactory
 from tests.images import png
 from tipboard.extensions import db
 from tipboard.jobs import SchedulerAlreadyRunning, SchedulerLock, SingleSchedulerGuard

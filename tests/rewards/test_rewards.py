@@ -11,10 +11,9 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.jobs import JOBS
 from tipboard.moderation import services as queue
-from tipboard.permissions import Role
 from tipboard.rewards import services
 from tipboard.rewards.models import (
-    Budget, ClaimCode, LedgerEntry, LedgerIsAppendOnly, Payout, Reward, RewardStatus,
+    Budget, ClaimCode, LedgerEntry, LedgerIsAppendOnly, Reward,
 )
 from tipboard.tips.services import hash_secret
 from tipboard.tips.workflow import TipAction, transition

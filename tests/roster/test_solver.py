@@ -1,7 +1,6 @@
 """The solver's hard constraints on generated instances, explanations, repair, fairness, stability."""
 import datetime as dt
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tipboard.roster import generate, greedy, repair, solver, validate

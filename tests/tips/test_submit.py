@@ -9,7 +9,7 @@ from PIL import Image
 from tests.factories import CategoryFactory, GridFactory, UserFactory
 from tests.images import heic, jpeg_with_gps, pixel_flood_png, png, webp
 from tipboard.extensions import db
-from tipboard.tips.models import PendingUpload, Tip, TipPhoto, TipStatus
+from tipboard.tips.models import PendingUpload, Tip, TipStatus
 
 
 @pytest.fixture

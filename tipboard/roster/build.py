@@ -15,7 +15,7 @@ from tipboard.jobs import _lock_key, claim_run
 from tipboard.outbox import notify, register_message
 from tipboard.patrols.availability import availability_of, fits
 from tipboard.patrols.models import (
-    MemberRole, PatrolPoint, Shift, SignUp, SignUpStatus, TeamMember, VolunteerProfile, team_grid,
+    MemberRole, Shift, SignUp, SignUpStatus, TeamMember, VolunteerProfile, team_grid,
 )
 from tipboard.patrols.priority import weight_for_shift, weights
 from tipboard.patrols.shifts import _label, _take_place, shift_leaders

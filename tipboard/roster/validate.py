@@ -30,10 +30,8 @@ def violations(instance: Instance, assignments: dict[int, set[int]]) -> list[str
     for (person_id, day), on_day in days.items():
         if len(on_day) > 1:
             problems.append(f"person {person_id}: {len(on_day)} shifts on {day}")
-    index = {s.id: i for i, s in enumerate(instance.slots)}
     conflicts = {(instance.slots[a].id, instance.slots[b].id) for a, b in rest_conflicts(instance)}
     for a, b in conflicts:
         for person_id in assignments.get(a, set()) & assignments.get(b, set()):
             problems.append(f"person {person_id}: too little rest between shifts {a} and {b}")
-    del index
     return problems
