@@ -7,9 +7,12 @@ of the same app in the same run, and peak RSS per worker (VmHWM from /proc). Rat
 (one client address makes all the requests); CSRF is ON: the POSTs carry a real session cookie
 and token fetched first.
 
-Routes are a table (ROUTES). The moderation queue with 100,000 tips is measured in-process by
-bench/moderation_queue.py.
+Routes are a table (ROUTES). Before the run the database gets QUEUE_TIPS (100,000) tips and their
+queue items in bulk (the seeding of bench/moderation_queue.py), so the moderation queue page is timed
+at that size, signed in as staff through the real login form; the resident routes see the same
+database.
 Usage: python bench/http_load.py [--duration 10] [--connections 32] [--backends sqlite,postgresql]
+                                 [--queue-tips 100000]
 """
 from __future__ import annotations
 
@@ -36,6 +39,8 @@ from tests.production.harness import Client, Server, csrf_token, migrate, server
 PG_ADMIN_URL = os.environ.get("TIPBOARD_BENCH_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SEED_TIPS = 300
+QUEUE_TIPS = 100_000
+STAFF_LOGIN, STAFF_PASSWORD = "bench@example.test", "bench-password-1"  # made by moderation_queue.seed
 
 
 def bench_app():
@@ -56,6 +61,7 @@ class Route:
     path: str  # may contain {code}
     body: str | None = None  # form body template: {csrf}, {category}, {code}, {secret}
     ok: str = "2xx"
+    who: str = "resident"  # whose session cookie the requests carry: "resident" or "staff"
 
 
 ROUTES = [
@@ -68,7 +74,7 @@ ROUTES = [
     Route("tracking lookup", "POST", "/tips/track", "csrf_token={csrf}&code={code}&secret={secret}",
           ok="302"),
     Route("public hazard list", "GET", "/tips/public"),
-    # Route("moderation queue, 100k tips", "GET", "/queue/") -- needs a staff login; when it lands.
+    Route("moderation queue, 100k tips", "GET", "/moderation/", who="staff"),
 ]
 
 LUA = """
@@ -102,15 +108,20 @@ def _database(backend: str, tmp: Path) -> tuple[str, callable]:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def _seed(env: dict) -> dict:
-    """A category and SEED_TIPS tips, half of them public; returns ids and one tracking pair."""
+def _seed(env: dict, queue_tips: int) -> dict:
+    """queue_tips bulk tips with their queue items and a staff account (moderation_queue.seed),
+    then a category and SEED_TIPS tips submitted the ordinary way, half of them public; returns
+    ids and one tracking pair."""
     script = f"""
-import json
+import json, sys
+sys.path.insert(0, {str(ROOT / "bench")!r})
+from moderation_queue import seed as seed_queue
 from tipboard import create_app
 from tipboard.extensions import db
 from tipboard.tips import services
 from tipboard.tips.models import Category
 app = create_app()
+seed_queue(app, {queue_tips})
 with app.app_context():
     cat = Category(slug="bench", name_en="Broken street lamp", name_zh="路灯损坏", is_hazard=True,
                    response_hours=4, resolution_hours=72)
@@ -158,7 +169,8 @@ def _run_wrk(port: int, route: Route, params: dict, duration: int, connections: 
     if route.body:
         form = route.body.format(**params)
         body = f'wrk.body = "{form}"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"'
-    lua = LUA.format(method=route.method, cookie=params["cookie"], body=body, check="")
+    cookie = params["staff_cookie" if route.who == "staff" else "cookie"]
+    lua = LUA.format(method=route.method, cookie=cookie, body=body, check="")
     script = tmp / "bench.lua"
     script.write_text(lua)
     path = route.path.format(**params)
@@ -176,7 +188,16 @@ def _run_wrk(port: int, route: Route, params: dict, duration: int, connections: 
 
 
 def _session(port: int, params: dict) -> dict:
-    """A browser session: cookie + CSRF token from the real form, as a resident would have."""
+    """Browser sessions: a resident's cookie + CSRF token from the real form, and a staff member's
+    cookie from the real login form."""
+    staff = Client(port)
+    status, _, html = staff.get("/auth/login")
+    status, _, _ = staff.post("/auth/login", {"csrf_token": csrf_token(html), "login": STAFF_LOGIN,
+                                              "password": STAFF_PASSWORD})
+    assert status == 302, f"staff login failed: {status}"
+    status, _, _ = staff.get("/moderation/")
+    assert status == 200, f"queue page check failed: {status}"
+    params = dict(params, staff_cookie="; ".join(f"{k}={v}" for k, v in staff.cookies.items()))
     client = Client(port)
     status, _, html = client.get("/tips/new")
     assert status == 200, status
@@ -190,7 +211,7 @@ def _session(port: int, params: dict) -> dict:
     return params
 
 
-def bench_backend(backend: str, duration: int, connections: int, workers: int | None) -> dict:
+def bench_backend(backend: str, duration: int, connections: int, workers: int | None, queue_tips: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         url, drop = _database(backend, tmp)
@@ -198,7 +219,7 @@ def bench_backend(backend: str, duration: int, connections: int, workers: int | 
             env = server_env(url, tmp, RATELIMIT_ENABLED="false")
             env.pop("TIPBOARD_LOG_LEVEL")
             migrate(env)
-            params = _seed(env)
+            params = _seed(env, queue_tips)
             n = workers or (os.cpu_count() or 1) * 2 + 1
             with Server(env, workers=n, app="bench.http_load:bench_app()", ready_path="/_bench/hello") as server:
                 params = _session(server.port, params)
@@ -275,13 +296,14 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--queue-tips", type=int, default=QUEUE_TIPS)
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     parser.add_argument("--only", default="", help="comma-separated substrings of route names")
     args = parser.parse_args(argv)
     if args.only:
         keep = [w for w in args.only.split(",") if w]
         ROUTES[:] = [ROUTES[0]] + [r for r in ROUTES[1:] if any(w in r.name for w in keep)]
-    results = {b: bench_backend(b, args.duration, args.connections, args.workers)
+    results = {b: bench_backend(b, args.duration, args.connections, args.workers, args.queue_tips)
                for b in args.backends.split(",")}
     text = report(results, args.duration, args.connections)
     print(text)

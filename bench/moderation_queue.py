@@ -47,12 +47,16 @@ def seed(app, n: int) -> dict:
         for start in range(0, n, 5000):
             db.session.execute(sa.insert(Tip), tips[start:start + 5000])
             db.session.execute(sa.insert(QueueItem), items[start:start + 5000])
-        db.session.commit()
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(sa.text("ANALYZE"))
-        else:
-            db.session.execute(sa.text("ANALYZE"))
+            # The rows above carry their ids; move the sequences past them for later inserts.
+            for table in ("tip", "queue_item"):
+                db.session.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
         db.session.commit()
+        # Statistics and (PostgreSQL) the visibility map, as autovacuum would leave them after a
+        # bulk load; without the latter index-only scans visit the heap.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
         return {"staff_id": staff.id, "category_id": categories[5].id, "grid_id": grids[3].id}
 
 

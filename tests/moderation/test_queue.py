@@ -288,3 +288,39 @@ def test_a_second_kind_works_through_the_same_queue(client, app_ctx, users, logi
     finally:
         unregister_kind("thing")
         THINGS.clear()
+
+
+def test_counts_in_one_scan_agree_with_one_query_per_dimension(app_ctx):
+    """counts_in_one_scan (PostgreSQL's way) folds one grouped scan in Python with
+    QueueFilter.matches; counts_per_dimension (SQLite's way) asks SQL with QueueFilter.conditions.
+    They agree for every combination of the filters, on both databases."""
+    import itertools
+    import random
+
+    from tipboard.moderation import listing
+    from tipboard.moderation.models import QueueItem
+
+    rng = random.Random(3)
+    categories = [CategoryFactory() for _ in range(3)]
+    grids = [GridFactory() for _ in range(2)]
+    officers = [UserFactory(roles=(Role.STAFF,)) for _ in range(2)]
+    now = utcnow()
+    for i in range(120):
+        db.session.add(QueueItem(
+            kind=rng.choice(["tip", "reward", "nomination"]), subject_id=10_000 + i,
+            status=rng.choice(["open", "open", "waiting", "closed"]), summary=f"item {i}",
+            category_id=rng.choice([None, *(c.id for c in categories)]),
+            grid_id=rng.choice([None, *(g.id for g in grids)]),
+            assignee_id=rng.choice([None, *(u.id for u in officers)]),
+            due_at=rng.choice([None, now - dt.timedelta(hours=2), now + dt.timedelta(hours=2)])))
+    db.session.flush()
+
+    checked = 0
+    for kind, status, category, grid, assignee, overdue in itertools.product(
+            [None, "reward"], ["open", "closed", "all"], [None, categories[0].id], [None, grids[1].id],
+            [None, officers[0].id], [False, True]):
+        flt = listing.QueueFilter(kinds=("tip", "reward"), kind=kind, status=status, category_id=category,
+                                  grid_id=grid, assignee_id=assignee, overdue=overdue)
+        assert listing.counts_in_one_scan(flt, now) == listing.counts_per_dimension(flt, now), flt
+        checked += 1
+    assert checked == 96
