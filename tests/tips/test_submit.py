@@ -90,6 +90,15 @@ def test_bad_input_gets_a_message_not_a_500(client, app_ctx, category, changes, 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 0
 
 
+def test_wtforms_own_messages_follow_the_language(client, app_ctx, category):
+    """WTForms' built-in messages come from its catalogue, cached per language (tipboard.forms)."""
+    assert b"Not a valid choice" in submit(client, form(category, category="99999")).data
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    assert "不是有效的选择".encode() in submit(client, form(category, category="99999")).data
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert b"Not a valid choice" in submit(client, form(category, category="99999")).data
+
+
 def test_typed_grid_name_sets_the_grid(client, app_ctx, category):
     grid = GridFactory(name_en="Riverside Village")
     submit(client, form(category, address="Riverside Village"))

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tipboard.forms import Form
 from wtforms import BooleanField, FloatField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -12,7 +12,7 @@ ROLE_LABELS = {
 }
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     slug = StringField(_l("Short name (letters, digits, dashes)"),
                        validators=[InputRequired(), Length(max=40), Regexp(r"^[a-z0-9-]+$")])
     name_zh = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=100)])
@@ -28,7 +28,7 @@ class CategoryForm(FlaskForm):
                                     validators=[Optional(), NumberRange(min=1, max=24 * 365)])
 
 
-class GridForm(FlaskForm):
+class GridForm(Form):
     code = StringField(_l("Code"), validators=[InputRequired(), Length(max=32)])
     name_zh = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=100)])
     name_en = StringField(_l("Name (English)"), validators=[InputRequired(), Length(max=100)])
@@ -38,7 +38,7 @@ class GridForm(FlaskForm):
                             validators=[InputRequired(), NumberRange(min=50, max=20_000)])
 
 
-class UserRolesForm(FlaskForm):
+class UserRolesForm(Form):
     roles = SelectMultipleField(_l("Roles"), choices=[(r.value, ROLE_LABELS[r]) for r in Role],
                                 option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
     active = BooleanField(_l("Account active"))

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tipboard.forms import Form
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 PASSWORD_RULES = [InputRequired(), Length(min=10, max=128, message=_l("Use 10 to 128 characters."))]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=100)],
                        render_kw={"autocomplete": "name"})
     contact = StringField(_l("Phone number or email"), validators=[InputRequired(), Length(max=254)],
@@ -18,7 +18,7 @@ class RegisterForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(_l("Phone, email or user name"), validators=[InputRequired(), Length(max=254)],
                         render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=128)],
@@ -27,7 +27,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[InputRequired(), Length(max=128)],
                             render_kw={"autocomplete": "current-password"})
     password = PasswordField(_l("New password"), validators=PASSWORD_RULES,
@@ -37,16 +37,16 @@ class ChangePasswordForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     locale = SelectField(_l("Language"), choices=[("zh_Hans", "中文"), ("en", "English")])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     login = StringField(_l("Phone, email or user name"), validators=[InputRequired(), Length(max=254)],
                         render_kw={"autocomplete": "username"})
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=PASSWORD_RULES,
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("New password again"),

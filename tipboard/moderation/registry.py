@@ -59,7 +59,7 @@ class QueueAction:
     label: Any                               # lazy string
     handler: Callable[[ActionContext], ActionOutcome]
     roles: tuple[Role, ...]
-    form: type | None = None                 # a FlaskForm class for the action's inputs
+    form: type | None = None                 # a tipboard.forms.Form class for the action's inputs
     available: Callable[[Any, Any], bool] | None = None  # (subject, actor) -> offered now?
     bulk: bool = False                       # may be applied to several items at once
     danger: bool = False

@@ -21,18 +21,24 @@ class QueueError(Exception):
         self.code = code
 
 
+_UNCHANGED = object()
+
+
 def enqueue(kind: str, subject_id: int, *, summary: str = "", priority: int = 0,
             category_id: int | None = None, grid_id: int | None = None, team_id: int | None = None,
-            due_at: dt.datetime | None = None, actor=None, reason: str | None = None) -> QueueItem:
-    """Put a subject in the queue (or back in it, if it has been there before)."""
+            due_at: dt.datetime | None = None, actor=None, reason: str | None = None,
+            status: str = ItemStatus.OPEN.value, assignee_id=_UNCHANGED, new_subject: bool = False) -> QueueItem:
+    """Put a subject in the queue (or back in it, if it has been there before). ``new_subject``
+    says the subject was created in this transaction, so it cannot have an item yet."""
     if get_kind(kind) is None:
         raise QueueError("unknown_kind")
-    item = db.session.scalar(
-        sa.select(QueueItem).where(QueueItem.kind == kind, QueueItem.subject_id == subject_id))
+    item = None if new_subject else item_for(kind, subject_id)
     if item is None:
         item = QueueItem(kind=kind, subject_id=subject_id)
         db.session.add(item)
-    item.status = ItemStatus.OPEN.value
+    if assignee_id is not _UNCHANGED:
+        item.assignee_id = assignee_id
+    item.status = status
     item.summary = summary[:200]
     item.priority = priority
     item.category_id, item.grid_id, item.team_id = category_id, grid_id, team_id

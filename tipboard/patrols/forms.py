@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tipboard.forms import Form
 from wtforms import (
     BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
     TimeField,
@@ -18,16 +18,16 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     pass
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(Form):
     message = TextAreaField(_l("A few words about you (optional)"), validators=[Optional(), Length(max=1000)],
                             render_kw={"rows": 3})
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     max_shifts_per_week = IntegerField(_l("At most this many shifts a week"), default=2,
                                        validators=[InputRequired(), NumberRange(min=0, max=14)])
     skills = CheckboxesField(_l("Skills"), choices=SKILLS)
@@ -35,17 +35,17 @@ class ProfileForm(FlaskForm):
     emergency_phone = StringField(_l("Emergency contact: phone"), validators=[Optional(), Length(max=40)])
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     weekday = SelectField(_l("Day"), choices=WEEKDAYS, validators=[InputRequired()])
     start_time = TimeField(_l("From"), validators=[InputRequired()])
     end_time = TimeField(_l("To"), validators=[InputRequired()])
 
 
-class AwayForm(FlaskForm):
+class AwayForm(Form):
     day = DateField(_l("Away on"), validators=[InputRequired()])
 
 
-class PointForm(FlaskForm):
+class PointForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
     lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
     lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
@@ -57,7 +57,7 @@ class PointForm(FlaskForm):
                           render_kw={"rows": 3})
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=100)])
     shift_type = SelectField(_l("Type"), choices=[("patrol", _l("Patrol")), ("outreach", _l("Outreach")),
                                                   ("talk", _l("Safety talk"))])
@@ -69,17 +69,17 @@ class TemplateForm(FlaskForm):
     requires_leader = BooleanField(_l("A leader must be on it"), default=True)
 
 
-class GenerateForm(FlaskForm):
+class GenerateForm(Form):
     week = DateField(_l("Week starting (Monday)"), validators=[InputRequired()])
 
 
-class ObservationForm(FlaskForm):
+class ObservationForm(Form):
     body = TextAreaField(_l("What did you see?"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2})
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     report = TextAreaField(_l("Shift report"), validators=[InputRequired(), Length(max=4000)], render_kw={"rows": 4})
 
 
-class SwapForm(FlaskForm):
+class SwapForm(Form):
     to = SelectField(_l("Offer to"), validators=[Optional()])

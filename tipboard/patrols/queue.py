@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tipboard.forms import Form
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -15,7 +15,7 @@ from tipboard.patrols.shifts import PatrolError, complete_swap, leads_shift
 from tipboard.permissions import LEADERS, STAFF
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 2})
 
 

@@ -2,7 +2,7 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tipboard.forms import Form
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
@@ -30,7 +30,7 @@ class YuanField(StringField):
         return f"{self.data / 100:.2f}" if isinstance(self.data, int) else ""
 
 
-class IdempotentForm(FlaskForm):
+class IdempotentForm(Form):
     """Carries a key made when the form is drawn: a double click or a retry sends the same key."""
 
     idempotency_key = HiddenField(default=lambda: secrets.token_urlsafe(24),
@@ -45,39 +45,39 @@ class RejectRewardForm(IdempotentForm):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2})
 
 
-class AmountForm(FlaskForm):
+class AmountForm(Form):
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()])
     reason = TextAreaField(_l("Why this amount"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2})
 
 
-class AcceptNominationForm(FlaskForm):
+class AcceptNominationForm(Form):
     amount = YuanField(_l("Award (yuan)"), validators=[InputRequired()])
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2})
 
 
-class BudgetForm(FlaskForm):
+class BudgetForm(Form):
     fund = SelectField(_l("Fund"), validators=[InputRequired()])
     period = StringField(_l("Period (YYYY-MM for a month, YYYY for a year)"),
                          validators=[InputRequired(), Regexp(r"^\d{4}(-(0[1-9]|1[0-2]))?$")])
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()])
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     rewardable = BooleanField(_l("Verified tips earn a red envelope"))
     minimum = YuanField(_l("Minimum (yuan)"), validators=[InputRequired()])
     default = YuanField(_l("Default (yuan)"), validators=[InputRequired()])
     maximum = YuanField(_l("Maximum (yuan)"), validators=[InputRequired()])
 
 
-class RedeemForm(FlaskForm):
+class RedeemForm(Form):
     code = StringField(_l("Claim code"), validators=[InputRequired(), Length(max=20)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters"})
 
 
-class PayForm(FlaskForm):
+class PayForm(Form):
     method = RadioField(_l("Paid by"), choices=list(METHOD_LABELS.items()), validators=[InputRequired()])
     reference = StringField(_l("Reference (transfer number or receipt)"), validators=[Optional(), Length(max=100)])
 
@@ -86,12 +86,12 @@ class RedeemPayForm(PayForm):
     code = HiddenField(validators=[InputRequired(), Length(max=20)])
 
 
-class CollectForm(FlaskForm):
+class CollectForm(Form):
     method = RadioField(_l("How would you like to collect it?"), choices=list(METHOD_LABELS.items()),
                         validators=[InputRequired()])
 
 
-class NominationForm(FlaskForm):
+class NominationForm(Form):
     kind = SelectField(_l("Award"), validators=[InputRequired()])
     nominee_name = StringField(_l("Who?"), validators=[InputRequired(), Length(max=100)])
     nominee_contact = StringField(_l("How to reach them (optional)"), validators=[Optional(), Length(max=100)])
@@ -100,7 +100,7 @@ class NominationForm(FlaskForm):
     public_consent = BooleanField(_l("They agree to be named on the public honour board"))
 
 
-class StatementForm(FlaskForm):
+class StatementForm(Form):
     class Meta:
         csrf = False
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from tipboard.forms import Form
 
 from tipboard.auth.models import User
 from tipboard.extensions import db
@@ -32,7 +32,7 @@ GAP_TEXT = {
 ERRORS = {"not_draft": _l("Only a draft can be changed."), "violates": _l("That breaks a rule of the roster: %(detail)s")}
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     pass
 
 

@@ -19,9 +19,11 @@ from tipboard.tips.models import Tip
 TRACK_ACCESS_SECONDS = 3600
 
 
-def grant_tracking(tip: Tip) -> None:
+def grant_tracking(tip_id: int) -> None:
+    """Let this browser act as the reporter of tip ``tip_id`` for the next hour. Takes the id, not
+    the tip: after the commit that stores a new tip, reading ``tip.id`` would load it again."""
     tracked = {k: v for k, v in session.get("tracked", {}).items() if v > time.time()}
-    tracked[str(tip.id)] = time.time() + TRACK_ACCESS_SECONDS
+    tracked[str(tip_id)] = time.time() + TRACK_ACCESS_SECONDS
     session["tracked"] = tracked
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tipboard.forms import Form
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -97,7 +97,7 @@ def answer_followup(tip: Tip, *, fixed: bool, satisfaction: int, comment: str | 
 
 # --- the reporter's side: a panel on the tracking page ------------------------------------------
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     fixed = RadioField(_l("Is it fixed?"), choices=[("yes", _l("Yes")), ("no", _l("No, not yet"))],
                        validators=[InputRequired()])
     satisfaction = RadioField(_l("How satisfied are you with how the station handled it?"),

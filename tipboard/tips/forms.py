@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tipboard.forms import Form
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateTimeLocalField, FloatField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from tipboard.tips.models import CONTACT_LABELS, ContactPreference
 
 
-class TipForm(FlaskForm):
+class TipForm(Form):
     category = SelectField(_l("What is it about?"), coerce=int, validators=[InputRequired()])
     description = TextAreaField(
         _l("What did you see?"),
@@ -47,18 +47,18 @@ class TipForm(FlaskForm):
         return valid
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     code = StringField(_l("Tracking code"), validators=[InputRequired(), Length(max=20)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters"})
     secret = StringField(_l("Secret"), validators=[InputRequired(), Length(max=20)],
                          render_kw={"autocomplete": "off", "autocapitalize": "characters"})
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField(_l("Your message"), validators=[InputRequired(), Length(max=4000)],
                          render_kw={"rows": 4})
 
 
-class MeTooForm(FlaskForm):
+class MeTooForm(Form):
     comment = TextAreaField(_l("Anything to add? (optional)"), validators=[Optional(), Length(max=1000)],
                             render_kw={"rows": 2})

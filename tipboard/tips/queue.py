@@ -6,7 +6,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tipboard.forms import Form
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -66,7 +66,7 @@ def _template_choices():
     return [("", _l("(write my own)"))] + [(str(t.id), t.title) for t in rows]
 
 
-class _TemplatedNoteForm(FlaskForm):
+class _TemplatedNoteForm(Form):
     template = SelectField(_l("Response template"), validators=[Optional()])
     note = TextAreaField(_l("Public note (the reporter and, once published, everyone see it)"),
                          validators=[Optional(), Length(max=4000)], render_kw={"rows": 3})
@@ -84,22 +84,22 @@ class ResolveForm(_TemplatedNoteForm):
     pass
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = SelectField(_l("Reason"), choices=list(REJECT_REASONS.items()), validators=[InputRequired()])
     detail = TextAreaField(_l("Explanation for the reporter"), validators=[Optional(), Length(max=2000)],
                            render_kw={"rows": 2})
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(Form):
     original = StringField(_l("Tracking code of the earlier report"), validators=[InputRequired(), Length(max=20)])
 
 
-class AskForm(FlaskForm):
+class AskForm(Form):
     question = TextAreaField(_l("Question for the reporter"), validators=[InputRequired(), Length(max=2000)],
                              render_kw={"rows": 2})
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     assignee = SelectField(_l("Officer"), validators=[Optional()])
     grid = SelectField(_l("Grid"), validators=[Optional()])
 
@@ -113,11 +113,11 @@ class AssignForm(FlaskForm):
                                            db.session.scalars(sa.select(Grid).order_by(Grid.code))]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2})
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField(_l("Internal note (staff only)"), validators=[InputRequired(), Length(max=4000)],
                          render_kw={"rows": 2})
 
@@ -255,16 +255,15 @@ register_kind(QueueKind(
 
 # --- keeping the queue item in step -----------------------------------------------------------
 
-def enqueue_tip(tip: Tip) -> None:
-    item = enqueue(KIND, tip.id, summary=summary(tip), priority=priority_for(tip),
-                   category_id=tip.category_id, grid_id=tip.grid_id, due_at=due_for(tip))
-    item.status = item_status_for(tip.status_enum)
-    item.assignee_id = tip.assignee_id
+def enqueue_tip(tip: Tip, new_subject: bool = False) -> None:
+    enqueue(KIND, tip.id, summary=summary(tip), priority=priority_for(tip), category_id=tip.category_id,
+            grid_id=tip.grid_id, due_at=due_for(tip), status=item_status_for(tip.status_enum),
+            assignee_id=tip.assignee_id, new_subject=new_subject)
 
 
 @tip_submitted.connect
 def _enqueue_new_tip(tip: Tip, **_kwargs) -> None:
-    enqueue_tip(tip)
+    enqueue_tip(tip, new_subject=True)
 
 
 @answer_received.connect

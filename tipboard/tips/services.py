@@ -167,7 +167,8 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
     db.session.add(tip)
     tip.events.append(TipEvent(kind=EventKind.SUBMITTED.value, status=TipStatus.NEW.value,
                                visibility=EventVisibility.REPORTER.value))
-    for upload in pending_uploads(upload_token):
+    uploads = pending_uploads(upload_token)
+    for upload in uploads:
         tip.photos.append(TipPhoto(file_name=upload.file_name, thumb_name=upload.thumb_name,
                                    width=upload.width, height=upload.height,
                                    size_bytes=upload.size_bytes))
@@ -175,7 +176,7 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
     db.session.flush()
     tip_submitted.send(tip)
     # Logged by number only: no code, no secret, nothing about who sent it.
-    log.info("tips.submitted id=%s category=%s photos=%s", tip.id, category.slug, len(tip.photos))
+    log.info("tips.submitted id=%s category=%s photos=%s", tip.id, category.slug, len(uploads))
     return Receipt(tip=tip, code=tip.tracking_code, secret=_group(secret))
 
 

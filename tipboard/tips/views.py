@@ -148,9 +148,10 @@ def _try_submit(form: TipForm):
         return None, []
     if form.origin.data:
         tip_origin.send(receipt.tip, token=form.origin.data)
+    tip_id = receipt.tip.id
     db.session.commit()
     session["receipt"] = {"code": receipt.code, "secret": receipt.secret}
-    grant_tracking(receipt.tip)
+    grant_tracking(tip_id)
     return redirect(url_for("tips.receipt")), []
 
 
@@ -177,7 +178,7 @@ def track():
     if form.validate_on_submit():
         tip = services.find_by_code(form.code.data, form.secret.data)
         if tip is not None:
-            grant_tracking(tip)
+            grant_tracking(tip.id)
             return redirect(url_for("tips.tracked", code=tip.tracking_code))
         form.secret.errors = [_("That code and secret do not match a tip.")]
     status = 400 if form.errors else 200
