@@ -69,9 +69,13 @@ class Config:
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
 
     # --- auth -----------------------------------------------------------------------------
-    ARGON2_TIME_COST = 3
-    ARGON2_MEMORY_COST = 65536  # KiB
-    ARGON2_PARALLELISM = 2
+    # argon2id at OWASP's m=19 MiB, t=2, p=1 (its Password Storage Cheat Sheet rates it equal in
+    # defence to m=46 MiB, t=1 and m=64 MiB, t=3): a sync worker checking a password grows by the
+    # memory cost, and at 64 MiB a login took a ~112 MB worker past 150 MB (bench/RESULTS.md).
+    # Hashes made with other parameters are re-hashed at the next login.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19456  # KiB
+    ARGON2_PARALLELISM = 1
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
     SESSION_COOKIE_HTTPONLY = True
