@@ -55,8 +55,12 @@ def seed(app, n: int) -> dict:
         db.session.commit()
         # Statistics and (PostgreSQL) the visibility map, as autovacuum would leave them after a
         # bulk load; without the latter index-only scans visit the heap.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+        else:
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
         return {"staff_id": staff.id, "category_id": categories[5].id, "grid_id": grids[3].id}
 
 
