@@ -18,6 +18,15 @@ LABELS = {
     "approve": _l("approved"), "reject": _l("rejected"),
     # payout methods
     "cash": _l("cash"), "bank": _l("bank transfer"), "wallet": _l("wallet transfer"),
+    # tip statuses, in staff words (the audit trail)
+    "new": _l("new"), "needs_info": _l("asked the reporter"), "verified": _l("verified"),
+    "assigned": _l("assigned"), "in_progress": _l("in progress"), "resolved": _l("resolved"),
+    "reopened": _l("reopened"), "duplicate": _l("duplicate"),
+    # fields the audit trail records before and after an action
+    "status": _l("status"), "assignee_id": _l("officer (account number)"), "grid_id": _l("grid (number)"),
+    "amount_fen": _l("amount in fen"), "reward_id": _l("reward number"), "taken_by": _l("taken by (account number)"),
+    "read": _l("read"), "note": _l("note"), "result": _l("result"),
+    "True": _l("yes"), "False": _l("no"),
 }
 
 

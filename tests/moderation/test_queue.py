@@ -324,3 +324,17 @@ def test_counts_in_one_scan_agree_with_one_query_per_dimension(app_ctx):
         assert listing.counts_in_one_scan(flt, now) == listing.counts_per_dimension(flt, now), flt
         checked += 1
     assert checked == 96
+
+
+def test_audit_trail_speaks_words_not_codes(client, submitted, users, login):
+    tip, item = submitted()
+    login(client, users["staff"])
+    assert act(client, item, "verify", note="Checked on site.").status_code == 302
+    page = client.get(f"/moderation/item/{item.id}").data.decode()
+    trail = page[page.index("Audit trail"):]
+    assert "entered the queue" in trail and "Verify and publish" in trail
+    assert "status: new → verified" in trail
+    assert "<strong>verify</strong>" not in trail and "{&#34;" not in trail and '{"status"' not in trail
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    page = client.get(f"/moderation/item/{item.id}").data.decode()
+    assert "<strong>enqueue</strong>" not in page and "<strong>verify</strong>" not in page

@@ -20,6 +20,22 @@ from tipboard.tips.models import Category
 register_nav("moderation.queue", _l("Queue"), roles=LEADERS, order=60)
 register_nav("moderation.overview", _l("Overview"), roles=STAFF, order=61)
 
+# What the queue itself records in the audit trail, besides each kind's own actions.
+QUEUE_VERBS = {"enqueue": _l("entered the queue"), "claim": _l("took it on"), "release": _l("let it go")}
+
+
+def audit_rows(trail, kind) -> list[dict]:
+    """The audit trail for people: the action's label, and each changed value as before -> after."""
+    labels = {**QUEUE_VERBS, **{a.name: a.label for a in kind.actions}}
+    rows = []
+    for entry in trail:
+        before, after = entry.before or {}, entry.after or {}
+        changes = [(key, before.get(key), after.get(key)) for key in dict.fromkeys([*before, *after])
+                   if before.get(key) != after.get(key)]
+        rows.append({"entry": entry, "label": labels.get(entry.action, entry.action), "changes": changes})
+    return rows
+
+
 QUEUE_ERRORS = {
     "unknown_kind": _l("This kind of item is not known."),
     "unknown_action": _l("That action does not exist for this item."),
@@ -85,7 +101,7 @@ def item(item_id: int):
     if subject is None:
         abort(404)
     actions = [(a, a.form(prefix=a.name) if a.form else None) for a in kind.actions_for(subject, current_user)]
-    trail = services.audit_trail(entry.kind, entry.subject_id)
+    trail = audit_rows(services.audit_trail(entry.kind, entry.subject_id), kind)
     return render_template("moderation/item.html", item=entry, kind=kind, subject=subject, actions=actions,
                            trail=trail, claim_form=ClaimForm())
 
