@@ -11,13 +11,10 @@ from tipboard.database import TimestampMixin, expression_index, utcnow
 from tipboard.extensions import db
 
 
-class ItemStatus(str, enum.Enum):
+class ItemStatus(enum.StrEnum):
     OPEN = "open"        # waits on the station
     WAITING = "waiting"  # waits on someone outside (the reporter, a second approver ...)
     CLOSED = "closed"    # decided
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class QueueItem(TimestampMixin, db.Model):

@@ -12,13 +12,10 @@ from tipboard.database import TimestampMixin, utcnow
 from tipboard.extensions import db
 
 
-class MemberRole(str, enum.Enum):
+class MemberRole(enum.StrEnum):
     MEMBER = "member"
     DEPUTY = "deputy"
     LEADER = "leader"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 team_grid = sa.Table(
@@ -147,13 +144,10 @@ class PatrolPoint(TimestampMixin, db.Model):
         return bool(self.route_points)
 
 
-class ShiftType(str, enum.Enum):
+class ShiftType(enum.StrEnum):
     PATROL = "patrol"
     OUTREACH = "outreach"   # e.g. anti-fraud stand at the market
     TALK = "talk"           # e.g. school safety talk
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class ShiftTemplate(db.Model):
@@ -213,14 +207,11 @@ class Shift(TimestampMixin, db.Model):
         return max(self.min_volunteers - self.confirmed_count, 0)
 
 
-class SignUpStatus(str, enum.Enum):
+class SignUpStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     DROPPED = "dropped"
     NO_SHOW = "no_show"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class SignUp(TimestampMixin, db.Model):

@@ -16,16 +16,13 @@ from tipboard.database import TimestampMixin, utcnow
 from tipboard.extensions import db
 
 
-class RewardKind(str, enum.Enum):
+class RewardKind(enum.StrEnum):
     HAZARD = "hazard"                 # grid red envelope (网格红包) for a verified hazard tip
     COURAGE = "courage"               # act of courage (见义勇为)
     GOOD_NEIGHBOUR = "good_neighbour"  # good neighbour award
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class RewardStatus(str, enum.Enum):
+class RewardStatus(enum.StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"   # reserved from the budget, waiting to be collected
     PAID = "paid"
@@ -33,18 +30,12 @@ class RewardStatus(str, enum.Enum):
     EXPIRED = "expired"     # not collected in time; the reservation went back to the budget
     CANCELLED = "cancelled"  # the tip turned out a duplicate or was rejected before approval
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class LedgerKind(str, enum.Enum):
+class LedgerKind(enum.StrEnum):
     RESERVE = "reserve"   # budget -> reserved
     PAY = "pay"           # reserved -> paid out
     RELEASE = "release"   # reserved -> budget (cancelled after approval)
     EXPIRE = "expire"     # reserved -> budget (not collected in time)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Fund(db.Model):

@@ -7,15 +7,12 @@ from collections import defaultdict
 from tipboard.roster.solver import Instance
 
 
-class GapReason(str, enum.Enum):
+class GapReason(enum.StrEnum):
     NOBODY_AVAILABLE = "nobody_available"      # no eligible person is free at that time
     NO_LEADER = "no_leader"                    # people are free, but no leader among them
     TOO_FEW = "too_few"                        # fewer free people than the minimum
     EVERYONE_BUSY = "everyone_busy"            # the free people are at their weekly maximum or on another shift that day
     NOT_WORTH_IT = "not_worth_it"              # possible, but people were better used elsewhere
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def explain(instance: Instance, assignments: dict[int, set[int]]) -> dict[int, GapReason]:

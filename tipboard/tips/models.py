@@ -43,7 +43,7 @@ class Category(db.Model):
         return self.name
 
 
-class TipStatus(str, enum.Enum):
+class TipStatus(enum.StrEnum):
     """Where a tip is in its loop: first contact, local resolution, follow-up visit."""
 
     NEW = "new"                  # submitted, waiting for staff to look at it
@@ -55,9 +55,6 @@ class TipStatus(str, enum.Enum):
     REOPENED = "reopened"        # came back after resolution (e.g. "not fixed" at the follow-up)
     REJECTED = "rejected"        # not acted on, with a reason
     DUPLICATE = "duplicate"      # the same matter as an earlier tip, which it now follows
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def label(self) -> str:
@@ -96,14 +93,11 @@ OPEN_STATUSES = frozenset({TipStatus.NEW, TipStatus.NEEDS_INFO, TipStatus.VERIFI
                            TipStatus.ASSIGNED, TipStatus.IN_PROGRESS, TipStatus.REOPENED})
 
 
-class ContactPreference(str, enum.Enum):
+class ContactPreference(enum.StrEnum):
     INBOX = "inbox"
     PHONE = "phone"
     EMAIL = "email"
     NONE = "none"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 CONTACT_LABELS = {
@@ -215,16 +209,13 @@ class TipPhoto(db.Model):
     tip: Mapped[Tip] = relationship(back_populates="photos")
 
 
-class EventVisibility(str, enum.Enum):
+class EventVisibility(enum.StrEnum):
     PUBLIC = "public"        # on the public hazard page and to the reporter
     REPORTER = "reporter"    # between the reporter and the station
     INTERNAL = "internal"    # station staff only
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class EventKind(str, enum.Enum):
+class EventKind(enum.StrEnum):
     SUBMITTED = "submitted"
     STATUS = "status"            # a status change, with an optional public note
     STAFF_MESSAGE = "staff_message"
@@ -233,9 +224,6 @@ class EventKind(str, enum.Enum):
     ANSWER = "answer"            # the reporter's answer to a question
     NOTE = "note"                # internal note
     ME_TOO = "me_too"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class TipEvent(db.Model):

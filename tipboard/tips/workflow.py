@@ -15,7 +15,7 @@ from tipboard.tips.models import PUBLIC_STATUSES, EventKind, EventVisibility, Ti
 from tipboard.tips.signals import tip_status_changed, tip_verified
 
 
-class TipAction(str, enum.Enum):
+class TipAction(enum.StrEnum):
     VERIFY = "verify"
     REJECT = "reject"
     DUPLICATE = "duplicate"
@@ -25,9 +25,6 @@ class TipAction(str, enum.Enum):
     RESOLVE = "resolve"
     REOPEN = "reopen"
     ANSWER = "answer"  # the reporter answered a question (not a staff action)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 S = TipStatus
