@@ -117,6 +117,7 @@ def cancel(reward: Reward, actor, note: str) -> None:
     elif reward.status_enum == RewardStatus.APPROVED:
         _set_status(reward, RewardStatus.APPROVED, RewardStatus.CANCELLED)
         _return(reward, LedgerKind.RELEASE, actor, note)
+        _revoke_codes(reward)
 
 
 # --- approval ------------------------------------------------------------------------------------
@@ -250,12 +251,17 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.upper().replace("-", "").replace(" ", "").encode()).hexdigest()
 
 
+def _revoke_codes(reward: Reward, now: dt.datetime | None = None) -> None:
+    """Every unused claim code of the reward stops working."""
+    db.session.execute(sa.update(ClaimCode).where(ClaimCode.reward_id == reward.id, ClaimCode.used_at.is_(None),
+                                                  ClaimCode.revoked_at.is_(None)).values(revoked_at=now or utcnow()))
+
+
 def issue_claim_code(reward: Reward) -> str:
     """A new one-time code for an approved reward; any earlier unused code stops working."""
     if reward.status_enum != RewardStatus.APPROVED:
         raise RewardError("not_claimable")
-    db.session.execute(sa.update(ClaimCode).where(ClaimCode.reward_id == reward.id, ClaimCode.used_at.is_(None),
-                                                  ClaimCode.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    _revoke_codes(reward)
     raw = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(10))
     db.session.add(ClaimCode(reward_id=reward.id, code_hash=_hash(raw)))
     db.session.flush()
@@ -312,9 +318,7 @@ def expire_due(now: dt.datetime | None = None) -> list[Reward]:
             with db.session.begin_nested():
                 _set_status(reward, RewardStatus.APPROVED, RewardStatus.EXPIRED)
                 _return(reward, LedgerKind.EXPIRE, None, "not collected in time")
-                db.session.execute(sa.update(ClaimCode).where(ClaimCode.reward_id == reward.id,
-                                                              ClaimCode.used_at.is_(None))
-                                   .values(revoked_at=now))
+                _revoke_codes(reward, now)
         except RewardError:
             continue  # paid at the same moment: nothing to expire
         expired.append(reward)
