@@ -1,6 +1,7 @@
 import datetime as dt
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from tests.factories import GridFactory, UserFactory
@@ -70,6 +71,15 @@ def test_explains_gaps_and_refuses_illegal_edits(app_ctx):
         assert exc.code == "violates" and "no leader" in exc.detail
     else:
         raise AssertionError("an edit that leaves a shift without its leader must be refused")
+
+
+def test_an_edit_naming_someone_outside_the_teams_is_refused_not_a_crash(app_ctx):
+    _team, people, made = seed_week()
+    run = build.build_week(WEEK)
+    outsider = UserFactory()
+    with pytest.raises(build.RosterError) as refused:
+        build.edit(run, made[0].id, outsider.id, True, people[0])
+    assert refused.value.code == "violates" and "no team" in refused.value.detail
 
 
 def test_rebuild_replaces_the_draft_on_purpose(app_ctx):

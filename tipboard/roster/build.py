@@ -161,10 +161,7 @@ def rebuild_draft(run: RosterRun, actor) -> RosterRun:
                                   .values(state="superseded").execution_options(synchronize_session=False)).rowcount
     if replaced != 1:
         raise RosterError("not_draft")
-    current = defaultdict(set)
-    for a in run.assignments:
-        current[a.shift_id].add(a.user_id)
-    instance, _shifts = instance_for_week(run.week, current)
+    instance, _shifts = instance_for_week(run.week, assignments_of(run))
     return _store(run.week, _solve(instance), instance, actor)
 
 
@@ -187,7 +184,7 @@ def edit(run: RosterRun, shift_id: int, user_id: int, add: bool, actor) -> None:
     instance, _shifts = instance_for_week(run.week)
     open_slots = {slot.id for slot in instance.slots}
     if add and shift_id not in open_slots:
-        raise RosterError("violates", f"shift {shift_id} is not open in this roster")
+        raise RosterError("violates", str(_l("that shift is not open in this roster")))
     problems = violations(instance, {sid: members for sid, members in proposed.items() if sid in open_slots})
     if problems:
         raise RosterError("violates", "; ".join(problems[:3]))
@@ -198,7 +195,6 @@ def edit(run: RosterRun, shift_id: int, user_id: int, add: bool, actor) -> None:
             if a.shift_id == shift_id and a.user_id == user_id:
                 run.assignments.remove(a)
     db.session.flush()
-    instance, _ = instance_for_week(run.week)
     figures = summarise(instance, assignments_of(run), status=run.solver_status)
     run.coverage_pct, run.staffed, run.jain = figures.coverage_pct, figures.staffed, figures.jain
     run.load_min, run.load_max, run.idle_available = figures.load_min, figures.load_max, figures.idle_available

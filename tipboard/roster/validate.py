@@ -16,10 +16,13 @@ def violations(instance: Instance, assignments: dict[int, set[int]]) -> list[str
         slot = slots[slot_id]
         if members and not slot.min_people <= len(members) <= slot.max_people:
             problems.append(f"shift {slot_id}: {len(members)} people, needs {slot.min_people}-{slot.max_people}")
-        if members and slot.requires_leader and not any(people[p].is_leader for p in members):
+        if members and slot.requires_leader and not any(p in people and people[p].is_leader for p in members):
             problems.append(f"shift {slot_id}: no leader")
         for person_id in members:
-            person = people[person_id]
+            person = people.get(person_id)
+            if person is None:
+                problems.append(f"person {person_id} is in no team that may take shift {slot_id}")
+                continue
             if slot_id not in person.available:
                 problems.append(f"person {person_id} not available or not eligible for shift {slot_id}")
             loads[person_id] += 1
