@@ -37,7 +37,9 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.response is not None:  # abort(response) from the permission helpers
             return exc.response
-        return _render(exc.code or 500)
+        # abort(400, description=_("...")) gives a reason; werkzeug's own English defaults are not shown.
+        detail = exc.description if exc.description != type(exc).description else None
+        return _render(exc.code or 500, detail)
 
     @app.errorhandler(500)
     def server_error(exc):

@@ -338,3 +338,11 @@ def test_audit_trail_speaks_words_not_codes(client, submitted, users, login):
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
     page = client.get(f"/moderation/item/{item.id}").data.decode()
     assert "<strong>enqueue</strong>" not in page and "<strong>verify</strong>" not in page
+
+
+def test_odd_item_numbers_in_a_bulk_action_are_ignored_not_a_500(client, app_ctx, users, login):
+    login(client, users["staff"])
+    response = client.post("/moderation/bulk", data={"item": ["²", "99999999999999999999", "-1"],
+                                                     "bulk_action": "tip:reject"})
+    assert response.status_code == 302
+    assert client.get("/tips/new?category=²&lat=north").status_code == 200

@@ -90,6 +90,24 @@ def test_swap_to_a_named_volunteer_and_through_the_leader(patrol):
     assert signup2.status == "confirmed"
 
 
+def test_swap_offer_page_takes_only_a_team_member_or_anyone(patrol, client, login):
+    from tipboard.patrols.models import SwapRequest
+
+    v0, v1, _ = patrol["volunteers"]
+    signup = shifts.sign_up(patrol["shift"], v0)
+    db.session.commit()
+    login(client, v0)
+    url = f"/patrols/shifts/{patrol['shift'].id}/swap"
+    stranger = UserFactory()
+    for bad in ("²", "99999999999999999999", str(stranger.id)):
+        response = client.post(url, data={"to": bad})
+        assert response.status_code == 400 and b"Offer the place" in response.data
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SwapRequest)) == 0
+    assert client.post(url, data={"to": str(v1.id)}).status_code == 302
+    swap = db.session.scalar(sa.select(SwapRequest))
+    assert swap.signup_id == signup.id and swap.to_user_id == v1.id
+
+
 def test_templates_generate_dated_shifts_once(patrol):
     template = ShiftTemplate(point_id=patrol["point_a"].id, weekdays=[0, 2, 4], start_time=dt.time(19),
                              end_time=dt.time(21), min_volunteers=2, max_volunteers=4, title="Evening")

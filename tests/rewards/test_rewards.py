@@ -49,12 +49,14 @@ def test_marking_duplicate_cancels_and_releases(setup_money, verified_tip):
     reward = services.reward_for_tip(tip.id)
     services.approve(reward, m["sup1"], "k" * 20)
     assert remaining(m) == 99_000
+    code = services.issue_claim_code(reward)
     tip.duplicate_of_id = TipFactory(category=m["category"]).id
     transition(tip, TipAction.DUPLICATE, m["staff"])
     db.session.refresh(reward)
     assert reward.status == "cancelled"
     assert remaining(m) == 100_000
     assert services.check_books() == []
+    assert services.find_claim(code) is None  # the reporter's claim code stops working too
 
 
 def test_maker_checker(setup_money, verified_tip):
@@ -259,6 +261,26 @@ def test_csv_totals_equal_the_ledger_and_statement(client, setup_money, verified
     assert client.get("/rewards/statement?month=2026-13").status_code == 400
 
 
+def test_ledger_export_period_is_station_dates_and_bad_periods_are_400(client, setup_money, verified_tip, login):
+    from tipboard.timezones import to_local
+
+    m = setup_money()
+    services.approve(services.reward_for_tip(verified_tip(m["category"], m["staff"]).id), m["sup1"], "x" * 10)
+    db.session.commit()
+    login(client, m["sup1"])
+    entry = db.session.scalar(sa.select(LedgerEntry))
+    day = to_local(entry.created_at).date()
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/rewards/ledger.csv?from={day}&to={day}").data.decode())))
+    assert [int(r["id"]) for r in rows] == [entry.id]
+    before = day - dt.timedelta(days=1)
+    assert "amount_fen" in client.get(f"/rewards/ledger.csv?from={before}&to={before}").data.decode()
+    assert str(entry.id) not in client.get(f"/rewards/ledger.csv?from={before}&to={before}").data.decode().splitlines()[1:]
+    mixed = client.get("/rewards/ledger.csv?from=2026-01-01&to=2026-01-02T00:00%2B08:00")
+    assert mixed.status_code == 400 and b"YYYY-MM-DD" in mixed.data
+    backwards = client.get("/rewards/ledger.csv?from=2026-02-01&to=2026-01-01")
+    assert backwards.status_code == 400 and b"ends before it starts" in backwards.data
+
+
 def test_nomination_through_the_queue_to_the_honour_board(client, app, setup_money, login):
     from tests.rewards.factories import BudgetFactory, FundFactory
     from tipboard.timezones import local_now
@@ -319,3 +341,5 @@ def test_budget_and_rule_pages(client, users, login, app_ctx):
     assert client.post("/rewards/rules", data={"category_id": category.id, "rewardable": "y", "minimum": "5",
                                                "default": "10", "maximum": "20"}).status_code == 302
     assert services.rule_for(category.id).default_fen == 1000
+    assert client.post("/rewards/rules", data={"category_id": 99999, "rewardable": "y", "minimum": "5",
+                                               "default": "10", "maximum": "20"}).status_code == 404

@@ -88,3 +88,22 @@ def test_reset_pages_are_not_cached_and_leak_no_referrer(client):
     assert response.status_code == 200
     assert "no-store" in response.headers["Cache-Control"]
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_token_used_up_between_the_check_and_the_change_is_refused_not_a_500(app_ctx, client, monkeypatch):
+    """Two submissions of the same form at once: the second finds the token used inside reset_password."""
+    from tipboard.auth import reset
+
+    user = UserFactory(email="race@example.test")
+    db.session.commit()
+    _request(client, "race@example.test")
+    token = _link_token(user)
+    real, calls = reset.valid_token, []
+
+    def used_up_on_the_second_look(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs) if len(calls) == 1 else None
+
+    monkeypatch.setattr(reset, "valid_token", used_up_on_the_second_look)
+    response = client.post(f"/auth/reset/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 404 and len(calls) == 2

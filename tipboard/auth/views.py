@@ -150,7 +150,11 @@ def reset_password(token: str):
         return render_template("auth/reset_invalid.html"), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        reset.reset_password(token, form.password.data)
+        try:
+            reset.reset_password(token, form.password.data)
+        except services.AuthError:  # used up by a second submission a moment earlier
+            db.session.rollback()
+            return render_template("auth/reset_invalid.html"), 404
         db.session.commit()
         logout_user()
         session.clear()

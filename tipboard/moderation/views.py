@@ -165,7 +165,7 @@ def act(item_id: int, action: str):
 @roles_required(*LEADERS)
 def bulk():
     """One action with one reason on several items; each is checked and audited on its own."""
-    ids = [int(x) for x in request.form.getlist("item") if x.isdigit()][:100]
+    ids = [i for i in request.form.getlist("item", type=int) if 0 < i < 2**31][:100]  # integer ids only
     kind_name, _sep, action = request.form.get("bulk_action", "").partition(":")
     kind = get_kind(kind_name)
     queue_action = kind.action(action) if kind else None

@@ -360,11 +360,7 @@ def shift(shift_id: int):
     leads = current_user.has_role(*STAFF) or shifts.leads_shift(current_user, entry)
     observations = db.session.scalars(sa.select(Observation).where(Observation.shift_id == entry.id)
                                       .order_by(Observation.id)).all()
-    team_members = []
-    if mine is not None:
-        team_members = [m.user for t in shifts.teams_of(current_user) for m in t.members if m.user_id != current_user.id]
-    swap_form = SwapForm()
-    swap_form.to.choices = [("", _("Anyone in the team"))] + [(str(u.id), u.name) for u in team_members]
+    swap_form = _swap_form() if mine is not None else _swap_form(team_members=[])
     return render_template("patrols/shift.html", shift=entry, mine=mine, leads=leads, observations=observations,
                            form=ActionForm(), observation_form=ObservationForm(), report_form=ReportForm(),
                            swap_form=swap_form, now=utcnow())
@@ -409,13 +405,24 @@ def drop(shift_id: int):
     return redirect(url_for("patrols.index"))
 
 
+def _swap_form(team_members=None) -> SwapForm:
+    """A swap may be offered to anyone, or to someone in one of the volunteer's own teams."""
+    if team_members is None:
+        team_members = [m.user for t in shifts.teams_of(current_user) for m in t.members
+                        if m.user_id != current_user.id]
+    form = SwapForm()
+    form.to.choices = [("", _("Anyone in the team"))] + [(str(u.id), u.name) for u in team_members]
+    return form
+
+
 @bp.post("/shifts/<int:shift_id>/swap")
 @roles_required(*VOLUNTEERS)
 def offer_swap(shift_id: int):
     entry = _shift(shift_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    to_user = db.session.get(User, int(request.form["to"])) if request.form.get("to", "").isdigit() else None
+    form = _swap_form()
+    if not form.validate_on_submit():
+        abort(400, description=_("Offer the place to someone in your team, or to anyone."))
+    to_user = db.session.get(User, int(form.to.data)) if form.to.data else None
     try:
         shifts.offer_swap(_my_signup(entry), to_user)
     except shifts.PatrolError as exc:

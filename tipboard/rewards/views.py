@@ -24,6 +24,7 @@ from tipboard.rewards.messages import refusal
 from tipboard.rewards.models import Budget, Fund, Nomination, Reward, RewardKind, RewardRule, RewardStatus
 from tipboard.rewards.queue import KIND_LABELS
 from tipboard.tips.access import tip_for_reporter
+from tipboard.timezones import from_local
 from tipboard.tips.models import Category, Tip
 from tipboard.tips.panels import register_tracking_panel
 
@@ -72,6 +73,8 @@ def rules():
     categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order, Category.id)).all()
     existing = {r.category_id: r for r in db.session.scalars(sa.select(RewardRule))}
     category_id = request.args.get("category", type=int) or request.form.get("category_id", type=int)
+    if category_id and category_id not in {c.id for c in categories}:
+        abort(404)
     form = None
     if category_id:
         rule = existing.get(category_id)
@@ -196,14 +199,16 @@ def claim_code():
 
 
 def _period_bounds() -> tuple[dt.datetime, dt.datetime]:
+    """``from`` and ``to`` are station-local dates, both days included, as naive UTC bounds."""
     try:
-        start = dt.datetime.fromisoformat(request.args.get("from", ""))
-        end = dt.datetime.fromisoformat(request.args.get("to", ""))
+        first = dt.date.fromisoformat(request.args.get("from", ""))
+        last = dt.date.fromisoformat(request.args.get("to", ""))
     except ValueError:
-        abort(400)
-    if end <= start:
-        abort(400)
-    return start, end + dt.timedelta(days=1) if len(request.args["to"]) == 10 else end
+        abort(400, description=_("Give the period as two dates, from and to (YYYY-MM-DD)."))
+    if last < first:
+        abort(400, description=_("The period ends before it starts."))
+    return (from_local(dt.datetime.combine(first, dt.time())),
+            from_local(dt.datetime.combine(last + dt.timedelta(days=1), dt.time())))
 
 
 @bp.get("/ledger.csv")

@@ -79,12 +79,10 @@ def _prefill(form: TipForm) -> None:
         if request.args.get(name):
             getattr(form, name).data = request.args[name][:200]
     for name in ("lat", "lon"):
-        try:
-            getattr(form, name).data = float(request.args[name])
-        except (KeyError, ValueError):
-            pass
-    if request.args.get("category", "").isdigit():
-        form.category.data = int(request.args["category"])
+        if request.args.get(name, type=float) is not None:
+            getattr(form, name).data = request.args.get(name, type=float)
+    if request.args.get("category", type=int) is not None:
+        form.category.data = request.args.get("category", type=int)
     if request.args.get("origin"):
         form.origin.data = request.args["origin"][:300]
     try:
