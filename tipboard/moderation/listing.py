@@ -113,11 +113,15 @@ def counts_per_dimension(flt: QueueFilter, now: dt.datetime) -> dict[str, dict]:
         rows = db.session.execute(sa.select(col, sa.func.count()).where(*flt.conditions(now, skip=name))
                                   .group_by(col))
         result[name] = {value: n for value, n in rows}
-    result["overdue"] = db.session.scalar(
-        sa.select(sa.func.count()).select_from(QueueItem).where(
-            *flt.conditions(now, skip="overdue"), QueueItem.due_at < now,
-            QueueItem.status != ItemStatus.CLOSED.value))
+    result["overdue"] = overdue_count(flt, now)
     return result
+
+
+def overdue_count(flt: QueueFilter, now: dt.datetime | None = None) -> int:
+    """Items past their due time and not closed, the other filters applied."""
+    now = now or utcnow()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(QueueItem).where(
+        *flt.conditions(now, skip="overdue"), QueueItem.due_at < now, QueueItem.status != ItemStatus.CLOSED.value))
 
 
 def counts_in_one_scan(flt: QueueFilter, now: dt.datetime) -> dict[str, dict]:

@@ -231,5 +231,5 @@ def overview():
     figures = tip_figures()
     weekly = figures["per_category_week"]
     chart = stacked_bars([d.strftime("%m-%d") for d in weekly["weeks"]], weekly["series"])
-    overdue = listing.counts(listing.QueueFilter(kinds=_visible_kinds(), status="all"))["overdue"]
+    overdue = listing.overdue_count(listing.QueueFilter(kinds=_visible_kinds(), status="all"))
     return render_template("moderation/overview.html", f=figures, chart=chart, overdue=overdue)

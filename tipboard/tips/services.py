@@ -125,13 +125,6 @@ def gps_from_pending(token: str | None) -> tuple[float, float] | None:
     return None
 
 
-def discard_pending(token: str) -> None:
-    for upload in pending_uploads(token):
-        photo_store.delete_files(photo_dir(), upload.file_name, upload.thumb_name)
-        db.session.delete(upload)
-    db.session.flush()
-
-
 def expire_pending(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
     cutoff = utcnow() - older_than
     stale = db.session.scalars(sa.select(PendingUpload).where(PendingUpload.created_at < cutoff)).all()
@@ -269,16 +262,21 @@ PUBLIC_PAGE_SIZE = 30
 
 
 def public_tips(*, category_id: int | None = None, before_id: int | None = None,
-                limit: int = PUBLIC_PAGE_SIZE) -> list[Tip]:
-    """Published tips, newest first, keyset-paginated by id."""
+                limit: int = PUBLIC_PAGE_SIZE, located_only: bool = False, with_events: bool = True) -> list[Tip]:
+    """Published tips, newest first, keyset-paginated by id; for the map only those with a place
+    and without their timelines."""
     query = sa.select(Tip).where(Tip.status.in_([s.value for s in PUBLIC_STATUSES]))
+    if located_only:
+        query = query.where(Tip.lat.is_not(None), Tip.lon.is_not(None))
     if category_id:
         query = query.where(Tip.category_id == category_id)
     if before_id:
         query = query.where(Tip.id < before_id)
     # Category and grid by their own small queries, not joined: with the join, SQLite sorts every
     # public tip's joined row before the LIMIT (100,000 tips: 76 ms -> 7 ms).
-    query = query.options(selectinload(Tip.events), selectinload(Tip.category), selectinload(Tip.grid))
+    query = query.options(selectinload(Tip.category), selectinload(Tip.grid))
+    if with_events:
+        query = query.options(selectinload(Tip.events))
     return list(db.session.scalars(query.order_by(Tip.id.desc()).limit(limit)))
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
-from tipboard.timezones import station_tz
+from tipboard.timezones import to_local
 from tipboard.tips.followup import FollowUp
 from tipboard.tips.models import OPEN_STATUSES, Category, Tip, TipStatus
 
@@ -20,7 +20,7 @@ def _median_hours(pairs) -> float | None:
 
 def overview(now: dt.datetime | None = None, weeks: int = 8) -> dict:
     now = now or utcnow()
-    local_midnight = dt.datetime.now(station_tz()).replace(hour=0, minute=0, second=0, microsecond=0)
+    local_midnight = to_local(now).replace(hour=0, minute=0, second=0, microsecond=0)
     today_utc = local_midnight.astimezone(dt.timezone.utc).replace(tzinfo=None)
     month_ago = now - dt.timedelta(days=30)
     count = lambda *conds: db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(*conds))  # noqa: E731

@@ -12,11 +12,11 @@ from flask_login import current_user
 
 from tipboard.extensions import db, limiter
 from tipboard.geo import find_grid_by_name, in_station_area
-from tipboard.permissions import STAFF, login_required, public
+from tipboard.permissions import login_required, public
 from tipboard.qr import qr_svg
 from tipboard.ratelimit import limit
 from tipboard.tips import bp, services
-from tipboard.tips.access import grant_tracking, has_tracking, tip_for_reporter
+from tipboard.tips.access import acts_as_reporter, grant_tracking, tip_for_reporter
 from tipboard.tips.forms import MessageForm, MeTooForm, TipForm, TrackForm
 from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
 from tipboard.tips.panels import tracking_panels
@@ -236,12 +236,13 @@ def public_list():
 @public
 def public_json():
     """Published hazards for the map: rounded locations, no personal data."""
-    tips = services.public_tips(category_id=request.args.get("category", type=int), limit=500)
+    tips = services.public_tips(category_id=request.args.get("category", type=int), limit=500,
+                                located_only=True, with_events=False)
     return jsonify(tips=[{
         "category": t.category.name, "status": t.status_enum.label,
         "lat": t.public_lat, "lon": t.public_lon,
         "date": t.created_at.date().isoformat(),
-    } for t in tips if t.lat is not None])
+    } for t in tips])
 
 
 @bp.get("/nearby")
@@ -287,9 +288,7 @@ def photo(name: str):
     if record is None:
         abort(404)
     tip = record.tip
-    allowed = has_tracking(tip) or tip.is_reporter(current_user) or (
-        current_user.is_authenticated and current_user.has_role(*STAFF))
-    if not allowed:
+    if not (acts_as_reporter(tip) or tip.can_view(current_user)):
         abort(403)
     response = send_from_directory(current_app.config["PHOTO_DIR"], name, mimetype="image/jpeg",
                                    max_age=0)
