@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 from icalendar import Calendar, Event
 
 from tipboard.database import utcnow
@@ -19,7 +20,8 @@ def feed(profile: VolunteerProfile, station_name: str, now: dt.datetime | None =
     calendar.add("x-wr-calname", f"{station_name} · tipboard")
     signups = db.session.scalars(sa.select(SignUp).join(Shift).where(
         SignUp.user_id == profile.user_id, SignUp.status == SignUpStatus.CONFIRMED.value,
-        Shift.ends_at >= now - dt.timedelta(days=30)).order_by(Shift.starts_at)).all()
+        Shift.ends_at >= now - dt.timedelta(days=30)).order_by(Shift.starts_at)
+        .options(contains_eager(SignUp.shift).joinedload(Shift.point))).all()
     for signup in signups:
         shift = signup.shift
         event = Event()

@@ -4,6 +4,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
@@ -33,7 +34,8 @@ def reminders(now: dt.datetime | None = None) -> int:
     for kind, ahead in (("day", dt.timedelta(hours=24)), ("hour", dt.timedelta(hours=1))):
         due = db.session.scalars(sa.select(SignUp).join(Shift).where(
             SignUp.status == SignUpStatus.CONFIRMED.value, Shift.starts_at > now, Shift.starts_at <= now + ahead,
-            ~sa.exists().where(ReminderSent.signup_id == SignUp.id, ReminderSent.kind == kind))).all()
+            ~sa.exists().where(ReminderSent.signup_id == SignUp.id, ReminderSent.kind == kind))
+            .options(contains_eager(SignUp.shift), joinedload(SignUp.user))).all()
         for signup in due:
             try:
                 with db.session.begin_nested():

@@ -13,6 +13,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
@@ -382,5 +383,5 @@ def monthly_statement(year: int, month: int) -> list[dict]:
 def rewards_of(user) -> list[Reward]:
     from tipboard.tips.models import Tip
 
-    return list(db.session.scalars(sa.select(Reward).join(Tip, Tip.id == Reward.tip_id)
+    return list(db.session.scalars(sa.select(Reward).join(Reward.tip).options(contains_eager(Reward.tip))
                                    .where(Tip.reporter_id == user.id).order_by(Reward.id.desc())))
