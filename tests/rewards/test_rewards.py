@@ -343,3 +343,12 @@ def test_budget_and_rule_pages(client, users, login, app_ctx):
     assert services.rule_for(category.id).default_fen == 1000
     assert client.post("/rewards/rules", data={"category_id": 99999, "rewardable": "y", "minimum": "5",
                                                "default": "10", "maximum": "20"}).status_code == 404
+
+
+def test_a_second_budget_for_the_same_fund_and_period_is_refused(setup_money):
+    m = setup_money()
+    fund_id = m["fund"].id
+    services.create_budget(fund_id, "2032-05", 1000)
+    with pytest.raises(services.RewardError, match="budget_exists"):
+        services.create_budget(fund_id, "2032-05", 2000)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Budget).where(Budget.period == "2032-05")) == 1

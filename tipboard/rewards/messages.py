@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from tipboard.templating import money_text
 
 REFUSALS = {
+    "budget_exists": _l("That fund already has a budget for this period."),
     "no_fund": _l("The fund for this kind of reward is not set up."),
     "bad_amount": _l("The amount must be more than zero."),
     "not_changeable": _l("The amount can only be changed before anyone approves it."),

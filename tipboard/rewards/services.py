@@ -111,6 +111,17 @@ def change_amount(reward: Reward, amount_fen: int, reason: str, actor) -> tuple[
     return old, amount_fen
 
 
+def create_budget(fund_id: int, period: str, amount_fen: int) -> Budget:
+    """A fund's budget for a month or year; one per fund and period, even when two ask at once."""
+    budget = Budget(fund_id=fund_id, period=period, amount_fen=amount_fen, remaining_fen=amount_fen)
+    try:
+        with db.session.begin_nested():
+            db.session.add(budget)
+    except IntegrityError as exc:
+        raise RewardError("budget_exists") from exc
+    return budget
+
+
 def cancel(reward: Reward, actor, note: str) -> None:
     """The tip became a duplicate or was rejected: a proposal is cancelled, a reservation released."""
     if reward.status_enum == RewardStatus.PROPOSED:

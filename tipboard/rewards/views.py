@@ -52,13 +52,12 @@ def budgets():
     form = BudgetForm()
     form.fund.choices = [(str(f.id), f.name) for f in db.session.scalars(sa.select(Fund).order_by(Fund.id))]
     if form.validate_on_submit():
-        existing = db.session.scalar(sa.select(Budget).where(Budget.fund_id == int(form.fund.data),
-                                                             Budget.period == form.period.data))
-        if existing is not None:
-            flash(_("That fund already has a budget for this period."), "error")
+        try:
+            services.create_budget(int(form.fund.data), form.period.data, form.amount.data)
+        except services.RewardError as exc:
+            db.session.rollback()
+            flash(refusal(exc), "error")
         else:
-            db.session.add(Budget(fund_id=int(form.fund.data), period=form.period.data,
-                                  amount_fen=form.amount.data, remaining_fen=form.amount.data))
             db.session.commit()
             flash(_("Budget created."), "success")
             return redirect(url_for("rewards.budgets"))
