@@ -12,6 +12,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -349,14 +350,18 @@ def derived_remaining() -> dict[int, int]:
     return {b.id: b.amount_fen + int(moved.get(b.id) or 0) for b in db.session.scalars(sa.select(Budget))}
 
 
-def check_books() -> list[str]:
-    """Disagreements between the budget rows and the ledger (an empty list means the books agree)."""
+def check_books() -> list:
+    """Disagreements between the budget rows and the ledger (an empty list means the books agree),
+    as sentences for people: lazy strings that ``str()`` renders in the current language."""
     problems = []
     derived = derived_remaining()
     for budget in db.session.scalars(sa.select(Budget).order_by(Budget.id)):
         if derived[budget.id] != budget.remaining_fen:
-            problems.append(f"budget {budget.id} ({budget.fund.code} {budget.period}): row says "
-                            f"{budget.remaining_fen}, ledger says {derived[budget.id]}")
+            # Lazy: read in the language of whoever looks (the budgets page, the CLI's default).
+            problems.append(_l("Budget %(number)s (%(fund)s, %(period)s): the budget says %(row)s is left, "
+                               "the ledger says %(ledger)s.", number=budget.id, fund=budget.fund.name,
+                               period=budget.period, row=money_text(budget.remaining_fen),
+                               ledger=money_text(derived[budget.id])))
     return problems
 
 
