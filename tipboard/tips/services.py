@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
-from tipboard.geo import bounding_box, distance_m, nearest_grid
+from tipboard.geo import bounding_box, distance_m, find_grid_by_name, in_station_area, nearest_grid
 from tipboard.tips import photos as photo_store
 from tipboard.tips.signals import answer_received, tip_submitted
 from tipboard.tips.models import (
@@ -29,6 +30,7 @@ log = logging.getLogger("tipboard.tips")
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 8     # 40 bits; uniqueness enforced by the table
 SECRET_LENGTH = 12  # 60 bits; only its hash is stored
+UPLOAD_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
 class TipError(ValueError):
@@ -87,7 +89,7 @@ def accept_photos(files: list[tuple[str, bytes]], token: str | None, *, read_gps
     Raises PhotoError naming the first bad file; photos accepted before it stay pending.
     """
     cfg = current_app.config
-    token = token or secrets.token_urlsafe(32)
+    token = _upload_token(token) or secrets.token_urlsafe(32)
     already = count_pending(token)
     if already + len(files) > cfg["MAX_PHOTOS"]:
         raise photo_store.PhotoError("too_many")
@@ -106,8 +108,13 @@ def accept_photos(files: list[tuple[str, bytes]], token: str | None, *, read_gps
     return token
 
 
+def _upload_token(token: str | None) -> str | None:
+    """The form's upload token if it has the shape this app gives them, else None (a new one)."""
+    return token if token and UPLOAD_TOKEN_RE.fullmatch(token) else None
+
+
 def pending_uploads(token: str | None) -> list[PendingUpload]:
-    if not token:
+    if not _upload_token(token):
         return []
     return list(db.session.scalars(
         sa.select(PendingUpload).where(PendingUpload.token == token).order_by(PendingUpload.id)
@@ -123,6 +130,36 @@ def gps_from_pending(token: str | None) -> tuple[float, float] | None:
         if upload.gps_lat is not None and upload.gps_lon is not None:
             return upload.gps_lat, upload.gps_lon
     return None
+
+
+@dataclasses.dataclass
+class Location:
+    """Where a tip from the form is, or why that place cannot be used (``problem``: a TipError code,
+    "outside_area" or "no_location")."""
+
+    lat: float | None
+    lon: float | None
+    address: str | None
+    grid_id: int | None = None
+    problem: str | None = None
+
+
+def locate(lat: float | None, lon: float | None, address: str | None, *, upload_token: str | None = None,
+           use_photo_location: bool = False) -> Location:
+    """The place of a new tip: the point typed or picked on the map, else (only with the reporter's
+    consent) the position stored in the first pending photo that has one; the grid whose code or
+    name the address is, if any (a point alone gets its grid from :func:`submit_tip`)."""
+    if lat is None or lon is None:
+        lat = lon = None
+        if use_photo_location:
+            lat, lon = gps_from_pending(upload_token) or (None, None)
+    address = (address or "").strip() or None
+    if lat is not None and not in_station_area(lat, lon):
+        return Location(lat, lon, address, problem="outside_area")
+    if lat is None and address is None:
+        return Location(None, None, None, problem="no_location")
+    grid = find_grid_by_name(address) if address else None
+    return Location(lat, lon, address, grid.id if grid else None)
 
 
 def expire_pending(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:

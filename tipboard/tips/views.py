@@ -11,7 +11,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from tipboard.extensions import db, limiter
-from tipboard.geo import find_grid_by_name, in_station_area
+from tipboard.geo import in_station_area
 from tipboard.permissions import login_required, public
 from tipboard.qr import qr_svg
 from tipboard.ratelimit import limit
@@ -110,20 +110,17 @@ def _accept_photos(form: TipForm) -> bool:
 
 def _try_submit(form: TipForm):
     """Returns (response, nearby). A response means the tip was stored."""
-    lat, lon = form.lat.data, form.lon.data
-    if lat is None and form.use_photo_location.data:
-        gps = services.gps_from_pending(form.upload_token.data)
-        if gps:
-            lat, lon = gps
-            form.lat.data, form.lon.data = lat, lon
-    address = (form.address.data or "").strip()
-    grid = find_grid_by_name(address) if address else None
-    if lat is not None and not in_station_area(lat, lon):
+    place = services.locate(form.lat.data, form.lon.data, form.address.data,
+                            upload_token=form.upload_token.data or None,
+                            use_photo_location=bool(form.use_photo_location.data))
+    form.lat.data, form.lon.data = place.lat, place.lon  # a position read from a photo shows on the form
+    if place.problem == "outside_area":
         form.lat.errors = [str(TIP_ERRORS["outside_area"])]
         return None, []
-    if lat is None and not address:
-        form.address.errors = [str(TIP_ERRORS["no_location"])]
+    if place.problem:
+        form.address.errors = [str(TIP_ERRORS[place.problem])]
         return None, []
+    lat, lon = place.lat, place.lon
 
     if lat is not None and not form.nearby_checked.data:
         nearby = services.nearby_open_tips(form.category.data, lat, lon)
@@ -135,7 +132,7 @@ def _try_submit(form: TipForm):
     data = services.NewTip(
         category_id=form.category.data, description=form.description.data, anonymous=anonymous,
         seen_at=from_local(form.seen_at.data) if form.seen_at.data else None,
-        lat=lat, lon=lon, address=address or None, grid_id=grid.id if grid else None,
+        lat=lat, lon=lon, address=place.address, grid_id=place.grid_id,
         contact_preference=form.contact_preference.data, locale=str(get_locale()),
     )
     try:
