@@ -33,18 +33,29 @@ class ActionContext:
     idempotency_key: str | None = None
 
 
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+#: An outcome field left at KEEP leaves the item's value as it is; None clears it.
+KEEP: Any = _Keep()
+
+
 @dataclasses.dataclass
 class ActionOutcome:
     """What the action did. ``item_status``: "open" (back in the queue), "waiting" (on someone
-    outside the station) or "closed" (decided). ``before``/``after`` go into the audit entry."""
+    outside the station) or "closed" (decided). ``before``/``after`` go into the audit entry.
+    ``priority``, ``due_at`` and ``assignee_id`` become the item's (KEEP: unchanged; None clears
+    ``due_at`` and ``assignee_id``); the queue writes them, so a handler need not touch the item."""
 
     item_status: str = "closed"
     before: dict = dataclasses.field(default_factory=dict)
     after: dict = dataclasses.field(default_factory=dict)
     reason: str | None = None
-    priority: int | None = None
-    due_at: Any = None
-    assignee_id: int | None = None
+    priority: int | None = KEEP
+    due_at: Any = KEEP
+    assignee_id: int | None = KEEP
     message: str | None = None   # flashed to the actor
 
 

@@ -1,7 +1,10 @@
 """The queue's own workflow: enqueue, claim, act, audit. Knows subjects only through the registry."""
 from __future__ import annotations
 
+import contextvars
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -9,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.moderation.models import AuditEntry, ItemStatus, QueueItem
-from tipboard.moderation.registry import ActionContext, ActionOutcome, ActionRefused, get_kind
+from tipboard.moderation.registry import KEEP, ActionContext, ActionOutcome, ActionRefused, get_kind
 
 CLAIM_MINUTES = 15
 NOT_NOW = _l("That action is not possible for this item in its current state.")
@@ -22,6 +25,16 @@ class QueueError(Exception):
 
 
 _UNCHANGED = object()
+
+#: (kind, subject_id) of the item whose action :func:`perform` is running. The item is brought in
+#: step from the action's outcome once, after the handler; receivers of the subject's own signals
+#: (which keep the item in step with changes made elsewhere) ask :func:`in_action` and leave it.
+_ACTING: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar("queue_acting", default=None)
+
+
+def in_action(kind: str, subject_id: int) -> bool:
+    """True while a queue action on this subject's item runs: the queue updates the item itself."""
+    return _ACTING.get() == (kind, subject_id)
 
 
 def enqueue(kind: str, subject_id: int, *, summary: str = "", priority: int = 0,
@@ -120,15 +133,19 @@ def perform(item: QueueItem, action_name: str, actor, data: dict | None = None, 
         raise QueueError("missing_subject")
     if action.available is not None and not action.available(subject, actor):
         raise ActionRefused(str(NOT_NOW))
-    outcome = action.handler(ActionContext(item=item, subject=subject, actor=actor,
-                                           data=data or {}, idempotency_key=idempotency_key))
+    acting = _ACTING.set((item.kind, item.subject_id))
+    try:
+        outcome = action.handler(ActionContext(item=item, subject=subject, actor=actor,
+                                               data=data or {}, idempotency_key=idempotency_key))
+    finally:
+        _ACTING.reset(acting)
     item.status = outcome.item_status
     item.closed_at = now if outcome.item_status == ItemStatus.CLOSED.value else None
-    if outcome.priority is not None:
+    if outcome.priority is not KEEP and outcome.priority is not None:
         item.priority = outcome.priority
-    if outcome.due_at is not None:
+    if outcome.due_at is not KEEP:
         item.due_at = outcome.due_at
-    if outcome.assignee_id is not None:
+    if outcome.assignee_id is not KEEP:
         item.assignee_id = outcome.assignee_id
     if outcome.item_status == ItemStatus.CLOSED.value:
         item.claimed_by_id, item.claimed_until = None, None
@@ -136,3 +153,49 @@ def perform(item: QueueItem, action_name: str, actor, data: dict | None = None, 
            after=outcome.after)
     db.session.flush()
     return outcome
+
+
+@dataclasses.dataclass
+class BulkResult:
+    """What became of one item of a bulk action: done (with the action's outcome) or refused, with
+    ``code`` (a QueueError code, "not_found", or "refused" with the refusal's ``message``)."""
+
+    item_id: int
+    outcome: ActionOutcome | None = None
+    code: str | None = None
+    message: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.outcome is not None
+
+
+def perform_many(kind: str, item_ids: Iterable[int], action_name: str, actor, data: dict | None = None, *,
+                 now: dt.datetime | None = None) -> list[BulkResult]:
+    """One action, with the same inputs, on several items of one kind. Each item is checked, done
+    and audited on its own inside a savepoint, so a refused item leaves the others done. The action
+    must be one the kind offers in bulk (QueueError "unknown_action" otherwise)."""
+    queue_kind = get_kind(kind)
+    if queue_kind is None:
+        raise QueueError("unknown_kind")
+    action = queue_kind.action(action_name)
+    if action is None or not action.bulk:
+        raise QueueError("unknown_action")
+    ids = list(dict.fromkeys(item_ids))
+    found = {i.id: i for i in db.session.scalars(sa.select(QueueItem).where(QueueItem.id.in_(ids)))} if ids else {}
+    results = []
+    for item_id in ids:
+        item = found.get(item_id)
+        if item is None or item.kind != kind:
+            results.append(BulkResult(item_id, code="not_found"))
+            continue
+        try:
+            with db.session.begin_nested():
+                outcome = perform(item, action_name, actor, data, now=now)
+        except QueueError as exc:
+            results.append(BulkResult(item_id, code=exc.code))
+        except ActionRefused as exc:
+            results.append(BulkResult(item_id, code="refused", message=str(exc)))
+        else:
+            results.append(BulkResult(item_id, outcome=outcome))
+    return results

@@ -179,19 +179,10 @@ def bulk():
                 flash(str(error), "error")
         return redirect(url_for("moderation.queue"))
     data = {k: v for k, v in action_form.data.items() if k != "csrf_token"}
-    done, refused = 0, 0
-    for item_id in ids:
-        entry = db.session.get(QueueItem, item_id)
-        if entry is None or entry.kind != kind_name or not kind.visible_to(current_user, entry):
-            refused += 1
-            continue
-        try:
-            with db.session.begin_nested():
-                services.perform(entry, action, current_user, data)
-            done += 1
-        except (services.QueueError, ActionRefused):
-            refused += 1
+    results = services.perform_many(kind_name, ids, action, current_user, data)
     db.session.commit()
+    done = sum(1 for r in results if r.done)
+    refused = len(results) - done
     flash(_("%(done)d done, %(refused)d refused.", done=done, refused=refused),
           "success" if not refused else "error")
     return redirect(url_for("moderation.queue"))

@@ -16,7 +16,7 @@ from tipboard.extensions import db
 from tipboard.geo import Grid
 from tipboard.moderation.models import ItemStatus, ResponseTemplate
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue, item_for
+from tipboard.moderation.services import enqueue, in_action, item_for
 from tipboard.permissions import STAFF, Role
 from tipboard.tips.models import Tip, TipStatus
 from tipboard.tips.services import normalise_code
@@ -273,7 +273,10 @@ def _answer_puts_it_back(tip: Tip, **_kwargs) -> None:
 
 @tip_status_changed.connect
 def _sync_item(tip: Tip, actor=None, new=None, **_kwargs) -> None:
-    """Changes made outside a queue action (an answer, a follow-up "not fixed") move the item."""
+    """Changes made outside a queue action (an answer, a follow-up "not fixed") move the item. A
+    queue action's handler says the same in its outcome (:func:`_move`), and the queue applies it."""
+    if in_action(KIND, tip.id):
+        return
     item = item_for(KIND, tip.id)
     if item is None:
         enqueue_tip(tip)
