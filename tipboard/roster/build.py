@@ -62,13 +62,17 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
                                 .order_by(Shift.starts_at)).all()
     points = {s.point_id: s.point for s in shifts}
     point_weights = weights(points.values())
-    eligible_teams: dict[int, set[int]] = {}
-    for point in points.values():
-        if point.team_id is not None:
-            eligible_teams[point.id] = {point.team_id}
-        else:
-            eligible_teams[point.id] = set(db.session.scalars(
-                sa.select(team_grid.c.team_id).where(team_grid.c.grid_id == point.grid_id)))
+    # A point with its own team is that team's; any other point is for the teams of its grid (one
+    # query for all the week's grids, not one per point).
+    grids = {p.grid_id for p in points.values() if p.team_id is None}
+    teams_of_grid: dict[int, set[int]] = defaultdict(set)
+    if grids:
+        for grid_id, team_id in db.session.execute(sa.select(team_grid.c.grid_id, team_grid.c.team_id)
+                                                   .where(team_grid.c.grid_id.in_(grids))):
+            teams_of_grid[grid_id].add(team_id)
+    eligible_teams: dict[int, set[int]] = {
+        point.id: {point.team_id} if point.team_id is not None else set(teams_of_grid[point.grid_id])
+        for point in points.values()}
     members = db.session.scalars(sa.select(TeamMember)).all()
     teams_of, leaders = defaultdict(set), set()
     for m in members:
