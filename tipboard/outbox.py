@@ -100,3 +100,13 @@ def inbox(user, limit: int = 50) -> list[OutboxMessage]:
         sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id)
         .order_by(OutboxMessage.id.desc()).limit(limit)
     ).all()
+
+
+def mark_all_read(user, now: dt.datetime | None = None) -> int:
+    """Mark every unread message in ``user``'s inbox read; returns how many were unread."""
+    return db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.user_id == user.id, OutboxMessage.read_at.is_(None))
+        .values(read_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount

@@ -98,6 +98,17 @@ def register_user(name: str, contact: str, password: str, *, locale: str | None 
     return user
 
 
+def choose_language(user: User | None, lang: str | None) -> str | None:
+    """A language picked by the switch or on the settings page: None if the app does not offer it;
+    otherwise it is remembered on the account (if there is one) and returned for the session."""
+    if lang not in current_app.config["LANGUAGES"]:
+        return None
+    if user is not None and user.locale != lang:
+        user.locale = lang
+        db.session.flush()
+    return lang
+
+
 def grant_role(user: User, role: Role) -> None:
     if not user.has_role(role):
         user.roles.append(UserRole(role=str(role)))

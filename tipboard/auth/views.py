@@ -117,8 +117,7 @@ def change_password():
 @login_required
 def settings():
     form = SettingsForm(locale=current_user.locale or session.get("lang") or "zh_Hans")
-    if form.validate_on_submit():
-        current_user.locale = form.locale.data
+    if form.validate_on_submit() and services.choose_language(current_user, form.locale.data):
         session["lang"] = form.locale.data
         db.session.commit()
         flash(_("Saved."), "success")

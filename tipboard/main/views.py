@@ -4,11 +4,11 @@ import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from tipboard.auth.services import choose_language
 from tipboard.auth.views import safe_next
-from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.main import bp
-from tipboard.outbox import OutboxMessage, inbox as inbox_messages
+from tipboard.outbox import inbox as inbox_messages, mark_all_read
 from tipboard.permissions import login_required, public
 
 
@@ -22,12 +22,10 @@ def index():
 @public
 def set_language():
     """The language switch on every page: remembered in a cookie, and on the account if signed in."""
-    lang = request.form.get("lang", "")
-    if lang in current_app.config["LANGUAGES"]:
+    lang = choose_language(current_user if current_user.is_authenticated else None, request.form.get("lang"))
+    if lang:
         session["lang"] = lang
-        if current_user.is_authenticated:
-            current_user.locale = lang
-            db.session.commit()
+        db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
@@ -43,11 +41,7 @@ def inbox():
 @bp.post("/inbox/read")
 @login_required
 def mark_read():
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.user_id == current_user.id, OutboxMessage.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
+    mark_all_read(current_user)
     db.session.commit()
     return redirect(url_for("main.inbox"))
 
