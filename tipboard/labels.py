@@ -1,4 +1,9 @@
-"""People-facing names for the status codes stored in the database (the `code_label` filter)."""
+"""People-facing names for the status codes stored in the database (the `code_label` filter).
+
+``LABELS`` holds the codes whose words are the same wherever they show; a code that means
+different things in different columns (``status`` is a field of the audit trail and a kind of tip
+event) gets its own table, chosen by name: ``event.kind|code_label("event_kind")``.
+"""
 from flask_babel import lazy_gettext as _l
 
 LABELS = {
@@ -27,8 +32,29 @@ LABELS = {
     "amount_fen": _l("amount in fen"), "reward_id": _l("reward number"), "taken_by": _l("taken by (account number)"),
     "read": _l("read"), "note": _l("note"), "result": _l("result"),
     "True": _l("yes"), "False": _l("no"),
+    # shift types
+    "patrol": _l("patrol"), "outreach": _l("outreach stand"), "talk": _l("safety talk"),
 }
 
+# What happened on a tip's timeline, in staff words.
+EVENT_KINDS = {
+    "submitted": _l("reported"), "status": _l("status changed"), "staff_message": _l("message to the reporter"),
+    "reporter_message": _l("message from the reporter"), "question": _l("question to the reporter"),
+    "answer": _l("the reporter's answer"), "note": _l("internal note"), "me_too": _l("someone else saw it too"),
+}
+# Who sees a timeline entry.
+VISIBILITIES = {
+    "public": _l("public"), "reporter": _l("staff and reporter"), "internal": _l("staff only"),
+}
+# How a named reporter wants to be contacted, as staff read it.
+CONTACT_PREFERENCES = {
+    "inbox": _l("contact through tipboard messages only"), "phone": _l("may be phoned"),
+    "email": _l("may be emailed"), "none": _l("does not want to be contacted"),
+}
+TABLES = {"event_kind": EVENT_KINDS, "visibility": VISIBILITIES, "contact": CONTACT_PREFERENCES}
 
-def code_label(code) -> str:
-    return str(LABELS.get(str(code), code))
+
+def code_label(code, table: str | None = None) -> str:
+    """The words for ``code`` (from ``LABELS``, or from the named table); an unknown code as it is."""
+    labels = TABLES[table] if table else LABELS
+    return str(labels.get(str(code), code))

@@ -1,6 +1,8 @@
 """Jinja filters and globals shared by every template."""
 from __future__ import annotations
 
+from babel.dates import get_day_names
+from babel.lists import format_list
 from flask import Flask, current_app, request
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
@@ -18,6 +20,19 @@ def money_text(fen: int | None) -> str:
     return f"{sign}¥{abs(fen) // 100}.{abs(fen) % 100:02d}"
 
 
+def weekday_name(value, width: str = "abbreviated") -> str:
+    """A weekday (0 = Monday, as stored, or a date) by its name in the reader's language, from
+    Babel's locale data: 0 -> "Mon" / "周一"; ``width="wide"`` -> "Monday" / "星期一"."""
+    day = value.weekday() if hasattr(value, "weekday") else int(value)
+    return get_day_names(width, locale=get_locale() or "en")[day]
+
+
+def weekday_names(values, width: str = "abbreviated") -> str:
+    """Several weekdays, in week order, as a list in the reader's language: "Mon, Tue, and Sat" / "周一、周二和周六"."""
+    days = sorted({int(v) for v in values or ()})
+    return format_list([weekday_name(d, width) for d in days], locale=get_locale() or "en") if days else ""
+
+
 def init_app(app: Flask) -> None:
     @app.template_filter("localtime")
     def localtime(value, fmt: str = "short"):
@@ -27,6 +42,8 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(money_text, "money")
     app.add_template_filter(code_label, "code_label")
+    app.add_template_filter(weekday_name, "weekday_name")
+    app.add_template_filter(weekday_names, "weekday_names")
 
     @app.context_processor
     def globals_():
