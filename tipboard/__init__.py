@@ -77,10 +77,10 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tipboard import security
+    from tipboard import caching, security
     from tipboard.auth.services import load_login_session
     from tipboard.database import configure_sqlite
-    from tipboard.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from tipboard.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from tipboard.i18n import select_locale
 
     db.init_app(app)
@@ -91,6 +91,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    caching.configure(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -1,5 +1,6 @@
 """Every Flask extension, created unbound; ``create_app`` binds them."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -14,4 +15,5 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+cache = Cache()  # configured by tipboard.caching.configure
 limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True)

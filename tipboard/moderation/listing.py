@@ -8,6 +8,7 @@ import json
 
 import sqlalchemy as sa
 
+from tipboard import caching
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.moderation.models import ItemStatus, QueueItem
@@ -90,6 +91,18 @@ def page(flt: QueueFilter, cursor: str | None = None, limit: int = PAGE_SIZE,
 
 FACETS = (("kind", "kind"), ("status", "status"), ("category", "category_id"), ("grid", "grid_id"),
           ("assignee", "assignee_id"))
+
+
+# Facet counts are cached per filter until the next committed change to a queue item (shared
+# through Redis where configured), and at most COUNTS_SECONDS, which also bounds how late "overdue"
+# may count an item that fell due meanwhile or that another process without Redis changed.
+COUNTS_SECONDS = 10
+caching.watch(QueueItem, "queue-counts")
+
+
+def cached_counts(flt: QueueFilter) -> dict[str, dict]:
+    """:func:`counts`, cached (see COUNTS_SECONDS)."""
+    return caching.remember("queue-counts", repr(dataclasses.astuple(flt)), lambda: counts(flt), COUNTS_SECONDS)
 
 
 def counts(flt: QueueFilter, now: dt.datetime | None = None) -> dict[str, dict]:

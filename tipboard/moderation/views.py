@@ -65,7 +65,7 @@ def queue():
         grid_id=_int_arg("grid"), assignee_id=_int_arg("assignee"), overdue=request.args.get("overdue") == "1")
     items, next_cursor = listing.page(flt, request.args.get("after"))
     items = [i for i in items if get_kind(i.kind).visible_to(current_user, i)]
-    counts = listing.counts(flt)
+    counts = listing.cached_counts(flt)
     names = {
         "category": {c.id: c.name for c in db.session.scalars(sa.select(Category))},
         "grid": {g.id: g.name for g in db.session.scalars(sa.select(Grid))},

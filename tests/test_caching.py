@@ -1,0 +1,120 @@
+"""Cached reads (tipboard.caching): the queue's facet counts are read once per generation, a
+committed change to a queue item starts a new generation, and with Redis every process shares it."""
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import make_app
+from tests.factories import CategoryFactory, TipFactory
+from tests.sqlcount import statements
+from tipboard import caching
+from tipboard.extensions import db
+from tipboard.moderation import listing
+from tipboard.moderation.models import QueueItem
+
+REDIS_URL = os.environ.get("TIPBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _count_queries(sent):
+    return [s for s in sent if "count(" in s.lower() and "queue_item" in s.lower()]
+
+
+def test_queue_counts_are_read_once_until_a_queue_item_changes(client, app_ctx, users, login):
+    from tipboard.tips.queue import enqueue_tip
+
+    category = CategoryFactory()
+    for i in range(3):
+        enqueue_tip(TipFactory(category=category, description=f"cached {i}"))
+    db.session.commit()
+    login(client, users["staff"])
+    with statements() as sent:
+        first = client.get(f"/moderation/?category={category.id}").data.decode()
+    assert _count_queries(sent) and f"({3})" in first
+    with statements() as sent:
+        again = client.get(f"/moderation/?category={category.id}").data.decode()
+    assert not _count_queries(sent) and f"({3})" in again  # served from the cache
+
+    enqueue_tip(TipFactory(category=category, description="one more"))
+    db.session.commit()  # a new queue item: a new generation
+    with statements() as sent:
+        after = client.get(f"/moderation/?category={category.id}").data.decode()
+    assert _count_queries(sent) and f"({4})" in after and "one more" in after
+
+
+def test_update_statements_and_rollbacks(app_ctx):
+    flt = listing.QueueFilter(kinds=("tip",), status="all")
+    db.session.add(QueueItem(kind="tip", subject_id=99_001, status="open", summary="x"))
+    db.session.commit()
+    before = caching.generation("queue-counts")
+    assert listing.cached_counts(flt)["status"] == {"open": 1}
+
+    db.session.add(QueueItem(kind="tip", subject_id=99_002, status="open", summary="y"))
+    db.session.flush()
+    db.session.rollback()  # nothing changed for good: the generation stays
+    assert caching.generation("queue-counts") == before
+
+    db.session.execute(sa.update(QueueItem).where(QueueItem.subject_id == 99_001).values(status="closed"))
+    db.session.commit()  # an ORM UPDATE statement, not a flush, also ends the generation
+    assert caching.generation("queue-counts") != before
+    assert listing.cached_counts(flt)["status"] == {"closed": 1}
+
+
+def test_cached_counts_match_fresh_counts(app_ctx):
+    for i, status in enumerate(["open", "open", "waiting", "closed"]):
+        db.session.add(QueueItem(kind="tip", subject_id=98_000 + i, status=status, summary=str(i)))
+    db.session.commit()
+    flt = listing.QueueFilter(kinds=("tip",))
+    assert listing.cached_counts(flt) == listing.counts(flt)
+    assert listing.cached_counts(flt) == listing.counts(flt)  # the cached copy, still equal
+
+
+def _redis_or_fail():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required under CI and not reachable at {REDIS_URL}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+
+
+def test_processes_share_the_cache_and_its_generations_through_redis(databases, tmp_path):
+    """Two apps (as two workers) on one Redis: what one computed the other reads, and a bump by
+    either ends the generation for both."""
+    _redis_or_fail()
+    prefix = f"tipboard-test-{uuid.uuid4().hex[:8]}:"
+    apps = [make_app(databases.pristine, tmp_path / name, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
+            for name in ("a", "b")]
+    assert all(a.config["CACHE_TYPE"] == "RedisCache" for a in apps)
+    computed = []
+
+    def compute(value):
+        computed.append(value)
+        return value
+
+    try:
+        with apps[0].app_context():
+            assert caching.remember("shared", "k", lambda: compute("from a")) == "from a"
+        with apps[1].app_context():
+            assert caching.remember("shared", "k", lambda: compute("from b")) == "from a"
+            caching.bump("shared")
+        with apps[0].app_context():
+            assert caching.remember("shared", "k", lambda: compute("a again")) == "a again"
+        assert computed == ["from a", "a again"]
+    finally:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+
+
+def test_an_unreachable_cache_is_skipped_not_fatal(databases, tmp_path, caplog):
+    app = make_app(databases.pristine, tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
+    with app.app_context():
+        assert caching.remember("down", "k", lambda: 42) == 42
+        caching.bump("down")  # logged, not raised
+    assert "cache unavailable" in caplog.text

@@ -1,0 +1,127 @@
+"""Short-lived caches of expensive reads, dropped when what they were computed from changes.
+
+The cache is Flask-Caching's: Redis when ``TIPBOARD_REDIS_URL`` is set (shared by every worker and
+host), otherwise a cache in each process. Each cached read belongs to a *generation*: a random token
+in the cache that is replaced after every commit that changed one of the models the generation
+watches (:func:`watch`), so the next read computes afresh under a new key. Every entry also expires after
+its timeout, which bounds how stale another process can be where no shared cache carries the new
+generation to it, and how stale anything that depends on the clock can be.
+
+A cache that fails (Redis down) is logged and skipped: the read is computed as if nothing were
+cached, so the page stays up and merely gets slower.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from tipboard.extensions import cache
+
+log = logging.getLogger(__name__)
+
+CACHE_ERRORS: tuple[type[BaseException], ...] = (OSError,)
+try:  # redis is a runtime dependency; its errors are not OSErrors
+    import redis.exceptions
+
+    CACHE_ERRORS += (redis.exceptions.RedisError,)
+except ImportError:  # pragma: no cover
+    pass
+
+_WATCHED: dict[type, set[str]] = {}   # model class -> the generations its changes end
+_PENDING = "tipboard.caching.changed"  # session.info key: generations to bump at commit
+
+
+def configure(app) -> None:
+    """Cache settings from the app's config (called by create_app before ``cache.init_app``)."""
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+    else:
+        app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    app.config.setdefault("CACHE_KEY_PREFIX", "tipboard:")
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
+
+
+def watch(model: type, generation: str) -> None:
+    """Changes to ``model`` (ORM flushes and ORM-enabled INSERT/UPDATE/DELETE statements) end
+    ``generation`` when their transaction commits."""
+    _WATCHED.setdefault(model, set()).add(generation)
+
+
+def generation(name: str) -> str | None:
+    """The current generation token of ``name``; None when the cache cannot be reached."""
+    key = f"gen:{name}"
+    try:
+        token = cache.get(key)
+        if token is None:
+            cache.add(key, secrets.token_hex(8), timeout=0)  # only if still missing
+            token = cache.get(key)
+        return token
+    except CACHE_ERRORS as exc:
+        log.warning("cache unavailable (%s); reading %s uncached", exc, name)
+        return None
+
+
+def bump(name: str) -> None:
+    """End the current generation of ``name``: reads cached under it are not used again. A new
+    random token, so two processes bumping at once both end the old one."""
+    try:
+        cache.set(f"gen:{name}", secrets.token_hex(8), timeout=0)
+    except CACHE_ERRORS as exc:
+        log.warning("cache unavailable (%s); %s not bumped", exc, name)
+
+
+def remember(name: str, key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
+    """The value of ``compute()`` cached under ``name``'s current generation and ``key``, for at
+    most ``timeout`` seconds (the app's CACHE_DEFAULT_TIMEOUT if None)."""
+    gen = generation(name)
+    if gen is None:
+        return compute()
+    full_key = f"{name}:{gen}:{key}"
+    try:
+        found = cache.get(full_key)
+    except CACHE_ERRORS as exc:
+        log.warning("cache unavailable (%s); reading %s uncached", exc, name)
+        return compute()
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(full_key, value, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"] if timeout is None else timeout)
+    except CACHE_ERRORS as exc:
+        log.warning("cache unavailable (%s); %s not stored", exc, name)
+    return value
+
+
+def _note(session: Session, models) -> None:
+    for model in models:
+        for gen in _WATCHED.get(model, ()):
+            session.info.setdefault(_PENDING, set()).add(gen)
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _flush_context) -> None:
+    if _WATCHED:
+        _note(session, {type(obj) for obj in (*session.new, *session.dirty, *session.deleted)})
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _on_statement(state) -> None:
+    if _WATCHED and (state.is_insert or state.is_update or state.is_delete):
+        _note(state.session, {mapper.class_ for mapper in state.all_mappers})
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    for gen in session.info.pop(_PENDING, ()):
+        bump(gen)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
