@@ -1,9 +1,11 @@
 """Administration of reference data and accounts. Flush only; the views commit."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from tipboard.auth.models import User, UserRole
 from tipboard.extensions import db
@@ -24,34 +26,52 @@ class AdminError(ValueError):
         self.code = code
 
 
-def _apply(obj, fields, data: dict) -> None:
-    for name in fields:
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """Reference data the admin pages edit: its fields, the short name that must be unique, the
+    refusal when another row already has it, and the values that stand in for fields left empty."""
+
+    model: type
+    fields: tuple[str, ...]
+    key: str
+    taken: str
+    when_empty: dict = dataclasses.field(default_factory=dict)
+
+
+CATEGORY = Reference(Category, CATEGORY_FIELDS, key="slug", taken="slug_taken",
+                     when_empty={"hint_zh": "", "hint_en": "", "sort_order": 0})
+GRID = Reference(Grid, GRID_FIELDS, key="code", taken="code_taken")
+
+
+def save_reference(ref: Reference, obj, data: dict):
+    """Create (``obj`` None) or update one row from the form's data. Another row with the same short
+    name is refused (AdminError ``ref.taken``), also when it was saved a moment ago by someone else."""
+    key = (data.get(ref.key) or "").strip()
+    clash = db.session.scalar(sa.select(ref.model.id).where(getattr(ref.model, ref.key) == key))
+    if clash is not None and (obj is None or clash != obj.id):
+        raise AdminError(ref.taken)
+    obj = obj if obj is not None else ref.model()
+    for name in ref.fields:
         value = data.get(name)
         setattr(obj, name, value.strip() if isinstance(value, str) else value)
+    for name, default in ref.when_empty.items():
+        if not getattr(obj, name):
+            setattr(obj, name, default)
+    try:
+        with db.session.begin_nested():
+            db.session.add(obj)
+            db.session.flush()
+    except IntegrityError as exc:  # the unique constraint: saved by another admin since the check
+        raise AdminError(ref.taken) from exc
+    return obj
 
 
 def save_category(category: Category | None, data: dict) -> Category:
-    clash = db.session.scalar(sa.select(Category.id).where(Category.slug == data["slug"].strip()))
-    if clash is not None and (category is None or clash != category.id):
-        raise AdminError("slug_taken")
-    category = category or Category()
-    _apply(category, CATEGORY_FIELDS, data)
-    category.hint_zh, category.hint_en = category.hint_zh or "", category.hint_en or ""
-    category.sort_order = category.sort_order or 0
-    db.session.add(category)
-    db.session.flush()
-    return category
+    return save_reference(CATEGORY, category, data)
 
 
 def save_grid(grid: Grid | None, data: dict) -> Grid:
-    clash = db.session.scalar(sa.select(Grid.id).where(Grid.code == data["code"].strip()))
-    if clash is not None and (grid is None or clash != grid.id):
-        raise AdminError("code_taken")
-    grid = grid or Grid()
-    _apply(grid, GRID_FIELDS, data)
-    db.session.add(grid)
-    db.session.flush()
-    return grid
+    return save_reference(GRID, grid, data)
 
 
 def set_roles(user: User, roles: list[str], active: bool, actor: User) -> None:
@@ -70,8 +90,8 @@ def set_roles(user: User, roles: list[str], active: bool, actor: User) -> None:
 def find_users(query: str, limit: int = 50) -> list[User]:
     stmt = sa.select(User).order_by(User.id.desc()).limit(limit)
     query = query.strip()
-    if query:
-        like = f"%{query}%"
-        stmt = stmt.where(sa.or_(User.name.ilike(like), User.email.ilike(like), User.phone.ilike(like),
-                                 User.username.ilike(like)))
+    if query:  # the text as typed: % and _ are letters here, not wildcards
+        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(sa.or_(*(column.ilike(like, escape="\\")
+                                   for column in (User.name, User.email, User.phone, User.username))))
     return list(db.session.scalars(stmt))
