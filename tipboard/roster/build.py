@@ -23,7 +23,7 @@ from tipboard.roster.explain import explain
 from tipboard.roster.models import RosterAssignment, RosterGap, RosterRun
 from tipboard.roster.repair import repair
 from tipboard.roster.solver import Instance, Person, Slot, solve, summarise
-from tipboard.roster.validate import violations
+from tipboard.roster.validate import Rule, Violation, violations
 from tipboard.timezones import from_local, to_local
 
 log = logging.getLogger("tipboard.roster")
@@ -38,9 +38,13 @@ register_message("roster.unfilled", _l("A patrol could not be refilled"),
 
 
 class RosterError(ValueError):
-    def __init__(self, code: str, detail: str = ""):
+    """``code`` says what went wrong; for "violates", ``problems`` holds the broken rules (for people,
+    see ``roster.views.describe``) and ``detail`` their short English form (for logs)."""
+
+    def __init__(self, code: str, problems: list[Violation] | tuple = ()):
         super().__init__(code)
-        self.code, self.detail = code, detail
+        self.code, self.problems = code, list(problems)
+        self.detail = "; ".join(str(p) for p in self.problems)
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -188,10 +192,10 @@ def edit(run: RosterRun, shift_id: int, user_id: int, add: bool, actor) -> None:
     instance, _shifts = instance_for_week(run.week)
     open_slots = {slot.id for slot in instance.slots}
     if add and shift_id not in open_slots:
-        raise RosterError("violates", str(_l("that shift is not open in this roster")))
+        raise RosterError("violates", [Violation(Rule.NOT_OPEN, shift_id)])
     problems = violations(instance, {sid: members for sid, members in proposed.items() if sid in open_slots})
     if problems:
-        raise RosterError("violates", "; ".join(problems[:3]))
+        raise RosterError("violates", problems[:3])
     if add:
         run.assignments.append(RosterAssignment(shift_id=shift_id, user_id=user_id, edited=True))
     else:

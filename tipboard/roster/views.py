@@ -5,8 +5,9 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import format_date, format_datetime, get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from tipboard.forms import Form
 
 from tipboard.auth.models import User
@@ -18,6 +19,7 @@ from tipboard.permissions import LEADERS, STAFF, roles_required
 from tipboard.roster import bp, build
 from tipboard.roster.explain import GapReason
 from tipboard.roster.models import RosterRun
+from tipboard.roster.validate import Rule, Violation
 from tipboard.timezones import to_local
 
 register_nav("roster.index", _l("Roster"), roles=LEADERS, order=55)
@@ -30,6 +32,56 @@ GAP_TEXT = {
     GapReason.NOT_WORTH_IT.value: _l("People were needed more at busier places and times."),
 }
 ERRORS = {"not_draft": _l("Only a draft can be changed."), "violates": _l("That breaks a rule of the roster: %(detail)s")}
+
+
+def describe(problems: list[Violation]) -> str:
+    """The broken rules of a refused edit as sentences in the reader's language, with the names of
+    the shifts and people instead of their numbers."""
+    shift_ids = {p.shift_id for p in problems} | {p.other_shift_id for p in problems}
+    shift_ids.discard(None)
+    person_ids = {p.person_id for p in problems if p.person_id is not None}
+    shifts = {s.id: s for s in db.session.scalars(sa.select(Shift).options(joinedload(Shift.point))
+                                                  .where(Shift.id.in_(shift_ids)))} if shift_ids else {}
+    names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(person_ids))).all()) \
+        if person_ids else {}
+
+    def shift_text(shift_id):
+        shift = shifts.get(shift_id)
+        if shift is None:
+            return _("shift %(number)s", number=shift_id)
+        return _("%(place)s (%(when)s)", place=shift.title or shift.point.name,
+                 when=format_datetime(to_local(shift.starts_at), "short"))
+
+    sentences = []
+    for p in problems:
+        v = {"shift": shift_text(p.shift_id),
+             "person": names.get(p.person_id) or _("volunteer %(number)s", number=p.person_id)}
+        if p.rule == Rule.NOT_OPEN:
+            text = _("%(shift)s is not open in this roster: it is already staffed or not in this week.", **v)
+        elif p.rule == Rule.STAFFING:
+            text = ngettext("%(shift)s would have %(num)d person from the roster; it needs %(low)d to %(high)d.",
+                            "%(shift)s would have %(num)d people from the roster; it needs %(low)d to %(high)d.",
+                            p.count, low=p.low, high=p.high, **v)
+        elif p.rule == Rule.NO_LEADER:
+            text = _("%(shift)s would have no leader on it.", **v)
+        elif p.rule == Rule.NO_TEAM:
+            text = _("%(person)s is in no team that patrols %(shift)s.", **v)
+        elif p.rule == Rule.UNAVAILABLE:
+            text = _("%(person)s cannot take %(shift)s: not free then, outside their team's area, "
+                     "or already on a shift that day.", **v)
+        elif p.rule == Rule.WEEKLY_MAX:
+            text = ngettext("%(person)s would have %(num)d shift this week; their weekly maximum is %(max)d.",
+                            "%(person)s would have %(num)d shifts this week; their weekly maximum is %(max)d.",
+                            p.count, max=p.high, **v)
+        elif p.rule == Rule.ONE_A_DAY:
+            text = _("%(person)s would have %(num)d shifts on %(day)s; one a day is the most.",
+                     num=p.count, day=format_date(p.day, "full"), **v)
+        else:  # Rule.REST
+            text = _("%(person)s would not rest long enough between %(shift)s and %(other)s.",
+                     other=shift_text(p.other_shift_id), **v)
+        sentences.append(text)
+    locale = get_locale()
+    return ("" if locale and locale.language == "zh" else " ").join(sentences)  # "。" needs no space after it
 
 
 class ActionForm(Form):
@@ -93,7 +145,7 @@ def edit(run_id: int):
         build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user)
     except build.RosterError as exc:
         db.session.rollback()
-        flash(str(ERRORS[exc.code]) % {"detail": exc.detail}, "error")
+        flash(str(ERRORS[exc.code]) % {"detail": describe(exc.problems)}, "error")
     else:
         db.session.commit()
         flash(_("Saved."), "success")
