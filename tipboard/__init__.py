@@ -22,6 +22,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     configure(app, config_name, overrides)
     configure_logging(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -74,6 +75,12 @@ def configure_logging(app: Flask) -> None:
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, _NoClientAddress) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(_NoClientAddress())
+
+
+def register_url_converters(app: Flask) -> None:
+    from tipboard.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
 
 def register_extensions(app: Flask) -> None:

@@ -99,4 +99,4 @@ def user(user_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user.html", form=form, account=account)
+    return render_template("admin/user.html", form=form, account=account), 400 if form.errors else 200

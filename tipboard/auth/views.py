@@ -122,7 +122,7 @@ def settings():
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("auth.settings"))
-    return render_template("auth/settings.html", form=form)
+    return render_template("auth/settings.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from tipboard import caching
 from tipboard.database import utcnow
 from tipboard.extensions import db
+from tipboard.ids import MAX_ID
 from tipboard.moderation.models import ItemStatus, QueueItem
 
 PAGE_SIZE = 25
@@ -65,9 +66,13 @@ def decode_cursor(cursor: str | None):
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         priority, created, item_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return int(priority), dt.datetime.fromisoformat(created), int(item_id)
+        priority, created, item_id = int(priority), dt.datetime.fromisoformat(created), int(item_id)
     except (ValueError, TypeError):
         return None
+    # Only what encode_cursor makes: numbers a column holds, a naive (UTC) time.
+    if abs(priority) > MAX_ID or not 0 < item_id <= MAX_ID or created.tzinfo is not None:
+        return None
+    return priority, created, item_id
 
 
 def page(flt: QueueFilter, cursor: str | None = None, limit: int = PAGE_SIZE,

@@ -9,6 +9,7 @@ from flask_login import current_user
 from tipboard.auth.models import User
 from tipboard.extensions import db
 from tipboard.geo import Grid
+from tipboard.ids import db_id
 from tipboard.moderation import bp, listing, services
 from tipboard.moderation.forms import BulkForm, ClaimForm, ResponseTemplateForm
 from tipboard.moderation.models import ItemStatus, QueueItem, ResponseTemplate
@@ -51,7 +52,7 @@ def _visible_kinds() -> tuple[str, ...]:
 
 
 def _int_arg(name: str) -> int | None:
-    return request.args.get(name, type=int)
+    return request.args.get(name, type=db_id)
 
 
 @bp.get("/")
@@ -165,7 +166,7 @@ def act(item_id: int, action: str):
 @roles_required(*LEADERS)
 def bulk():
     """One action with one reason on several items; each is checked and audited on its own."""
-    ids = [i for i in request.form.getlist("item", type=int) if 0 < i < 2**31][:100]  # integer ids only
+    ids = request.form.getlist("item", type=db_id)[:100]  # ids the database can hold; others are dropped
     kind_name, _sep, action = request.form.get("bulk_action", "").partition(":")
     kind = get_kind(kind_name)
     queue_action = kind.action(action) if kind else None

@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from tipboard.extensions import db, limiter
+from tipboard.ids import db_id
 from tipboard.geo import in_station_area
 from tipboard.permissions import login_required, public
 from tipboard.qr import qr_svg
@@ -81,8 +82,8 @@ def _prefill(form: TipForm) -> None:
     for name in ("lat", "lon"):
         if request.args.get(name, type=float) is not None:
             getattr(form, name).data = request.args.get(name, type=float)
-    if request.args.get("category", type=int) is not None:
-        form.category.data = request.args.get("category", type=int)
+    if request.args.get("category", type=db_id) is not None:
+        form.category.data = request.args.get("category", type=db_id)
     if request.args.get("origin"):
         form.origin.data = request.args["origin"][:300]
     try:
@@ -221,8 +222,8 @@ def mine():
 @bp.get("/public")
 @public
 def public_list():
-    category_id = request.args.get("category", type=int)
-    before = request.args.get("before", type=int)
+    category_id = request.args.get("category", type=db_id)
+    before = request.args.get("before", type=db_id)
     tips = services.public_tips(category_id=category_id, before_id=before)
     next_before = tips[-1].id if len(tips) == services.PUBLIC_PAGE_SIZE else None
     return render_template("tips/public.html", tips=tips, categories=_categories(),
@@ -233,7 +234,7 @@ def public_list():
 @public
 def public_json():
     """Published hazards for the map: rounded locations, no personal data."""
-    tips = services.public_tips(category_id=request.args.get("category", type=int), limit=500,
+    tips = services.public_tips(category_id=request.args.get("category", type=db_id), limit=500,
                                 located_only=True, with_events=False)
     return jsonify(tips=[{
         "category": t.category.name, "status": t.status_enum.label,
@@ -246,7 +247,7 @@ def public_json():
 @public
 def nearby():
     """Open tips near a point, for the form's live check (JS); the form checks again on submit."""
-    category_id = request.args.get("category", type=int)
+    category_id = request.args.get("category", type=db_id)
     lat, lon = request.args.get("lat", type=float), request.args.get("lon", type=float)
     if category_id is None or lat is None or lon is None:
         return jsonify(error=_("category, lat and lon are required")), 400
