@@ -1,0 +1,45 @@
+"""List pages send the same number of statements for 2 rows as for 10 (no query per row)."""
+import datetime as dt
+
+import pytest
+
+from tests.factories import CategoryFactory, TipFactory, UserFactory
+from tests.sqlcount import statements
+from tipboard.database import utcnow
+from tipboard.extensions import db
+from tipboard.moderation import services
+from tipboard.permissions import Role
+from tipboard.tips.queue import enqueue_tip
+
+
+def add_claimed_tips(n, reporter):
+    """Tips in the queue, each claimed by a different officer, in different categories."""
+    for _ in range(n):
+        officer = UserFactory(roles=(Role.STAFF,))
+        tip = TipFactory(category=CategoryFactory(), reporter_id=reporter.id, anonymous=False,
+                         assignee_id=officer.id, status="verified")
+        enqueue_tip(tip)
+        item = services.item_for("tip", tip.id)
+        item.claimed_by_id, item.claimed_until = officer.id, utcnow() + dt.timedelta(minutes=5)
+    db.session.commit()
+
+
+def sent_for(client, path):
+    client.get(path)  # warm caches (the queue's filter counts are cached)
+    with statements() as sent:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(sent), response.data.decode()
+
+
+@pytest.mark.parametrize("path", ["/moderation/", "/tips/mine", "/tips/track", "/admin/users"])
+def test_list_pages_do_not_query_per_row(client, app_ctx, login, path):
+    me = UserFactory(roles=(Role.STAFF, Role.ADMIN))
+    login(client, me)
+    add_claimed_tips(2, me)
+    few, _html = sent_for(client, path)
+    add_claimed_tips(8, me)
+    many, html = sent_for(client, path)
+    assert many == few, f"{path}: {few} statements for 2 rows, {many} for 10"
+    if path == "/moderation/":
+        assert html.count("being worked on") == 10
