@@ -1,11 +1,24 @@
 """Whether a volunteer is free for a shift: their weekly slots and dated exceptions."""
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from tipboard.extensions import db
 from tipboard.patrols.models import Availability, AvailabilityException, Shift
+from tipboard.patrols.shifts import PatrolError
 from tipboard.timezones import to_local
+
+
+def add_slot(user_id: int, weekday: int, start: dt.time, end: dt.time) -> Availability:
+    """A weekly slot (station time) the volunteer is usually free."""
+    if not 0 <= weekday <= 6 or not start < end:
+        raise PatrolError("bad_slot")
+    slot = Availability(user_id=user_id, weekday=weekday, start_time=start, end_time=end)
+    db.session.add(slot)
+    db.session.flush()
+    return slot
 
 
 def availability_of(user_ids) -> dict[int, tuple[list, set]]:

@@ -4,13 +4,21 @@ from wtforms import (
     BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 WEEKDAYS = [("0", _l("Mon")), ("1", _l("Tue")), ("2", _l("Wed")), ("3", _l("Thu")), ("4", _l("Fri")),
             ("5", _l("Sat")), ("6", _l("Sun"))]
 SKILLS = [("first_aid", _l("First aid")), ("driver", _l("Drives the patrol car")),
           ("english", _l("Speaks English")), ("dialect", _l("Speaks the local dialect"))]
+
+
+def parse_route(text: str) -> list[list[float]]:
+    """One "lat, lon" per line, in order; ValueError when a line is not two numbers."""
+    route = [[float(x) for x in line.split(",")] for line in (text or "").splitlines() if line.strip()]
+    if any(len(p) != 2 for p in route):
+        raise ValueError("a route point needs a latitude and a longitude")
+    return route
 
 
 class CheckboxesField(SelectMultipleField):
@@ -55,6 +63,16 @@ class PointForm(Form):
     base_weight = FloatField(_l("Base priority"), default=1.0, validators=[InputRequired(), NumberRange(min=0, max=100)])
     route = TextAreaField(_l("Route (optional): one 'lat, lon' per line, in order"), validators=[Optional(), Length(max=4000)],
                           render_kw={"rows": 3})
+
+    def validate_route(self, field):
+        try:
+            parse_route(field.data)
+        except ValueError:
+            raise ValidationError(_l("Each line needs a latitude and a longitude separated by a comma.")) from None
+
+    @property
+    def route_points(self) -> list[list[float]]:
+        return parse_route(self.route.data)
 
 
 class TemplateForm(Form):

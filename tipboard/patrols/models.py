@@ -18,6 +18,10 @@ class MemberRole(enum.StrEnum):
     LEADER = "leader"
 
 
+#: The roles that lead a team: its leader and deputies.
+LEAD_ROLES = (MemberRole.LEADER.value, MemberRole.DEPUTY.value)
+
+
 team_grid = sa.Table(
     "team_grid", db.metadata,
     sa.Column("team_id", sa.ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
@@ -41,7 +45,7 @@ class Team(TimestampMixin, db.Model):
 
     def is_leader(self, user) -> bool:
         member = self.membership(user)
-        return member is not None and member.role in (MemberRole.LEADER.value, MemberRole.DEPUTY.value)
+        return member is not None and member.role in LEAD_ROLES
 
 
 class TeamMember(db.Model):

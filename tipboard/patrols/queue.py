@@ -9,9 +9,10 @@ from wtforms.validators import Length, Optional
 from tipboard.extensions import db
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
+from tipboard.moderation.services import enqueue
 from tipboard.patrols import teams
 from tipboard.patrols.models import Shift, SwapRequest, Team, TeamApplication
-from tipboard.patrols.shifts import PatrolError, complete_swap, leads_shift
+from tipboard.patrols.shifts import PatrolError, can_lead_shift, complete_swap
 from tipboard.permissions import LEADERS, STAFF
 
 
@@ -38,10 +39,19 @@ def _decide(accept: bool):
     return handler
 
 
+def _application_summary(application: TeamApplication) -> str:
+    return f"{application.user.name} → {application.team.name}"
+
+
+def enqueue_application(application: TeamApplication, actor=None) -> None:
+    enqueue("team_application", application.id, summary=_application_summary(application),
+            team_id=application.team_id, actor=actor)
+
+
 register_kind(QueueKind(
     name="team_application", label=_l("Team application"), load=lambda i: db.session.get(TeamApplication, i),
     template="patrols/kinds/application.html", view_roles=LEADERS, can_view=_leads_team,
-    summary=lambda a: f"{a.user.name} → {a.team.name}",
+    summary=_application_summary,
     actions=[QueueAction("accept", _l("Accept"), _decide(True), LEADERS, NoteForm, lambda a, u: a.status == "pending"),
              QueueAction("decline", _l("Decline"), _decide(False), LEADERS, NoteForm,
                          lambda a, u: a.status == "pending", danger=True)],
@@ -53,7 +63,7 @@ def _swap_decision(approve: bool):
         swap: SwapRequest = ctx.subject
         if swap.status != "pending_approval":
             raise ActionRefused(str(_l("This swap was already decided.")))
-        if not (ctx.actor.has_role(*STAFF) or leads_shift(ctx.actor, swap.signup.shift)):
+        if not can_lead_shift(ctx.actor, swap.signup.shift):
             raise ActionRefused(str(_l("Only the team's leaders decide on swaps.")))
         if approve:
             complete_swap(swap)
@@ -65,10 +75,19 @@ def _swap_decision(approve: bool):
     return handler
 
 
+def _swap_summary(swap: SwapRequest) -> str:
+    return f"{swap.signup.user.name} → {swap.taken_by.name if swap.taken_by else '?'}"
+
+
+def enqueue_swap(swap: SwapRequest, team: Team | None, actor=None) -> None:
+    """A taken swap waits for the leaders of ``team`` (one that asks to approve swaps)."""
+    enqueue("swap_request", swap.id, summary=_swap_summary(swap), team_id=team.id if team else None, actor=actor)
+
+
 register_kind(QueueKind(
     name="swap_request", label=_l("Shift swap"), load=lambda i: db.session.get(SwapRequest, i),
     template="patrols/kinds/swap.html", view_roles=LEADERS, can_view=_leads_team,
-    summary=lambda s: f"{s.signup.user.name} → {s.taken_by.name if s.taken_by else '?'}",
+    summary=_swap_summary,
     actions=[QueueAction("approve", _l("Approve swap"), _swap_decision(True), LEADERS),
              QueueAction("decline", _l("Decline swap"), _swap_decision(False), LEADERS, danger=True)],
 ))
@@ -78,9 +97,17 @@ def _read(ctx) -> ActionOutcome:
     return ActionOutcome(item_status=ItemStatus.CLOSED.value, after={"read": True}, reason=ctx.data.get("note"))
 
 
+def _report_summary(shift: Shift) -> str:
+    return f"{shift.title or shift.point.name}: {(shift.report or '')[:100]}"
+
+
+def enqueue_report(shift: Shift, actor=None) -> None:
+    enqueue("patrol_report", shift.id, summary=_report_summary(shift), grid_id=shift.point.grid_id, actor=actor)
+
+
 register_kind(QueueKind(
     name="patrol_report", label=_l("Patrol report"), load=lambda i: db.session.get(Shift, i),
     template="patrols/kinds/report.html", view_roles=STAFF,
-    summary=lambda s: f"{s.title or s.point.name}: {(s.report or '')[:100]}",
+    summary=_report_summary,
     actions=[QueueAction("read", _l("Mark as read"), _read, STAFF, NoteForm)],
 ))

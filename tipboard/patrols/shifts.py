@@ -15,8 +15,9 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.outbox import notify, register_message
 from tipboard.patrols.models import (
-    MemberRole, PatrolPoint, Shift, ShiftTemplate, SignUp, SignUpStatus, SwapRequest, Team, TeamMember, team_grid,
+    LEAD_ROLES, PatrolPoint, Shift, ShiftTemplate, SignUp, SignUpStatus, SwapRequest, Team, TeamMember, team_grid,
 )
+from tipboard.permissions import STAFF
 from tipboard.timezones import from_local
 
 log = logging.getLogger("tipboard.patrols")
@@ -100,7 +101,13 @@ def leads_shift(user, shift: Shift) -> bool:
     """A leader or deputy of a team that patrols this shift's point."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
         TeamMember.user_id == user.id, TeamMember.team_id.in_(eligible_teams(shift.point)),
-        TeamMember.role.in_([MemberRole.LEADER.value, MemberRole.DEPUTY.value]))) > 0
+        TeamMember.role.in_(LEAD_ROLES))) > 0
+
+
+def can_lead_shift(user, shift: Shift) -> bool:
+    """Station staff, or a leader or deputy of a team that patrols the shift: who may check
+    people in by hand, close the shift and decide on its swaps."""
+    return user.has_role(*STAFF) or leads_shift(user, shift)
 
 
 def overlapping(user_id: int, shift: Shift) -> bool:
@@ -188,7 +195,7 @@ def drop_out(signup: SignUp, actor, now: dt.datetime | None = None) -> SignUp | 
 def shift_leaders(shift: Shift) -> list:
     members = db.session.scalars(sa.select(TeamMember).where(
         TeamMember.team_id.in_(eligible_teams(shift.point)),
-        TeamMember.role.in_([MemberRole.LEADER.value, MemberRole.DEPUTY.value]))).all()
+        TeamMember.role.in_(LEAD_ROLES))).all()
     return list({m.user_id: m.user for m in members}.values())
 
 
@@ -207,7 +214,8 @@ def offer_swap(signup: SignUp, to_user=None) -> SwapRequest:
 
 def take_swap(swap: SwapRequest, user) -> str:
     """The taker accepts. Without team approval the places change hands at once; with it, the
-    swap waits in the queue for a leader. Returns "done" or "pending_approval"."""
+    swap goes into the queue of a team that asks for approval and waits for its leaders.
+    Returns "done" or "pending_approval"."""
     signup = swap.signup
     if swap.status != "open" or signup.status != SignUpStatus.CONFIRMED.value:
         raise PatrolError("swap_closed")
@@ -218,11 +226,14 @@ def take_swap(swap: SwapRequest, user) -> str:
     if overlapping(user.id, signup.shift):
         raise PatrolError("overlap")
     swap.taken_by_id = user.id
-    needs_approval = any(t.swaps_need_approval for t in db.session.scalars(
-        sa.select(Team).where(Team.id.in_(eligible_teams(signup.shift.point)))))
-    if needs_approval:
+    approving = [t for t in db.session.scalars(sa.select(Team).where(
+        Team.id.in_(eligible_teams(signup.shift.point))).order_by(Team.id)) if t.swaps_need_approval]
+    if approving:
+        from tipboard.patrols.queue import enqueue_swap
+
         swap.status = "pending_approval"
         db.session.flush()
+        enqueue_swap(swap, approving[0], actor=user)
         return "pending_approval"
     complete_swap(swap)
     return "done"
@@ -239,3 +250,18 @@ def complete_swap(swap: SwapRequest) -> None:
     taker_row.status, taker_row.source = SignUpStatus.CONFIRMED.value, "swap"
     swap.status = "done"
     db.session.flush()
+
+
+# --- closing a shift -----------------------------------------------------------------------------------
+
+def close_shift(shift: Shift, report: str, actor, now: dt.datetime | None = None) -> None:
+    """A leader (or staff) closes the shift with a report; the report goes to the station's queue."""
+    from tipboard.patrols.queue import enqueue_report
+
+    if not can_lead_shift(actor, shift):
+        raise PatrolError("not_leader")
+    if shift.closed_at is not None:
+        raise PatrolError("already_closed")
+    shift.report, shift.closed_at, shift.closed_by_id = report.strip(), now or utcnow(), actor.id
+    db.session.flush()
+    enqueue_report(shift, actor=actor)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from tipboard.auth.services import grant_role
 from tipboard.extensions import db
 from tipboard.outbox import notify, register_message
-from tipboard.patrols.models import MemberRole, Team, TeamApplication, TeamMember, VolunteerProfile
+from tipboard.patrols.models import LEAD_ROLES, MemberRole, Team, TeamApplication, TeamMember, VolunteerProfile
 from tipboard.patrols.shifts import PatrolError
 from tipboard.permissions import STAFF, Role
 
@@ -20,15 +20,19 @@ register_message("patrols.invited", _l("You were added to a volunteer team"),
 
 
 def apply(team: Team, user, message: str) -> TeamApplication:
+    """A volunteer asks to join; the application waits in the queue for the team's leaders."""
+    from tipboard.patrols.queue import enqueue_application
+
     if team.membership(user) is not None:
         raise PatrolError("already_member")
     if db.session.scalar(sa.select(TeamApplication.id).where(TeamApplication.team_id == team.id,
                                                              TeamApplication.user_id == user.id,
                                                              TeamApplication.status == "pending")):
         raise PatrolError("already_applied")
-    application = TeamApplication(team_id=team.id, user_id=user.id, message=message.strip())
+    application = TeamApplication(team=team, user_id=user.id, message=message.strip())
     db.session.add(application)
     db.session.flush()
+    enqueue_application(application, actor=user)
     return application
 
 
@@ -81,7 +85,7 @@ def can_see_emergency_contact(viewer, volunteer_id: int) -> bool:
     if viewer.has_role(*STAFF) or viewer.id == volunteer_id:
         return True
     led = sa.select(TeamMember.team_id).where(TeamMember.user_id == viewer.id,
-                                              TeamMember.role.in_([MemberRole.LEADER.value, MemberRole.DEPUTY.value]))
+                                              TeamMember.role.in_(LEAD_ROLES))
     return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
         TeamMember.user_id == volunteer_id, TeamMember.team_id.in_(led))) > 0
 

@@ -13,9 +13,9 @@ from tipboard.auth.models import User
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.geo import Grid
-from tipboard.moderation.services import enqueue
 from tipboard.nav import register_nav
-from tipboard.patrols.availability import availability_of, fits
+from tipboard.patrols.availability import add_slot, availability_of, fits
+from tipboard.patrols.points import create_point
 from tipboard.patrols import bp, calendar, checkin, patrol_log, priority, shifts, teams
 from tipboard.patrols.forms import (
     ActionForm, ApplyForm, AvailabilityForm, AwayForm, GenerateForm, ObservationForm, PointForm, ProfileForm,
@@ -46,6 +46,7 @@ ERRORS = {
     "qr_invalid": _l("This code is not a tipboard patrol point."),
     "no_current_shift": _l("You have no shift at this point right now."),
     "already_out": _l("You have already checked out of this shift."),
+    "already_closed": _l("That shift is already closed."),
 }
 
 
@@ -100,12 +101,11 @@ def apply(team_id: int):
     form = ApplyForm()
     if form.validate_on_submit():
         try:
-            application = teams.apply(team, current_user, form.message.data or "")
+            teams.apply(team, current_user, form.message.data or "")
         except shifts.PatrolError as exc:
+            db.session.rollback()
             flash(_error(exc), "error")
         else:
-            enqueue("team_application", application.id, summary=f"{current_user.name} → {team.name}",
-                    team_id=team.id, actor=current_user)
             db.session.commit()
             flash(_("Your application was sent to the team's leaders."), "success")
     return redirect(url_for("patrols.team_list"))
@@ -212,12 +212,15 @@ def profile():
 @roles_required(*VOLUNTEERS)
 def add_availability():
     form = AvailabilityForm()
-    if form.validate_on_submit() and form.start_time.data < form.end_time.data:
-        db.session.add(Availability(user_id=current_user.id, weekday=int(form.weekday.data),
-                                    start_time=form.start_time.data, end_time=form.end_time.data))
-        db.session.commit()
-    else:
+    try:
+        if not form.validate_on_submit():
+            raise shifts.PatrolError("bad_slot")
+        add_slot(current_user.id, int(form.weekday.data), form.start_time.data, form.end_time.data)
+    except shifts.PatrolError:
+        db.session.rollback()
         flash(_("Give a day and a time range that ends after it starts."), "error")
+    else:
+        db.session.commit()
     return redirect(url_for("patrols.profile"))
 
 
@@ -276,20 +279,12 @@ def _point_form() -> PointForm:
 def new_point():
     form = _point_form()
     if form.validate_on_submit():
-        try:
-            route = [[float(x) for x in line.split(",")] for line in (form.route.data or "").splitlines() if line.strip()]
-            if any(len(p) != 2 for p in route):
-                raise ValueError
-        except ValueError:
-            form.route.errors = [_("Each line needs a latitude and a longitude separated by a comma.")]
-        else:
-            db.session.add(PatrolPoint(name=form.name.data, lat=form.lat.data, lon=form.lon.data,
-                                       radius_m=form.radius_m.data, grid_id=int(form.grid.data),
-                                       team_id=int(form.team.data) if form.team.data else None,
-                                       base_weight=form.base_weight.data, route_points=route))
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("patrols.points"))
+        create_point(name=form.name.data, lat=form.lat.data, lon=form.lon.data, radius_m=form.radius_m.data,
+                     grid_id=int(form.grid.data), team_id=int(form.team.data) if form.team.data else None,
+                     base_weight=form.base_weight.data, route=form.route_points)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("patrols.points"))
     return render_template("patrols/point_form.html", form=form), 400 if form.errors else 200
 
 
@@ -357,7 +352,7 @@ def shift(shift_id: int):
     if not _may_see_shift(entry):
         abort(403)
     mine = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == entry.id, SignUp.user_id == current_user.id))
-    leads = current_user.has_role(*STAFF) or shifts.leads_shift(current_user, entry)
+    leads = shifts.can_lead_shift(current_user, entry)
     observations = db.session.scalars(sa.select(Observation).where(Observation.shift_id == entry.id)
                                       .order_by(Observation.id)).all()
     swap_form = _swap_form() if mine is not None else _swap_form(team_members=[])
@@ -444,10 +439,6 @@ def take_swap(swap_id: int):
             db.session.rollback()
             flash(_error(exc), "error")
         else:
-            if result == "pending_approval":
-                team_ids = db.session.scalars(shifts.eligible_teams(swap.signup.shift.point)).all()
-                enqueue("swap_request", swap.id, summary=f"{swap.signup.user.name} → {current_user.name}",
-                        team_id=team_ids[0] if team_ids else None, actor=current_user)
             db.session.commit()
             flash(_("You took the place.") if result == "done" else _("The swap waits for a leader's approval."),
                   "success")
@@ -486,7 +477,7 @@ def scan_confirm(token: str):
 @roles_required(*LEADERS)
 def leader_checkin(shift_id: int, signup_id: int):
     entry = _shift(shift_id)
-    if not (current_user.has_role(*STAFF) or shifts.leads_shift(current_user, entry)):
+    if not shifts.can_lead_shift(current_user, entry):
         abort(403)
     signup = db.session.get(SignUp, signup_id)
     if signup is None or signup.shift_id != entry.id or signup.status != SignUpStatus.CONFIRMED.value:
@@ -533,13 +524,16 @@ def report_hazard(shift_id: int):
 @roles_required(*LEADERS)
 def close(shift_id: int):
     entry = _shift(shift_id)
-    if not (current_user.has_role(*STAFF) or shifts.leads_shift(current_user, entry)):
+    if not shifts.can_lead_shift(current_user, entry):
         abort(403)
     form = ReportForm()
-    if form.validate_on_submit() and entry.closed_at is None:
-        entry.report, entry.closed_at, entry.closed_by_id = form.report.data.strip(), utcnow(), current_user.id
-        enqueue("patrol_report", entry.id, summary=f"{entry.title or entry.point.name}: {entry.report[:100]}",
-                grid_id=entry.point.grid_id, actor=current_user)
-        db.session.commit()
-        flash(_("Shift closed; the report went to the station."), "success")
+    if form.validate_on_submit():
+        try:
+            shifts.close_shift(entry, form.report.data, current_user)
+        except shifts.PatrolError as exc:
+            db.session.rollback()
+            flash(_error(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Shift closed; the report went to the station."), "success")
     return redirect(url_for("patrols.shift", shift_id=entry.id))
