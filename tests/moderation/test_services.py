@@ -112,3 +112,12 @@ def test_changes_outside_the_queue_still_move_the_item(app_ctx, staff):
         transition(tip, TipAction.ANSWER, None)  # the reporter answers: no queue action runs
     assert item.status == ItemStatus.OPEN.value
     assert len(touching(sent, "UPDATE", "queue_item")) == 1
+
+
+def test_save_response_template_creates_and_updates(app_ctx):
+    template = services.save_response_template(None, title=" Fixed ", body_zh=" 已修复。 ", body_en="Fixed. ",
+                                                active=True)
+    assert template.id and (template.title, template.body_zh, template.body_en) == ("Fixed", "已修复。", "Fixed.")
+    same = services.save_response_template(template, title="Fixed", body_zh="已修复。", body_en="Repaired.",
+                                           active=False)
+    assert same is template and template.body_for("en") == "Repaired." and template.active is False

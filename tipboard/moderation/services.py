@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
-from tipboard.moderation.models import AuditEntry, ItemStatus, QueueItem
+from tipboard.moderation.models import AuditEntry, ItemStatus, QueueItem, ResponseTemplate
 from tipboard.moderation.registry import KEEP, ActionContext, ActionOutcome, ActionRefused, get_kind
 
 CLAIM_MINUTES = 15
@@ -199,3 +199,14 @@ def perform_many(kind: str, item_ids: Iterable[int], action_name: str, actor, da
         else:
             results.append(BulkResult(item_id, outcome=outcome))
     return results
+
+
+def save_response_template(template: ResponseTemplate | None, *, title: str, body_zh: str, body_en: str,
+                           active: bool) -> ResponseTemplate:
+    """Create (``template`` None) or update a response template; text is trimmed."""
+    template = template if template is not None else ResponseTemplate()
+    template.title, template.body_zh, template.body_en = title.strip(), body_zh.strip(), body_en.strip()
+    template.active = bool(active)
+    db.session.add(template)
+    db.session.flush()
+    return template

@@ -205,9 +205,8 @@ def template(template_id: int | None):
         abort(404)
     form = ResponseTemplateForm(obj=row)
     if form.validate_on_submit():
-        row = row or ResponseTemplate()
-        form.populate_obj(row)
-        db.session.add(row)
+        services.save_response_template(row, title=form.title.data, body_zh=form.body_zh.data,
+                                        body_en=form.body_en.data, active=form.active.data)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("moderation.templates"))
