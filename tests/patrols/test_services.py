@@ -139,3 +139,44 @@ def test_team_application_is_queued_by_the_service(patrol, users):
     assert item.team_id == patrol["team_a"].id and item.summary.endswith("→ Team A")
     with pytest.raises(shifts.PatrolError, match="already_applied"):
         teams.apply(patrol["team_a"], users["resident"], "again")
+
+
+def _index_statements(client) -> int:
+    from tests.sqlcount import statements
+
+    with statements() as sent:
+        response = client.get("/patrols/")
+    assert response.status_code == 200
+    return len(sent)
+
+
+def test_patrol_home_page_asks_the_same_number_of_queries_however_many_rows(client, patrol, login):
+    v0, v1, v2 = patrol["volunteers"]
+    start = patrol["shift"].starts_at
+
+    def add_rows(n, offset):
+        for i in range(n):
+            mine = make_shift(patrol["point_a"], start + dt.timedelta(days=offset + i, hours=1), title=f"Mine {offset + i}")
+            shifts.sign_up(mine, v0)
+            theirs = make_shift(patrol["point_a"], start + dt.timedelta(days=offset + i, hours=5),
+                                title=f"Offered {offset + i}")
+            shifts.offer_swap(shifts.sign_up(theirs, v1 if i % 2 else v2), v0 if i % 3 == 0 else None)
+        db.session.commit()
+
+    # Offers the page must leave out: one's own, one for someone else, one in another team's area.
+    own = shifts.offer_swap(shifts.sign_up(patrol["shift"], v0))
+    shifts.offer_swap(shifts.sign_up(make_shift(patrol["point_a"], start + dt.timedelta(hours=12),
+                                                title="For someone else"), v1), v2)
+    other = make_shift(patrol["point_b"], start + dt.timedelta(hours=3), title="Other area")
+    shifts.offer_swap(shifts.sign_up(other, patrol["outsider"]))
+    add_rows(2, 1)
+    login(client, v0)
+    few = _index_statements(client)
+    add_rows(6, 3)
+    many = _index_statements(client)
+    assert many == few
+    page = client.get("/patrols/").data.decode()
+    assert page.count("Take this shift") == 8 and "Offered 8" in page and "Mine 8" in page
+    assert "For someone else" not in page.split("Swaps offered to you")[1].split("Open shifts")[0]
+    assert "Other area" not in page and f"/patrols/swaps/{own.id}/take" not in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SwapRequest)) == 11

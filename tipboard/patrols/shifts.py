@@ -92,6 +92,15 @@ def eligible_teams(point: PatrolPoint) -> sa.Select:
     return sa.select(team_grid.c.team_id).where(team_grid.c.grid_id == point.grid_id)
 
 
+def points_patrolled_by(team_ids) -> sa.ColumnElement[bool]:
+    """A WHERE clause on PatrolPoint: points any of these teams may patrol (the set form of
+    :func:`eligible_teams`, for lists that must not ask once per row)."""
+    team_ids = list(team_ids)
+    grids = sa.select(team_grid.c.grid_id).where(team_grid.c.team_id.in_(team_ids))
+    return sa.or_(PatrolPoint.team_id.in_(team_ids),
+                  sa.and_(PatrolPoint.team_id.is_(None), PatrolPoint.grid_id.in_(grids)))
+
+
 def is_eligible(user, shift: Shift) -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
         TeamMember.user_id == user.id, TeamMember.team_id.in_(eligible_teams(shift.point)))) > 0

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 
 from tipboard.auth.models import User
 from tipboard.database import utcnow
@@ -54,18 +55,13 @@ def _error(exc: shifts.PatrolError) -> str:
     return str(ERRORS[exc.code])
 
 
-def _open_shifts(user, limit: int = 30) -> list[Shift]:
+def _open_shifts(user, team_ids: list[int], limit: int = 30) -> list[Shift]:
     """Upcoming shifts in the user's teams' areas, those still needing people first."""
-    team_ids = [t.id for t in shifts.teams_of(user)]
     if not team_ids:
         return []
-    from tipboard.patrols.models import team_grid
-
-    grids = sa.select(team_grid.c.grid_id).where(team_grid.c.team_id.in_(team_ids))
-    rows = db.session.scalars(sa.select(Shift).join(PatrolPoint).where(
+    rows = db.session.scalars(sa.select(Shift).join(Shift.point).options(contains_eager(Shift.point)).where(
         Shift.starts_at > utcnow(), Shift.starts_at < utcnow() + dt.timedelta(days=14),
-        sa.or_(PatrolPoint.team_id.in_(team_ids), sa.and_(PatrolPoint.team_id.is_(None), PatrolPoint.grid_id.in_(grids))))
-        .order_by(Shift.starts_at).limit(200)).all()
+        shifts.points_patrolled_by(team_ids)).order_by(Shift.starts_at).limit(200)).all()
     availability = availability_of([user.id])[user.id]
     fitting = [s for s in rows if fits(availability, s)] or rows
     fitting.sort(key=lambda s: (s.still_needed == 0, s.starts_at))
@@ -75,14 +71,21 @@ def _open_shifts(user, limit: int = 30) -> list[Shift]:
 @bp.get("/")
 @login_required
 def index():
-    mine = db.session.scalars(sa.select(SignUp).join(Shift).where(
+    """My shifts, swaps offered to me and open shifts, in a fixed number of queries however many rows."""
+    my_teams = shifts.teams_of(current_user)
+    team_ids = [t.id for t in my_teams]
+    mine = db.session.scalars(sa.select(SignUp).join(SignUp.shift).options(contains_eager(SignUp.shift)).where(
         SignUp.user_id == current_user.id, SignUp.status.in_([SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value]),
         Shift.ends_at >= utcnow()).order_by(Shift.starts_at)).all()
-    offers = db.session.scalars(sa.select(SwapRequest).where(SwapRequest.status == "open", sa.or_(
-        SwapRequest.to_user_id == current_user.id, SwapRequest.to_user_id.is_(None)))).all()
-    offers = [o for o in offers if o.signup.user_id != current_user.id and shifts.is_eligible(current_user, o.signup.shift)]
-    return render_template("patrols/index.html", mine=mine, open_shifts=_open_shifts(current_user),
-                           teams=shifts.teams_of(current_user), offers=offers, form=ActionForm())
+    offers = db.session.scalars(
+        sa.select(SwapRequest).join(SwapRequest.signup).join(SignUp.shift).join(Shift.point)
+        .options(contains_eager(SwapRequest.signup).contains_eager(SignUp.shift).contains_eager(Shift.point))
+        .where(SwapRequest.status == "open",
+               sa.or_(SwapRequest.to_user_id == current_user.id, SwapRequest.to_user_id.is_(None)),
+               SignUp.user_id != current_user.id, shifts.points_patrolled_by(team_ids))
+        .order_by(Shift.starts_at)).all() if team_ids else []
+    return render_template("patrols/index.html", mine=mine, open_shifts=_open_shifts(current_user, team_ids),
+                           teams=my_teams, offers=offers, form=ActionForm())
 
 
 # --- teams ---------------------------------------------------------------------------------------------
