@@ -83,7 +83,10 @@ class PayForm(Form):
 
 
 class RedeemPayForm(PayForm):
+    """The second step at the desk: the code looked up in the first step rides along."""
+
     code = HiddenField(validators=[InputRequired(), Length(max=20)])
+    step = HiddenField(default="pay")
 
 
 class CollectForm(Form):

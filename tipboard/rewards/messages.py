@@ -23,6 +23,10 @@ REFUSALS = {
     "not_staff": _l("Only station staff can pay out rewards."),
     "bad_method": _l("Choose how the reward was paid."),
     "reference_required": _l("A transfer needs a reference number."),
+    "bad_range": _l("The default must lie between the minimum and the maximum."),
+    "courage_by_staff": _l("Only station staff can nominate for an act-of-courage award."),
+    "bad_kind": _l("Choose one of the awards."),
+    "not_yours": _l("This reward is not yours."),
 }
 
 

@@ -20,6 +20,10 @@ KIND_LABELS = {RewardKind.HAZARD.value: _l("Grid red envelope"), RewardKind.COUR
                RewardKind.GOOD_NEIGHBOUR.value: _l("Good neighbour award")}
 
 
+def _nomination_summary(nomination: Nomination) -> str:
+    return f"{KIND_LABELS[nomination.kind]} · {nomination.nominee_name}"
+
+
 def _summary(reward: Reward) -> str:
     subject = reward.tip.tracking_code if reward.tip else reward.nomination.nominee_name
     return f"{KIND_LABELS[reward.kind]} {money_text(reward.amount_fen)} · {subject}"
@@ -109,7 +113,7 @@ def _decline(ctx) -> ActionOutcome:
 register_kind(QueueKind(
     name="nomination", label=_l("Award nomination"), load=lambda i: db.session.get(Nomination, i),
     template="rewards/kinds/nomination.html", view_roles=STAFF,
-    summary=lambda n: f"{KIND_LABELS[n.kind]} · {n.nominee_name}",
+    summary=_nomination_summary,
     actions=[
         QueueAction("accept", _l("Propose an award"), _accept, STAFF, AcceptNominationForm,
                     lambda n, _u: n.status == "open"),
@@ -141,5 +145,4 @@ def _cancel_when_not_valid(tip, actor=None, new=None, **_kwargs) -> None:
 
 
 def enqueue_nomination(nomination: Nomination, actor=None) -> None:
-    enqueue("nomination", nomination.id, summary=f"{KIND_LABELS[nomination.kind]} · {nomination.nominee_name}",
-            priority=3, actor=actor)
+    enqueue("nomination", nomination.id, summary=_nomination_summary(nomination), priority=3, actor=actor)

@@ -45,6 +45,17 @@ def rule_for(category_id: int) -> RewardRule | None:
     return db.session.scalar(sa.select(RewardRule).where(RewardRule.category_id == category_id))
 
 
+def save_rule(category_id: int, rewardable: bool, min_fen: int, default_fen: int, max_fen: int) -> RewardRule:
+    """Set a category's red-envelope rule (made on its first save)."""
+    if not 0 < min_fen <= default_fen <= max_fen:
+        raise RewardError("bad_range")
+    rule = rule_for(category_id) or RewardRule(category_id=category_id)
+    rule.rewardable, rule.min_fen, rule.default_fen, rule.max_fen = rewardable, min_fen, default_fen, max_fen
+    db.session.add(rule)
+    db.session.flush()
+    return rule
+
+
 def fund(code: str) -> Fund:
     found = db.session.scalar(sa.select(Fund).where(Fund.code == code))
     if found is None:
@@ -92,6 +103,25 @@ def propose_award(nomination: Nomination, amount_fen: int, actor) -> Reward:
     nomination.status = "accepted"
     db.session.flush()
     return reward
+
+
+def nominate(kind: str, nominee_name: str, nominee_contact: str | None, story: str, public_consent: bool,
+             nominated_by) -> Nomination:
+    """Anyone signed in nominates for a good-neighbour award, staff also for courage; the nomination
+    goes to the queue."""
+    from tipboard.rewards.queue import enqueue_nomination
+
+    if kind == RewardKind.COURAGE.value and not nominated_by.has_role(*STAFF):
+        raise RewardError("courage_by_staff")
+    if kind not in (RewardKind.COURAGE.value, RewardKind.GOOD_NEIGHBOUR.value):
+        raise RewardError("bad_kind")
+    nomination = Nomination(kind=kind, nominee_name=nominee_name.strip(),
+                            nominee_contact=(nominee_contact or "").strip() or None, story=story.strip(),
+                            nominated_by_id=nominated_by.id, public_consent=public_consent)
+    db.session.add(nomination)
+    db.session.flush()
+    enqueue_nomination(nomination, nominated_by)
+    return nomination
 
 
 def change_amount(reward: Reward, amount_fen: int, reason: str, actor) -> tuple[int, int]:
@@ -284,6 +314,26 @@ def issue_claim_code(reward: Reward) -> str:
 def find_claim(code: str) -> ClaimCode | None:
     return db.session.scalar(sa.select(ClaimCode).where(ClaimCode.code_hash == _hash(code),
                                                         ClaimCode.used_at.is_(None), ClaimCode.revoked_at.is_(None)))
+
+
+def reward_for_claim(code: str) -> Reward:
+    """The reward a claim code (still valid) pays; RewardError("bad_code") otherwise."""
+    claim = find_claim(code)
+    if claim is None:
+        raise RewardError("bad_code")
+    return claim.reward
+
+
+def choose_collect_method(reward: Reward, reporter, method: str) -> None:
+    """The named reporter says how they want an approved reward paid (cash, bank, wallet)."""
+    if reward.tip is None or not reward.tip.is_reporter(reporter):
+        raise RewardError("not_yours")
+    if reward.status_enum != RewardStatus.APPROVED:
+        raise RewardError("not_claimable")
+    if method not in PAY_METHODS:
+        raise RewardError("bad_method")
+    reward.collect_method = method
+    db.session.flush()
 
 
 def redeem(code: str, method: str, reference: str | None, staff) -> Reward:

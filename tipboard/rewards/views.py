@@ -5,7 +5,7 @@ import datetime as dt
 import io
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -81,13 +81,13 @@ def rules():
             rewardable=rule.rewardable if rule else True, minimum=rule.min_fen if rule else 500,
             default=rule.default_fen if rule else 1000, maximum=rule.max_fen if rule else 2000)
         if form.validate_on_submit():
-            low, default, high = form.minimum.data, form.default.data, form.maximum.data
-            if not low <= default <= high:
-                flash(_("The default must lie between the minimum and the maximum."), "error")
+            try:
+                services.save_rule(category_id, form.rewardable.data, form.minimum.data, form.default.data,
+                                   form.maximum.data)
+            except services.RewardError as exc:
+                db.session.rollback()
+                flash(refusal(exc), "error")
             else:
-                rule = rule or RewardRule(category_id=category_id)
-                rule.rewardable, rule.min_fen, rule.default_fen, rule.max_fen = form.rewardable.data, low, default, high
-                db.session.add(rule)
                 db.session.commit()
                 flash(_("Saved."), "success")
                 return redirect(url_for("rewards.rules"))
@@ -95,13 +95,20 @@ def rules():
                            category_id=category_id), 400 if form is not None and form.errors else 200
 
 
+def _refused_code(form: RedeemForm, exc: services.RewardError):
+    """Back to the code step; only a refused code counts against the guessing limit."""
+    g.claim_code_refused = exc.code == "bad_code"
+    flash(refusal(exc), "error")
+    return render_template("rewards/redeem.html", form=form, pay_form=None, reward=None), 400
+
+
 @bp.route("/redeem", methods=["GET", "POST"])
 @roles_required(*STAFF)
-@limiter.limit(limit("RATE_CLAIM"), methods=["POST"], deduct_when=lambda r: r.status_code == 400)
+@limiter.limit(limit("RATE_CLAIM"), methods=["POST"], deduct_when=lambda r: g.get("claim_code_refused", False))
 def redeem():
     """At the station: type or scan the claim code, see the reward, pay, record how."""
     form, pay_form, reward = RedeemForm(), None, None
-    if "method" in request.form:
+    if request.form.get("step") == "pay" or "method" in request.form:
         pay_form = RedeemPayForm()
         if pay_form.validate_on_submit():
             try:
@@ -109,20 +116,24 @@ def redeem():
                                          current_user)
             except services.RewardError as exc:
                 db.session.rollback()
-                flash(refusal(exc), "error")
-                return render_template("rewards/redeem.html", form=form, pay_form=None, reward=None), 400
+                return _refused_code(form, exc)
             db.session.commit()
             flash(_("Paid %(amount)s. The claim code is now used up.", amount=services.money_text(reward.amount_fen)),
                   "success")
             return redirect(url_for("rewards.redeem"))
-    elif form.validate_on_submit():
-        claim = services.find_claim(form.code.data)
-        if claim is None:
-            flash(refusal(services.RewardError("bad_code")), "error")
-            return render_template("rewards/redeem.html", form=form, pay_form=None, reward=None), 400
-        reward = claim.reward
-        pay_form = RedeemPayForm(code=form.code.data)
-    return render_template("rewards/redeem.html", form=form, pay_form=pay_form, reward=reward)
+        try:  # the pay step again, with its errors, for the same code
+            reward = services.reward_for_claim(pay_form.code.data or "")
+        except services.RewardError as exc:
+            return _refused_code(form, exc)
+        return render_template("rewards/redeem.html", form=form, pay_form=pay_form, reward=reward), 400
+    if form.validate_on_submit():
+        try:
+            reward = services.reward_for_claim(form.code.data)
+        except services.RewardError as exc:
+            return _refused_code(form, exc)
+        pay_form = RedeemPayForm(formdata=None, code=form.code.data)
+    return render_template("rewards/redeem.html", form=form, pay_form=pay_form, reward=reward), \
+        400 if form.errors else 200
 
 
 @bp.post("/<int:reward_id>/pay")
@@ -159,10 +170,15 @@ def collect(reward_id: int):
     if reward is None or reward.tip is None or not reward.tip.is_reporter(current_user):
         abort(404)  # someone else's reward does not exist for you
     form = CollectForm()
-    if form.validate_on_submit() and reward.status_enum == RewardStatus.APPROVED:
-        reward.collect_method = form.method.data
-        db.session.commit()
-        flash(_("Thank you. The station will pay it as you chose."), "success")
+    if form.validate_on_submit():
+        try:
+            services.choose_collect_method(reward, current_user, form.method.data)
+        except services.RewardError as exc:
+            db.session.rollback()
+            flash(refusal(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Thank you. The station will pay it as you chose."), "success")
     return redirect(url_for("rewards.mine"))
 
 
@@ -245,18 +261,16 @@ def nominate():
     kinds = [RewardKind.GOOD_NEIGHBOUR] + ([RewardKind.COURAGE] if current_user.has_role(*STAFF) else [])
     form.kind.choices = [(k.value, KIND_LABELS[k.value]) for k in kinds]
     if form.validate_on_submit():
-        from tipboard.rewards.queue import enqueue_nomination
-
-        nomination = Nomination(kind=form.kind.data, nominee_name=form.nominee_name.data.strip(),
-                                nominee_contact=(form.nominee_contact.data or "").strip() or None,
-                                story=form.story.data.strip(), nominated_by_id=current_user.id,
-                                public_consent=form.public_consent.data)
-        db.session.add(nomination)
-        db.session.flush()
-        enqueue_nomination(nomination, current_user)
-        db.session.commit()
-        flash(_("Thank you. The station will consider the nomination."), "success")
-        return redirect(url_for("main.index"))
+        try:
+            services.nominate(form.kind.data, form.nominee_name.data, form.nominee_contact.data, form.story.data,
+                              form.public_consent.data, current_user)
+        except services.RewardError as exc:
+            db.session.rollback()
+            flash(refusal(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Thank you. The station will consider the nomination."), "success")
+            return redirect(url_for("main.index"))
     return render_template("rewards/nominate.html", form=form), 400 if form.errors else 200
 
 
