@@ -1,19 +1,37 @@
-"""The reward workflow called directly (services), and the redeem page's two steps."""
+"""The reward workflow called directly (services), the redeem page's two steps, and re-verification."""
 import re
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
-from tests.factories import CategoryFactory, UserFactory
+from tests.factories import CategoryFactory, TipFactory, UserFactory
 from tipboard.extensions import db
 from tipboard.moderation import services as queue
 from tipboard.permissions import Role
 from tipboard.rewards import services
-from tipboard.rewards.models import Nomination
+from tipboard.rewards.models import Budget, LedgerEntry, Nomination, Payout, Reward
 from tipboard.rewards.queue import KIND_LABELS
+from tipboard.tips.workflow import TipAction, transition
 
 
 CODE_INPUT = re.compile(r'<input[^>]*name="code"[^>]*type="text"')
+
+
+def remaining(m) -> int:
+    return db.session.scalar(sa.select(Budget.remaining_fen).where(Budget.id == m["budget"].id))
+
+
+def rewards_of_tip(tip) -> list[Reward]:
+    return db.session.scalars(sa.select(Reward).where(Reward.tip_id == tip.id).order_by(Reward.id)).all()
+
+
+def reject_then_verify_again(tip, staff) -> None:
+    """Rejected, reopened, asked about, and verified again (the only way back to "verified")."""
+    transition(tip, TipAction.REJECT, staff)
+    transition(tip, TipAction.REOPEN, staff)
+    transition(tip, TipAction.ASK, staff)
+    transition(tip, TipAction.VERIFY, staff)
 
 
 # --- rules, nominations, collecting --------------------------------------------------------------------
@@ -117,6 +135,77 @@ def test_redeem_pay_step_with_a_bad_code_goes_back_to_the_code_step(client, user
     page = response.data.decode()
     assert response.status_code == 400 and "not valid, or it was already used" in page
     assert CODE_INPUT.search(page) and "Paid: record it" not in page
+
+
+# --- re-verification ----------------------------------------------------------------------------------
+
+def test_a_tip_rejected_and_verified_again_gets_a_new_proposal(setup_money, verified_tip):
+    m = setup_money()
+    tip = verified_tip(m["category"], m["staff"])
+    first = services.reward_for_tip(tip.id)
+    reject_then_verify_again(tip, m["staff"])
+    db.session.refresh(first)
+    second = services.reward_for_tip(tip.id)
+    assert first.status == "cancelled" and queue.item_for("reward", first.id).status == "closed"
+    assert second.id != first.id and second.status == "proposed" and second.amount_fen == 1000
+    assert queue.item_for("reward", second.id).status == "open"
+    assert [r.id for r in rewards_of_tip(tip)] == [first.id, second.id]
+
+
+def test_an_approved_reward_cancelled_by_rejection_is_proposed_again_and_paid_once(setup_money, verified_tip):
+    m = setup_money()
+    tip = verified_tip(m["category"], m["staff"])
+    first = services.reward_for_tip(tip.id)
+    services.approve(first, m["sup1"], "f" * 20)
+    assert remaining(m) == 99_000
+    reject_then_verify_again(tip, m["staff"])
+    assert remaining(m) == 100_000  # the first reservation went back
+    second = services.reward_for_tip(tip.id)
+    assert services.approve(second, m["sup1"], "g" * 20) == "approved"
+    services.pay(second, "cash", None, m["staff"])
+    db.session.expire_all()  # the budget moved by UPDATE statements; read it afresh
+    assert remaining(m) == 99_000 and services.check_books() == []
+    kinds = db.session.scalars(sa.select(LedgerEntry.kind).order_by(LedgerEntry.id)).all()
+    assert kinds == ["reserve", "release", "reserve", "pay"]
+    payouts = db.session.scalars(sa.select(Payout).join(Reward).where(Reward.tip_id == tip.id)).all()
+    assert [p.reward_id for p in payouts] == [second.id]
+
+
+def test_a_paid_reward_is_never_followed_by_another(setup_money, verified_tip):
+    m = setup_money()
+    tip = verified_tip(m["category"], m["staff"])
+    reward = services.reward_for_tip(tip.id)
+    services.approve(reward, m["sup1"], "h" * 20)
+    services.pay(reward, "cash", None, m["staff"])
+    reject_then_verify_again(tip, m["staff"])
+    db.session.refresh(reward)
+    assert reward.status == "paid" and [r.id for r in rewards_of_tip(tip)] == [reward.id]
+    assert services.propose_for_tip(tip, m["staff"]) is None
+
+
+def test_a_reward_rejected_by_a_supervisor_is_not_proposed_again(setup_money, verified_tip):
+    m = setup_money()
+    tip = verified_tip(m["category"], m["staff"])
+    reward = services.reward_for_tip(tip.id)
+    services.reject(reward, m["sup1"], "i" * 20, "Not a hazard after all")
+    reject_then_verify_again(tip, m["staff"])
+    assert [r.id for r in rewards_of_tip(tip)] == [reward.id]
+
+
+def test_the_database_allows_one_live_reward_per_tip(setup_money, app_ctx):
+    m = setup_money()
+    tip = TipFactory(category=m["category"])
+
+    def reward(status):
+        return Reward(kind="hazard", tip_id=tip.id, fund_id=m["fund"].id, amount_fen=1000, status=status,
+                      proposed_by_id=m["staff"].id)
+
+    db.session.add_all([reward("cancelled"), reward("cancelled"), reward("paid")])
+    db.session.flush()
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(reward("proposed"))
+    assert len(rewards_of_tip(tip)) == 3
 
 
 def test_staff_nominating_for_courage_through_the_page(client, app_ctx, login):

@@ -109,13 +109,18 @@ class Nomination(TimestampMixin, db.Model):
     nominated_by = relationship("User")
 
 
+_LIVE = "status != 'cancelled'"  # the rewards of a tip that count: all but those cancelled with it
+
+
 class Reward(TimestampMixin, db.Model):
     __tablename__ = "reward"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
-    # One reward per tip, ever: the unique constraint is what makes a second one impossible.
-    tip_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tip.id"), unique=True)
+    # At most one live reward per tip: the partial unique index below makes a second one impossible
+    # while the first is not cancelled (a tip rejected and later verified again gets a new proposal;
+    # one already paid keeps the tip from ever getting another).
+    tip_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tip.id"), index=True)
     nomination_id: Mapped[int | None] = mapped_column(sa.ForeignKey("nomination.id"), unique=True)
     fund_id: Mapped[int] = mapped_column(sa.ForeignKey("fund.id"))
     budget_id: Mapped[int | None] = mapped_column(sa.ForeignKey("budget.id"))
@@ -140,6 +145,8 @@ class Reward(TimestampMixin, db.Model):
         sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
         sa.CheckConstraint("kind != 'hazard' OR tip_id IS NOT NULL", name="hazard_has_tip"),
         sa.CheckConstraint("kind = 'hazard' OR nomination_id IS NOT NULL", name="award_has_nomination"),
+        sa.Index("uq_reward_live_tip_id", "tip_id", unique=True,
+                 sqlite_where=sa.text(_LIVE), postgresql_where=sa.text(_LIVE)),
     )
 
     @property

@@ -64,7 +64,8 @@ def fund(code: str) -> Fund:
 
 
 def reward_for_tip(tip_id: int) -> Reward | None:
-    return db.session.scalar(sa.select(Reward).where(Reward.tip_id == tip_id))
+    """The tip's latest reward (an earlier one can only be one cancelled with the tip's rejection)."""
+    return db.session.scalar(sa.select(Reward).where(Reward.tip_id == tip_id).order_by(Reward.id.desc()).limit(1))
 
 
 def approvals_needed(amount_fen: int) -> int:
@@ -74,13 +75,16 @@ def approvals_needed(amount_fen: int) -> int:
 def propose_for_tip(tip, actor) -> Reward | None:
     """A verified tip of a rewardable category gets a proposal with the rule's default amount.
 
-    Only the first valid tip about a hazard is rewarded: duplicates never get one, and the unique
-    tip_id makes a second proposal for the same tip impossible.
+    Only the first valid tip about a hazard is rewarded: duplicates never get one. A tip has at most
+    one reward that is not cancelled (a partial unique index), so money moves at most once per tip;
+    only when the earlier reward was cancelled because the tip was rejected does verifying it again
+    propose a new one.
     """
     rule = rule_for(tip.category_id)
     if rule is None or not rule.rewardable or tip.duplicate_of_id is not None or actor is None:
         return None
-    if reward_for_tip(tip.id) is not None:
+    earlier = reward_for_tip(tip.id)
+    if earlier is not None and earlier.status_enum != RewardStatus.CANCELLED:
         return None
     reward = Reward(kind=RewardKind.HAZARD.value, tip_id=tip.id, fund_id=fund(RewardKind.HAZARD.value).id,
                     amount_fen=rule.default_fen, proposed_by_id=actor.id,
