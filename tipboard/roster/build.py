@@ -15,7 +15,7 @@ from tipboard.jobs import _lock_key, claim_run
 from tipboard.outbox import notify, register_message
 from tipboard.patrols.availability import availability_of, fits
 from tipboard.patrols.models import (
-    MemberRole, Shift, SignUp, SignUpStatus, TeamMember, VolunteerProfile, team_grid,
+    LEAD_ROLES, Shift, SignUp, SignUpStatus, TeamMember, VolunteerProfile, team_grid,
 )
 from tipboard.patrols.priority import weight_for_shift, weights
 from tipboard.patrols.shifts import _label, _take_place, shift_leaders
@@ -81,7 +81,7 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
     teams_of, leaders = defaultdict(set), set()
     for m in members:
         teams_of[m.user_id].add(m.team_id)
-        if m.role in (MemberRole.LEADER.value, MemberRole.DEPUTY.value):
+        if m.role in LEAD_ROLES:
             leaders.add(m.user_id)
     user_ids = list(teams_of)
     profiles = {p.user_id: p for p in db.session.scalars(sa.select(VolunteerProfile).where(

@@ -14,8 +14,8 @@ from tipboard.auth.models import User
 from tipboard.extensions import db
 from tipboard.nav import register_nav
 from tipboard.patrols.models import Shift, TeamMember
-from tipboard.patrols.shifts import leads_shift
-from tipboard.permissions import LEADERS, STAFF, roles_required
+from tipboard.patrols.shifts import can_lead_shift
+from tipboard.permissions import LEADERS, roles_required
 from tipboard.roster import bp, build
 from tipboard.roster.explain import GapReason
 from tipboard.roster.models import RosterRun
@@ -139,7 +139,7 @@ def edit(run_id: int):
     except (KeyError, ValueError):
         abort(400)
     shift = db.session.get(Shift, shift_id) or abort(404)
-    if not (current_user.has_role(*STAFF) or leads_shift(current_user, shift)):
+    if not can_lead_shift(current_user, shift):
         abort(403)  # a leader edits the patrols of their own team's area only
     try:
         build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user)
