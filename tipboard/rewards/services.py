@@ -409,7 +409,8 @@ def check_books() -> list:
     as sentences for people: lazy strings that ``str()`` renders in the current language."""
     problems = []
     derived = derived_remaining()
-    for budget in db.session.scalars(sa.select(Budget).order_by(Budget.id)):
+    # populate_existing: budgets move by UPDATE statements, so rows already in the session may be stale.
+    for budget in db.session.scalars(sa.select(Budget).order_by(Budget.id).execution_options(populate_existing=True)):
         if derived[budget.id] != budget.remaining_fen:
             # Lazy: read in the language of whoever looks (the budgets page, the CLI's default).
             problems.append(_l("Budget %(number)s (%(fund)s, %(period)s): the budget says %(row)s is left, "
