@@ -237,8 +237,9 @@ def test_books_check_catches_a_tampered_budget(setup_money, verified_tip, runner
     db.session.execute(sa.update(Budget).values(remaining_fen=Budget.remaining_fen + 1))
     db.session.commit()
     result = runner.invoke(args=["tipboard", "check-books"])
-    # the sentence is in the default language (CLI commands have no reader), the amounts as money
+    # in English like the command's other output, the amounts as money
     assert result.exit_code == 1 and "¥990.01" in result.output and "¥990.00" in result.output
+    assert "the ledger says" in result.output
 
 
 def test_csv_totals_equal_the_ledger_and_statement(client, setup_money, verified_tip, login):

@@ -41,10 +41,14 @@ def expire_rewards() -> int:
 
 @tipboard_cli.command("check-books")
 def check_books_command():
-    """Prove the budget rows agree with the ledger; exit 1 if they do not."""
+    """Prove the budget rows agree with the ledger; exit 1 if they do not. Output in English, as
+    every operator command's."""
+    from flask_babel import force_locale
+
     from tipboard.rewards.services import check_books
 
-    problems = check_books()
+    with force_locale("en"):
+        problems = [str(problem) for problem in check_books()]
     for problem in problems:
         click.echo(problem)
     if problems:
