@@ -122,6 +122,20 @@ def test_claims_block_others_and_expire(app, client, submitted, users, login):
     assert services.claim(item.id, other_staff)
 
 
+def test_an_expired_claim_no_longer_shows_as_being_worked_on(client, submitted, users, login):
+    tip, item = submitted(description="claimed a while ago")
+    login(client, users["staff"])
+    client.post(f"/moderation/item/{item.id}/claim")
+    db.session.refresh(item)
+    assert "being worked on" in client.get("/moderation/").data.decode()
+    assert "You are working on this item" in client.get(f"/moderation/item/{item.id}").data.decode()
+    item.claimed_until = utcnow() - dt.timedelta(seconds=1)
+    db.session.commit()
+    assert "being worked on" not in client.get("/moderation/").data.decode()
+    page = client.get(f"/moderation/item/{item.id}").data.decode()
+    assert "You are working on this item" not in page and "Work on this" in page
+
+
 def test_two_staff_claim_at_once_one_wins(fresh_app):
     with fresh_app.app_context():
         staff = [UserFactory(roles=(Role.STAFF,)) for _ in range(2)]

@@ -55,10 +55,13 @@ class QueueItem(TimestampMixin, db.Model):
         sa.Index("ix_queue_item_kind_status_due", "kind", "status", "due_at"),
     )
 
+    def is_claimed(self, now: dt.datetime | None = None) -> bool:
+        """Someone is working on it: a claim that has not run out."""
+        return (self.claimed_by_id is not None and self.claimed_until is not None
+                and self.claimed_until > (now or utcnow()))
+
     def claimed_by_other(self, user, now: dt.datetime | None = None) -> bool:
-        now = now or utcnow()
-        return (self.claimed_by_id is not None and self.claimed_by_id != user.id
-                and self.claimed_until is not None and self.claimed_until > now)
+        return self.is_claimed(now) and self.claimed_by_id != user.id
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
         return (self.status != ItemStatus.CLOSED.value and self.due_at is not None
