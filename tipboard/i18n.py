@@ -11,8 +11,10 @@ modules) and one per blueprint (``tipboard/<blueprint>/translations``, covering 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract as babel_extract
 from babel.messages.mofile import write_mo
@@ -42,6 +44,17 @@ def select_locale() -> str:
         if tag.startswith("en"):
             return "en"
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages the app offers (config LANGUAGES), each named in itself: ("zh_Hans", "中文")."""
+    return [(code, _native_name(code)) for code in current_app.config["LANGUAGES"]]
+
+
+@functools.lru_cache(maxsize=None)
+def _native_name(code: str) -> str:
+    locale = Locale.parse(code)
+    return locale.get_language_name(locale) or code
 
 
 @dataclasses.dataclass

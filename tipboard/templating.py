@@ -7,6 +7,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
+from tipboard.i18n import language_choices
 from tipboard.labels import code_label
 from tipboard.nav import visible_items
 from tipboard.timezones import to_local
@@ -56,4 +57,5 @@ def init_app(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
             "user_roles": current_user.role_names if current_user.is_authenticated else frozenset(),
             "nav_items": visible_items(current_user),
+            "languages": language_choices(),
         }

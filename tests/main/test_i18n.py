@@ -53,3 +53,22 @@ def test_signed_in_switch_is_saved_on_the_account(app, app_ctx, login):
 def test_tip_form_in_chinese(app):
     html = app.test_client().get("/tips/new", headers={"Accept-Language": "zh-CN"}).data.decode()
     assert "举报隐患或线索" in html and "匿名举报" in html and "提交举报" in html
+
+
+def test_the_offered_languages_come_from_the_setting(app, app_ctx, login):
+    """The switch and the settings page list config LANGUAGES, each named in itself."""
+    from tipboard.i18n import language_choices
+
+    assert language_choices() == [("zh_Hans", "中文"), ("en", "English")]
+    client = app.test_client()
+    login(client, UserFactory(locale="en"))
+    settings = client.get("/auth/settings").data.decode()
+    assert '<option selected value="en">English</option>' in settings and 'value="zh_Hans">中文' in settings
+    switch = client.get("/").data.decode()
+    assert 'value="zh_Hans" lang="zh-Hans">中文' in switch and 'name="lang" value="en"' not in switch
+    app.config["LANGUAGES"] = ["zh_Hans"]
+    try:
+        assert language_choices() == [("zh_Hans", "中文")]
+        assert 'value="en"' not in client.get("/auth/settings").data.decode()
+    finally:
+        app.config["LANGUAGES"] = ["zh_Hans", "en"]

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
+
+from tipboard.forms import Form
+from tipboard.i18n import language_choices
 
 PASSWORD_RULES = [InputRequired(), Length(min=10, max=128, message=_l("Use 10 to 128 characters."))]
 
@@ -38,7 +40,11 @@ class ChangePasswordForm(Form):
 
 
 class SettingsForm(Form):
-    locale = SelectField(_l("Language"), choices=[("zh_Hans", "中文"), ("en", "English")])
+    locale = SelectField(_l("Language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = language_choices()
 
 
 class ResetRequestForm(Form):
