@@ -98,7 +98,7 @@ def test_no_approval_seen_to_succeed_is_lost_or_doubled(databases, tmp_path):
     from tipboard.extensions import db
     from tipboard.moderation.services import item_for
     from tipboard.permissions import Role
-    from tipboard.rewards import services
+    from tipboard.rewards import books, services
     from tipboard.rewards.models import LedgerEntry, Reward
     from tipboard.timezones import local_now
     from tipboard.tips.workflow import TipAction, transition
@@ -157,6 +157,6 @@ def test_no_approval_seen_to_succeed_is_lost_or_doubled(databases, tmp_path):
         assert len(reserves) == len(set(reserves)) == approved  # none doubled
         approved_items = {item_for("reward", r).id for r in reserves}
         assert set(seen_ok) <= approved_items  # none the client saw succeed is missing
-        assert services.check_books() == []
+        assert books.check_books() == []
         db.session.remove()
         db.engine.dispose()

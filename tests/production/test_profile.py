@@ -66,7 +66,7 @@ def test_backup_and_restore_bring_back_every_tip_photo_and_ledger_entry(fresh_ap
         for name in expected["photos"]:
             assert (Path(other.config["PHOTO_DIR"]) / name).stat().st_size > 0
         assert {t.description for t in db.session.scalars(sa.select(Tip))} == {f"backed-up tip {i}" for i in range(3)}
-        from tipboard.rewards.services import check_books
+        from tipboard.rewards.books import check_books
 
         assert check_books() == []
         db.session.remove()

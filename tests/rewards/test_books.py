@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from tipboard.extensions import db
-from tipboard.rewards import services
+from tipboard.rewards import books
 from tipboard.rewards.models import Budget
 
 
@@ -16,7 +16,7 @@ def test_books_that_disagree_are_told_in_words_in_the_readers_language(client, u
     m = setup_money()
     db.session.execute(sa.update(Budget).where(Budget.id == m["budget"].id).values(remaining_fen=90_000))
     db.session.commit()
-    assert len(services.check_books()) == 1
+    assert len(books.check_books()) == 1
     users["admin"].locale = locale
     login(client, users["admin"])
     html = client.get("/rewards/budgets").data.decode()

@@ -8,7 +8,7 @@ from tests.rewards.factories import BudgetFactory, FundFactory, RuleFactory
 from tipboard.auth.models import User
 from tipboard.extensions import db
 from tipboard.permissions import Role
-from tipboard.rewards import services
+from tipboard.rewards import books, services
 from tipboard.rewards.models import Budget, ClaimCode, LedgerEntry, Payout, Reward
 from tipboard.timezones import local_now
 from tipboard.tips.workflow import TipAction, transition
@@ -76,7 +76,7 @@ def test_twenty_concurrent_approvals_of_one_reward_pay_once(fresh_app):
     with fresh_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) == 1
         assert db.session.scalar(sa.select(Budget.remaining_fen).where(Budget.id == budget_id)) == 99_000
-        assert services.check_books() == []
+        assert books.check_books() == []
 
 
 def test_same_request_twenty_times_is_one_approval(fresh_app):
@@ -102,7 +102,7 @@ def test_many_rewards_against_a_small_budget_never_overdraw(fresh_app):
     assert results.count("approved") == 7 and results.count("over_budget") == 5
     with fresh_app.app_context():
         assert db.session.scalar(sa.select(Budget.remaining_fen).where(Budget.id == budget_id)) == 500
-        assert services.check_books() == []
+        assert books.check_books() == []
 
 
 def test_a_claim_code_used_twice_at_once_pays_once(fresh_app):

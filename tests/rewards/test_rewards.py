@@ -11,7 +11,7 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.jobs import JOBS
 from tipboard.moderation import services as queue
-from tipboard.rewards import services
+from tipboard.rewards import books, services
 from tipboard.rewards.models import (
     Budget, ClaimCode, LedgerEntry, LedgerIsAppendOnly, Reward,
 )
@@ -55,7 +55,7 @@ def test_marking_duplicate_cancels_and_releases(setup_money, verified_tip):
     db.session.refresh(reward)
     assert reward.status == "cancelled"
     assert remaining(m) == 100_000
-    assert services.check_books() == []
+    assert books.check_books() == []
     assert services.find_claim(code) is None  # the reporter's claim code stops working too
 
 
@@ -166,7 +166,7 @@ def test_anonymous_tipster_claims_and_staff_redeem_once(client, app, setup_money
     db.session.refresh(reward)
     assert reward.status == "paid" and reward.payout.method == "cash"
     kinds = db.session.scalars(sa.select(LedgerEntry.kind).order_by(LedgerEntry.id)).all()
-    assert kinds == ["reserve", "pay"] and services.check_books() == []
+    assert kinds == ["reserve", "pay"] and books.check_books() == []
 
 
 def test_claim_needs_the_reporter_and_a_transfer_needs_a_reference(client, setup_money, verified_tip):
@@ -215,7 +215,7 @@ def test_expiry_releases_exactly_the_reserved_amount(setup_money, verified_tip):
     db.session.refresh(rewards[0])
     assert rewards[0].status == "expired" and remaining(m) == 99_000
     [expire] = db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.kind == "expire")).all()
-    assert expire.amount_fen == 1000 and services.check_books() == []
+    assert expire.amount_fen == 1000 and books.check_books() == []
     assert db.session.scalars(sa.select(ClaimCode)).one().revoked_at is not None
 
 

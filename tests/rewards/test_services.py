@@ -9,7 +9,7 @@ from tests.factories import CategoryFactory, TipFactory, UserFactory
 from tipboard.extensions import db
 from tipboard.moderation import services as queue
 from tipboard.permissions import Role
-from tipboard.rewards import services
+from tipboard.rewards import books, services
 from tipboard.rewards.models import Budget, LedgerEntry, Nomination, Payout, Reward
 from tipboard.rewards.queue import KIND_LABELS
 from tipboard.tips.workflow import TipAction, transition
@@ -164,7 +164,7 @@ def test_an_approved_reward_cancelled_by_rejection_is_proposed_again_and_paid_on
     assert services.approve(second, m["sup1"], "g" * 20) == "approved"
     services.pay(second, "cash", None, m["staff"])
     # check_books reads the budget rows afresh although they moved by UPDATE statements in this session
-    assert services.check_books() == []
+    assert books.check_books() == []
     assert remaining(m) == 99_000
     kinds = db.session.scalars(sa.select(LedgerEntry.kind).order_by(LedgerEntry.id)).all()
     assert kinds == ["reserve", "release", "reserve", "pay"]

@@ -45,7 +45,7 @@ def check_books_command():
     every operator command's."""
     from flask_babel import force_locale
 
-    from tipboard.rewards.services import check_books
+    from tipboard.rewards.books import check_books
 
     with force_locale("en"):
         problems = [str(problem) for problem in check_books()]

@@ -12,7 +12,6 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -25,7 +24,7 @@ from tipboard.rewards.models import (
     RewardRule, RewardStatus,
 )
 from tipboard.templating import money_text  # noqa: F401  (re-exported for the views)
-from tipboard.timezones import from_local, to_local
+from tipboard.timezones import to_local
 
 log = logging.getLogger("tipboard.rewards")
 
@@ -390,65 +389,6 @@ def expire_due(now: dt.datetime | None = None) -> list[Reward]:
             continue  # paid at the same moment: nothing to expire
         expired.append(reward)
     return expired
-
-
-# --- the books -----------------------------------------------------------------------------------
-
-def derived_remaining() -> dict[int, int]:
-    """Each budget's remaining amount computed from the ledger alone."""
-    effect = sa.case((LedgerEntry.kind == LedgerKind.RESERVE.value, -LedgerEntry.amount_fen),
-                     (LedgerEntry.kind.in_([LedgerKind.RELEASE.value, LedgerKind.EXPIRE.value]),
-                      LedgerEntry.amount_fen), else_=0)
-    moved = dict(db.session.execute(sa.select(LedgerEntry.budget_id, sa.func.sum(effect))
-                                    .group_by(LedgerEntry.budget_id)).all())
-    return {b.id: b.amount_fen + int(moved.get(b.id) or 0) for b in db.session.scalars(sa.select(Budget))}
-
-
-def check_books() -> list:
-    """Disagreements between the budget rows and the ledger (an empty list means the books agree),
-    as sentences for people: lazy strings that ``str()`` renders in the current language."""
-    problems = []
-    derived = derived_remaining()
-    # populate_existing: budgets move by UPDATE statements, so rows already in the session may be stale.
-    for budget in db.session.scalars(sa.select(Budget).order_by(Budget.id).execution_options(populate_existing=True)):
-        if derived[budget.id] != budget.remaining_fen:
-            # Lazy: read in the language of whoever looks (the budgets page, the CLI's default).
-            problems.append(_l("Budget %(number)s (%(fund)s, %(period)s): the budget says %(row)s is left, "
-                               "the ledger says %(ledger)s.", number=budget.id, fund=budget.fund.name,
-                               period=budget.period, row=money_text(budget.remaining_fen),
-                               ledger=money_text(derived[budget.id])))
-    return problems
-
-
-def ledger_between(start: dt.datetime, end: dt.datetime) -> list[LedgerEntry]:
-    return list(db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.created_at >= start,
-                                                                LedgerEntry.created_at < end)
-                                   .order_by(LedgerEntry.id)))
-
-
-def monthly_statement(year: int, month: int) -> list[dict]:
-    """Per fund: payouts in the month by category, count, average, and what the budget has left."""
-    from tipboard.tips.models import Category, Tip
-
-    start = from_local(dt.datetime(year, month, 1))
-    end = from_local(dt.datetime(year + (month == 12), month % 12 + 1, 1))
-    rows = db.session.execute(
-        sa.select(Fund.id, Fund.code, Category.name_en, Category.name_zh, sa.func.count(), sa.func.sum(LedgerEntry.amount_fen))
-        .select_from(LedgerEntry).join(Reward, Reward.id == LedgerEntry.reward_id).join(Fund, Fund.id == Reward.fund_id)
-        .outerjoin(Tip, Tip.id == Reward.tip_id).outerjoin(Category, Category.id == Tip.category_id)
-        .where(LedgerEntry.kind == LedgerKind.PAY.value, LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
-        .group_by(Fund.id, Fund.code, Category.name_en, Category.name_zh)).all()
-    statement = []
-    for f in db.session.scalars(sa.select(Fund).order_by(Fund.id)):
-        lines = [r for r in rows if r[0] == f.id]
-        count = sum(r[4] for r in lines)
-        total = sum(int(r[5] or 0) for r in lines)
-        budget = budget_for_month(f.id, year, month)
-        statement.append({"fund": f, "by_category": [(r[2], r[3], r[4], int(r[5] or 0)) for r in lines],
-                          "count": count, "total_fen": total, "average_fen": total // count if count else 0,
-                          "remaining_fen": budget.remaining_fen if budget else None,
-                          "budget_fen": budget.amount_fen if budget else None})
-    return statement
 
 
 def rewards_of(user) -> list[Reward]:

@@ -15,7 +15,7 @@ from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, STAFF, SUPERVISORS, login_required, public, roles_required
 from tipboard.qr import qr_svg
 from tipboard.ratelimit import limit
-from tipboard.rewards import bp, services
+from tipboard.rewards import books, bp, services
 from tipboard.rewards.forms import (
     METHOD_LABELS, BudgetForm, CollectForm, NominationForm, PayForm, RedeemForm, RedeemPayForm, RuleForm,
     StatementForm,
@@ -63,7 +63,7 @@ def budgets():
             return redirect(url_for("rewards.budgets"))
     rows = db.session.scalars(sa.select(Budget).order_by(Budget.period.desc(), Budget.fund_id)).all()
     return render_template("rewards/budgets.html", form=form, budgets=rows,
-                           problems=services.check_books()), 400 if form.errors else 200
+                           problems=books.check_books()), 400 if form.errors else 200
 
 
 @bp.route("/rules", methods=["GET", "POST"])
@@ -233,7 +233,7 @@ def ledger_csv():
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["id", "created_at_utc", "fund", "budget_period", "reward_id", "kind", "amount_fen", "amount_yuan"])
-    for entry in services.ledger_between(start, end):
+    for entry in books.ledger_between(start, end):
         writer.writerow([entry.id, entry.created_at.isoformat(), entry.budget.fund.code, entry.budget.period,
                          entry.reward_id, entry.kind, entry.amount_fen, f"{entry.amount_fen / 100:.2f}"])
     return Response(buffer.getvalue(), mimetype="text/csv",
@@ -247,7 +247,7 @@ def statement():
     lines = None
     if request.args and form.validate():
         year, month = (int(x) for x in form.month.data.split("-"))
-        lines = services.monthly_statement(year, month)
+        lines = books.monthly_statement(year, month)
     elif not request.args:
         form.month.data = dt.date.today().strftime("%Y-%m")
     return render_template("rewards/statement.html", form=form, lines=lines), 400 if form.errors else 200
