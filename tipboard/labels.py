@@ -51,7 +51,15 @@ CONTACT_PREFERENCES = {
     "inbox": _l("contact through tipboard messages only"), "phone": _l("may be phoned"),
     "email": _l("may be emailed"), "none": _l("does not want to be contacted"),
 }
-TABLES = {"event_kind": EVENT_KINDS, "visibility": VISIBILITIES, "contact": CONTACT_PREFERENCES}
+# How a roster run's solver finished (``RosterRun.solver_status``), as a leader reads it.
+SOLVER_STATUSES = {
+    "optimal": _l("best plan found"), "time_limit": _l("stopped at the time limit (the plan may not be the best)"),
+    "no_solution": _l("no plan found within the time limit"), "infeasible": _l("no plan keeps every rule"),
+    "unbounded": _l("the planning model is faulty (unbounded)"), "error": _l("the solver failed"),
+    "empty": _l("nothing to plan (no shifts, or nobody who can take one)"),
+}
+TABLES = {"event_kind": EVENT_KINDS, "visibility": VISIBILITIES, "contact": CONTACT_PREFERENCES,
+          "solver_status": SOLVER_STATUSES}
 
 
 def code_label(code, table: str | None = None) -> str:

@@ -79,3 +79,23 @@ def test_every_rule_has_a_sentence_with_the_names(app, lang):
             if rule not in (Rule.NOT_OPEN, Rule.STAFFING, Rule.NO_LEADER):
                 assert name in text, (rule, text)
             assert str(Violation(rule, made[0].id, people[0].id)) not in text
+
+
+@pytest.mark.parametrize("locale,words", [
+    ("en", {"optimal": "Solver: best plan found in ",
+            "time_limit": "Solver: stopped at the time limit (the plan may not be the best) in "}),
+    ("zh_Hans", {"optimal": "求解器：已找到最优方案，用时 ",
+                 "time_limit": "求解器：到达时间上限而停止（方案未必最优），用时 "}),
+])
+def test_the_run_page_says_how_the_solver_finished_in_words(client, login, app_ctx, locale, words):
+    seed_week()
+    run = build.build_week(WEEK)
+    db.session.commit()
+    assert run.solver_status == "optimal"
+    login(client, UserFactory(roles=(Role.STAFF,), locale=locale))
+    for status, expected in words.items():
+        run.solver_status = status
+        db.session.commit()
+        page = html_lib.unescape(client.get(f"/roster/{run.id}").data.decode())
+        assert expected in page
+        assert status not in page
