@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 from pathlib import Path
 
 from flask import Flask
@@ -28,6 +29,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     register_template_helpers(app)
     register_commands(app)
     check_production_safety(app)
+    forget_connections_in_forked_children(app)
     return app
 
 
@@ -135,6 +137,23 @@ def register_commands(app: Flask) -> None:
     from tipboard import cli
 
     cli.init_app(app)
+
+
+def forget_connections_in_forked_children(app: Flask) -> None:
+    """A server that loads the app once and forks its workers (gunicorn's ``preload_app``) must not
+    let two processes share a pooled database connection: each child drops, without closing, what
+    it inherited and opens its own (SQLAlchemy's advice for forking)."""
+    from tipboard.extensions import db
+
+    with app.app_context():
+        engine = weakref.ref(db.engine)
+
+    def _in_child():
+        inherited = engine()
+        if inherited is not None:
+            inherited.dispose(close=False)
+
+    os.register_at_fork(after_in_child=_in_child)
 
 
 def check_production_safety(app: Flask) -> None:
