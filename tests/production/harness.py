@@ -126,6 +126,7 @@ class WorkerKiller(threading.Thread):
         self.rng = random.Random(seed)
         self.kills = 0
         self._stop_event = threading.Event()
+        self._killed = threading.Event()
 
     def run(self) -> None:
         while self.kills < self.max_kills and not self._stop_event.wait(self.rng.uniform(*self.pause)):
@@ -135,6 +136,12 @@ class WorkerKiller(threading.Thread):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.rng.choice(pids), signal.SIGKILL)
                 self.kills += 1
+                self._killed.set()
+
+    def wait_for_kill(self, timeout: float = 10) -> bool:
+        """Block until at least one worker has been killed: a scenario that may finish faster
+        than the first random pause calls this midway, so the run always includes a kill."""
+        return self._killed.wait(timeout)
 
     def stop(self) -> None:
         self._stop_event.set()
