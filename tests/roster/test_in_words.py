@@ -99,3 +99,13 @@ def test_the_run_page_says_how_the_solver_finished_in_words(client, login, app_c
         page = html_lib.unescape(client.get(f"/roster/{run.id}").data.decode())
         assert expected in page
         assert status not in page
+
+
+@pytest.mark.parametrize("shift_id,user_id", [("9" * 12, "1"), ("1", "9" * 12), ("x", "1"), ("-3", "1")])
+def test_an_edit_with_ids_no_row_can_have_is_a_400(client, login, app_ctx, shift_id, user_id):
+    _team, _people, _made = seed_week()
+    run = build.build_week(WEEK)
+    db.session.commit()
+    login(client, UserFactory(roles=(Role.STAFF,)))
+    response = client.post(f"/roster/{run.id}/edit", data={"shift_id": shift_id, "user_id": user_id, "op": "add"})
+    assert response.status_code == 400

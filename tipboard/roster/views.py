@@ -8,10 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
-from tipboard.forms import Form
 
 from tipboard.auth.models import User
 from tipboard.extensions import db
+from tipboard.forms import Form
+from tipboard.ids import db_id
 from tipboard.nav import register_nav
 from tipboard.patrols.models import Shift, TeamMember
 from tipboard.patrols.shifts import can_lead_shift
@@ -135,7 +136,7 @@ def edit(run_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        shift_id, user_id = int(request.form["shift_id"]), int(request.form["user_id"])
+        shift_id, user_id = db_id(request.form["shift_id"]), db_id(request.form["user_id"])
     except (KeyError, ValueError):
         abort(400)
     shift = db.session.get(Shift, shift_id) or abort(404)
