@@ -118,3 +118,44 @@ def test_an_unreachable_cache_is_skipped_not_fatal(databases, tmp_path, caplog):
         assert caching.remember("down", "k", lambda: 42) == 42
         caching.bump("down")  # logged, not raised
     assert "cache unavailable" in caplog.text
+
+
+def test_savepoints_neither_bump_early_nor_drop_what_is_pending(app_ctx):
+    """A savepoint released is not a commit, and one rolled back (a refused item of a bulk action)
+    does not undo what the transaction changed before it: the generation ends once, at the commit."""
+    flt = listing.QueueFilter(kinds=("tip",), status="all")
+    item = QueueItem(kind="tip", subject_id=97_001, status="open", summary="x")
+    db.session.add(item)
+    db.session.commit()
+    assert listing.cached_counts(flt)["status"] == {"open": 1}
+    before = caching.generation("queue-counts")
+
+    with db.session.begin_nested():
+        item.status = "waiting"
+    assert caching.generation("queue-counts") == before  # released, not committed
+    with pytest.raises(RuntimeError):
+        with db.session.begin_nested():
+            raise RuntimeError("refused")
+    db.session.commit()
+    assert caching.generation("queue-counts") != before
+    assert listing.cached_counts(flt)["status"] == {"waiting": 1}
+
+
+def test_a_bulk_action_whose_last_item_is_refused_still_refreshes_the_counts(app_ctx, users):
+    from tipboard.moderation import services
+    from tipboard.tips.queue import enqueue_tip
+
+    category = CategoryFactory()
+    fresh, rejected = TipFactory(category=category), TipFactory(category=category, status="rejected")
+    for tip in (fresh, rejected):
+        enqueue_tip(tip)
+    db.session.commit()
+    flt = listing.QueueFilter(kinds=("tip",), status="all", category_id=category.id)
+    assert listing.cached_counts(flt)["status"] == {"open": 1, "closed": 1}
+    before = caching.generation("queue-counts")
+    ids = [services.item_for("tip", tip.id).id for tip in (fresh, rejected)]
+    results = services.perform_many("tip", ids, "reject", users["staff"], {"reason": "spam"})
+    assert [r.done for r in results] == [True, False]
+    assert caching.generation("queue-counts") == before  # other workers still read what is committed
+    db.session.commit()  # as the bulk view does
+    assert listing.cached_counts(flt)["status"] == {"closed": 2}

@@ -118,10 +118,18 @@ def _on_statement(state) -> None:
 
 @sa.event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    # SQLAlchemy also calls this when a savepoint (begin_nested) is released: nothing is committed
+    # yet, and a generation bumped now could be refilled from the old data before the real commit.
+    if session.in_nested_transaction():
+        return
     for gen in session.info.pop(_PENDING, ()):
         bump(gen)
 
 
-@sa.event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@sa.event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    # Only the outermost transaction's end forgets what is pending (bumped above if it committed):
+    # a savepoint rolled back (one refused item of a bulk action) must not drop what the same
+    # transaction changed before it.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
