@@ -1,32 +1,14 @@
 """Building a roster week asks the database a fixed number of questions, however many points."""
-import contextlib
 import datetime as dt
-
-import sqlalchemy as sa
 
 from tests.factories import GridFactory, UserFactory
 from tests.roster.test_weekly_build import WEEK
+from tests.sqlcount import statements
 from tipboard.extensions import db
 from tipboard.patrols.models import MemberRole, PatrolPoint, Shift, Team
 from tipboard.patrols.teams import add_member
 from tipboard.roster import build
 from tipboard.timezones import from_local
-
-
-@contextlib.contextmanager
-def statements():
-    """Every SQL statement sent on the app's engine inside the block (savepoints left out)."""
-    sent = []
-
-    def record(_conn, _cursor, statement, _params, _context, _executemany):
-        if "SAVEPOINT" not in statement.upper():
-            sent.append(" ".join(statement.split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def seed_points(n: int) -> list[Team]:
