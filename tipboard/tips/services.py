@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from tipboard import caching
 from tipboard.database import utcnow
 from tipboard.extensions import db
-from tipboard.geo import bounding_box, distance_m, find_grid_by_name, in_station_area, nearest_grid
+from tipboard.geo import Grid, bounding_box, distance_m, find_grid_by_name, in_station_area, nearest_grid
 from tipboard.tips import photos as photo_store
 from tipboard.tips.signals import answer_received, tip_submitted
 from tipboard.tips.models import (
@@ -296,6 +297,12 @@ def nearby_open_tips(category_id: int, lat: float, lon: float, *, now: dt.dateti
 
 
 PUBLIC_PAGE_SIZE = 30
+# The published hazards (the public list and the map's JSON) are cached until a commit changes a
+# tip, its timeline, a category or a grid (tipboard.caching), and at most PUBLIC_CACHE_SECONDS.
+PUBLIC_GENERATION = "public-tips"
+PUBLIC_CACHE_SECONDS = 60
+for _model in (Tip, TipEvent, Category, Grid):
+    caching.watch(_model, PUBLIC_GENERATION)
 
 
 def public_tips(*, category_id: int | None = None, before_id: int | None = None,

@@ -9,7 +9,9 @@ from flask import (
 )
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
+from tipboard import caching
 from tipboard.extensions import db, limiter
 from tipboard.ids import db_id
 from tipboard.geo import in_station_area
@@ -224,23 +226,34 @@ def mine():
 def public_list():
     category_id = request.args.get("category", type=db_id)
     before = request.args.get("before", type=db_id)
-    tips = services.public_tips(category_id=category_id, before_id=before)
-    next_before = tips[-1].id if len(tips) == services.PUBLIC_PAGE_SIZE else None
-    return render_template("tips/public.html", tips=tips, categories=_categories(),
-                           category_id=category_id, next_before=next_before)
+
+    def render_list() -> str:
+        tips = services.public_tips(category_id=category_id, before_id=before)
+        next_before = tips[-1].id if len(tips) == services.PUBLIC_PAGE_SIZE else None
+        return render_template("tips/_public_list.html", tips=tips, category_id=category_id,
+                               next_before=next_before)
+
+    # The same for every reader of a language: rendered once per change (services.PUBLIC_GENERATION).
+    listing = caching.remember(services.PUBLIC_GENERATION, f"list:{get_locale()}:{category_id}:{before}",
+                               render_list, services.PUBLIC_CACHE_SECONDS)
+    return render_template("tips/public.html", listing=Markup(listing), categories=_categories(),
+                           category_id=category_id)
 
 
 @bp.get("/public.json")
 @public
 def public_json():
     """Published hazards for the map: rounded locations, no personal data."""
-    tips = services.public_tips(category_id=request.args.get("category", type=db_id), limit=500,
-                                located_only=True, with_events=False)
-    return jsonify(tips=[{
-        "category": t.category.name, "status": t.status_enum.label,
-        "lat": t.public_lat, "lon": t.public_lon,
-        "date": t.created_at.date().isoformat(),
-    } for t in tips])
+    category_id = request.args.get("category", type=db_id)
+
+    def points() -> list[dict]:
+        tips = services.public_tips(category_id=category_id, limit=500, located_only=True, with_events=False)
+        return [{"category": t.category.name, "status": str(t.status_enum.label),
+                 "lat": t.public_lat, "lon": t.public_lon, "date": t.created_at.date().isoformat()}
+                for t in tips]
+
+    return jsonify(tips=caching.remember(services.PUBLIC_GENERATION, f"json:{get_locale()}:{category_id}",
+                                         points, services.PUBLIC_CACHE_SECONDS))
 
 
 @bp.get("/nearby")

@@ -1,0 +1,55 @@
+"""The published hazards (list and map JSON) are rendered once per change and language."""
+from tests.factories import CategoryFactory, TipFactory
+from tests.sqlcount import statements, touching
+from tipboard.extensions import db
+from tipboard.tips.models import TipStatus
+
+
+def test_the_public_list_is_read_once_until_a_tip_changes(client, app_ctx):
+    first = TipFactory(status=TipStatus.VERIFIED.value, description="Loose kerb stone")
+    db.session.commit()
+    with statements() as sent:
+        page = client.get("/tips/public", headers={"Accept-Language": "en"}).data.decode()
+    assert touching(sent, "SELECT", "tip") and "Loose kerb stone" in page
+    with statements() as sent:
+        again = client.get("/tips/public", headers={"Accept-Language": "en"}).data.decode()
+    assert not touching(sent, "SELECT", "tip") and "Loose kerb stone" in again
+
+    second = TipFactory(status=TipStatus.NEW.value, description="Broken railing")
+    db.session.commit()
+    assert "Broken railing" not in client.get("/tips/public").data.decode()  # not published yet
+    second.status = TipStatus.VERIFIED.value
+    db.session.commit()  # published: the next reader sees it at once
+    page = client.get("/tips/public", headers={"Accept-Language": "en"}).data.decode()
+    assert "Broken railing" in page and "Loose kerb stone" in page
+    first.status = TipStatus.REJECTED.value
+    db.session.commit()
+    assert "Loose kerb stone" not in client.get("/tips/public").data.decode()
+
+
+def test_each_language_and_filter_has_its_own_copy(client, app_ctx):
+    lamp = CategoryFactory(name_en="Street lamp out", name_zh="路灯不亮")
+    other = CategoryFactory(name_en="Other thing", name_zh="其他")
+    TipFactory(category=lamp, status=TipStatus.VERIFIED.value, description="Lamp at gate 3")
+    TipFactory(category=other, status=TipStatus.VERIFIED.value, description="Something else")
+    db.session.commit()
+    english = client.get("/tips/public", headers={"Accept-Language": "en"}).data.decode()
+    chinese = client.get("/tips/public", headers={"Accept-Language": "zh-CN"}).data.decode()
+    assert "Street lamp out" in english and "路灯不亮" not in english
+    assert "路灯不亮" in chinese and "Verified" not in chinese
+    only_lamp = client.get(f"/tips/public?category={lamp.id}", headers={"Accept-Language": "en"}).data.decode()
+    assert "Lamp at gate 3" in only_lamp and "Something else" not in only_lamp
+    json_en = client.get("/tips/public.json", headers={"Accept-Language": "en"}).get_json()
+    json_zh = client.get("/tips/public.json", headers={"Accept-Language": "zh-CN"}).get_json()
+    assert {t["category"] for t in json_en["tips"]} >= {"Street lamp out"}
+    assert {t["category"] for t in json_zh["tips"]} >= {"路灯不亮"}
+
+
+def test_renaming_a_category_shows_at_once(client, app_ctx):
+    lamp = CategoryFactory(name_en="Street lamp out")
+    TipFactory(category=lamp, status=TipStatus.VERIFIED.value)
+    db.session.commit()
+    assert "Street lamp out" in client.get("/tips/public", headers={"Accept-Language": "en"}).data.decode()
+    lamp.name_en = "Dark street lamp"
+    db.session.commit()
+    assert "Dark street lamp" in client.get("/tips/public", headers={"Accept-Language": "en"}).data.decode()
