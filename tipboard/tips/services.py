@@ -17,7 +17,9 @@ from sqlalchemy.orm import selectinload
 from tipboard import caching
 from tipboard.database import utcnow
 from tipboard.extensions import db
-from tipboard.geo import Grid, bounding_box, distance_m, find_grid_by_name, in_station_area, nearest_grid
+from tipboard.geo import (
+    Grid, bounding_box, distance_m, find_grid_by_name, in_station_area, localized, nearest_grid,
+)
 from tipboard.tips import photos as photo_store
 from tipboard.tips.signals import answer_received, tip_submitted
 from tipboard.tips.models import (
@@ -171,6 +173,43 @@ def expire_pending(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
         db.session.delete(upload)
     db.session.flush()
     return len(stale)
+
+
+# The active categories (the tip form's choices and hints, the public filter) are cached until a
+# commit changes a category, and at most CATEGORY_CACHE_SECONDS in processes that share no cache.
+CATEGORY_GENERATION = "categories"
+CATEGORY_CACHE_SECONDS = 60
+caching.watch(Category, CATEGORY_GENERATION)
+
+
+@dataclasses.dataclass(frozen=True)
+class CategoryChoice:
+    """What a form or a filter shows of an active category, in the reader's language."""
+    id: int
+    name_en: str
+    name_zh: str
+    hint_en: str
+    hint_zh: str
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_zh, self.name_en)
+
+    @property
+    def hint(self) -> str:
+        return localized(self.hint_zh, self.hint_en)
+
+
+def active_categories() -> list[CategoryChoice]:
+    """Active categories in their display order (cached; submit_tip checks the chosen one again)."""
+    def load() -> list[CategoryChoice]:
+        rows = db.session.execute(
+            sa.select(Category.id, Category.name_en, Category.name_zh, Category.hint_en, Category.hint_zh)
+            .where(Category.active.is_(True)).order_by(Category.sort_order, Category.id))
+        return [CategoryChoice(id_, name_en, name_zh, hint_en or "", hint_zh or "")
+                for id_, name_en, name_zh, hint_en, hint_zh in rows]
+
+    return caching.remember(CATEGORY_GENERATION, "active", load, CATEGORY_CACHE_SECONDS)
 
 
 def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> Receipt:

@@ -23,16 +23,10 @@ from tipboard.tips.access import acts_as_reporter, grant_tracking, tip_for_repor
 from tipboard.tips.forms import MessageForm, MeTooForm, TipForm, TrackForm
 from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
 from tipboard.tips.panels import tracking_panels
-from tipboard.tips.models import Category, Tip, TipPhoto, TipStatus
+from tipboard.tips.models import Tip, TipPhoto, TipStatus
 from tipboard.tips.photos import PhotoError
 from tipboard.tips.signals import tip_origin, tip_origin_described
 from tipboard.timezones import from_local
-
-def _categories() -> list[Category]:
-    return list(db.session.scalars(
-        sa.select(Category).where(Category.active.is_(True)).order_by(Category.sort_order, Category.id)
-    ))
-
 
 def _photo_message(code: str) -> str:
     cfg = current_app.config
@@ -49,7 +43,7 @@ def _uploaded_files() -> list[tuple[str, bytes]]:
 @limiter.limit(limit("RATE_TIP_SUBMIT"), methods=["POST"])
 def new():
     form = TipForm()
-    categories = _categories()
+    categories = services.active_categories()
     form.category.choices = [(c.id, c.name) for c in categories]
     if request.method == "GET":
         _prefill(form)
@@ -236,7 +230,7 @@ def public_list():
     # The same for every reader of a language: rendered once per change (services.PUBLIC_GENERATION).
     listing = caching.remember(services.PUBLIC_GENERATION, f"list:{get_locale()}:{category_id}:{before}",
                                render_list, services.PUBLIC_CACHE_SECONDS)
-    return render_template("tips/public.html", listing=Markup(listing), categories=_categories(),
+    return render_template("tips/public.html", listing=Markup(listing), categories=services.active_categories(),
                            category_id=category_id)
 
 

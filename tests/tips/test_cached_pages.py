@@ -1,8 +1,11 @@
-"""The published hazards (list and map JSON) are rendered once per change and language."""
+"""Reads that are the same for every resident are cached until what they show changes: the
+published hazards (list and map JSON, per language) and the active categories."""
+import sqlalchemy as sa
+
 from tests.factories import CategoryFactory, TipFactory
 from tests.sqlcount import statements, touching
 from tipboard.extensions import db
-from tipboard.tips.models import TipStatus
+from tipboard.tips.models import Tip, TipStatus
 
 
 def test_the_public_list_is_read_once_until_a_tip_changes(client, app_ctx):
@@ -53,3 +56,41 @@ def test_renaming_a_category_shows_at_once(client, app_ctx):
     lamp.name_en = "Dark street lamp"
     db.session.commit()
     assert "Dark street lamp" in client.get("/tips/public", headers={"Accept-Language": "en"}).data.decode()
+
+
+def test_the_form_reads_categories_once_and_sees_changes_at_once(client, app_ctx):
+    lamp = CategoryFactory(name_en="Street lamp out", hint_en="Lamps that stay dark")
+    db.session.commit()
+    with statements() as sent:
+        page = client.get("/tips/new", headers={"Accept-Language": "en"}).data.decode()
+    assert touching(sent, "SELECT", "category") and "Street lamp out" in page and "Lamps that stay dark" in page
+    with statements() as sent:
+        again = client.get("/tips/new", headers={"Accept-Language": "en"}).data.decode()
+    assert not sent and "Street lamp out" in again
+
+    CategoryFactory(name_en="Blocked fire lane")
+    db.session.commit()
+    assert "Blocked fire lane" in client.get("/tips/new", headers={"Accept-Language": "en"}).data.decode()
+    lamp.active = False
+    db.session.commit()
+    page = client.get("/tips/new", headers={"Accept-Language": "en"}).data.decode()
+    assert "Street lamp out" not in page and "Blocked fire lane" in page
+
+
+def test_a_category_switched_off_meanwhile_is_refused_not_stored(client, app_ctx):
+    """A worker without a shared cache may still offer a category an admin just switched off;
+    submitting it is refused by the service's own check."""
+    from tipboard.tips import services
+
+    lamp = CategoryFactory(name_en="Street lamp out")
+    db.session.commit()
+    assert [c.id for c in services.active_categories()] == [lamp.id]  # cached
+    # Plain SQL, as another process's change arrives: this process's cached copy stays as it was.
+    db.session.execute(sa.text("UPDATE category SET active = :off WHERE id = :id"), {"off": False, "id": lamp.id})
+    db.session.commit()
+    assert [c.id for c in services.active_categories()] == [lamp.id]
+    response = client.post("/tips/new", data={"category": str(lamp.id), "description": "Dark again",
+                                              "address": "Old Street 7", "anonymous": "y"},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400 and "Please choose what the tip is about." in response.data.decode()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(Tip.description == "Dark again")) == 0
