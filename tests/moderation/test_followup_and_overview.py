@@ -149,3 +149,11 @@ def test_response_templates_fill_public_notes(client, app_ctx, users, login):
     assert tip.status == "resolved" and tip.latest_public_note == "供电公司已整改。"
     login(client, users["staff"])
     assert client.get("/moderation/templates").status_code == 403  # admins manage templates
+
+
+def test_a_response_template_of_spaces_only_is_refused(client, app_ctx, users, login):
+    login(client, users["admin"])
+    response = client.post("/moderation/templates/new", data={
+        "title": "   ", "body_zh": " \n ", "body_en": "Fixed.", "active": "y"})
+    assert response.status_code == 400 and b"This field is required." in response.data
+    assert db.session.scalars(sa.select(ResponseTemplate)).all() == []

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from tipboard.forms import Form
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 
 class ClaimForm(Form):
@@ -13,10 +13,16 @@ class BulkForm(Form):
     ``bulk-`` prefix."""
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class ResponseTemplateForm(Form):
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=100)])
-    body_zh = TextAreaField(_l("Text (Chinese)"), validators=[InputRequired(), Length(max=4000)],
+    # Trimmed before the checks (the service trims too), so text of spaces only is "required",
+    # not a template saved with an empty title or an empty note.
+    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=100)])
+    body_zh = TextAreaField(_l("Text (Chinese)"), filters=[_strip], validators=[DataRequired(), Length(max=4000)],
                             render_kw={"rows": 4})
-    body_en = TextAreaField(_l("Text (English)"), validators=[InputRequired(), Length(max=4000)],
+    body_en = TextAreaField(_l("Text (English)"), filters=[_strip], validators=[DataRequired(), Length(max=4000)],
                             render_kw={"rows": 4})
     active = BooleanField(_l("Offered to staff"), default=True)
