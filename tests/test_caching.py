@@ -159,3 +159,22 @@ def test_a_bulk_action_whose_last_item_is_refused_still_refreshes_the_counts(app
     assert caching.generation("queue-counts") == before  # other workers still read what is committed
     db.session.commit()  # as the bulk view does
     assert listing.cached_counts(flt)["status"] == {"closed": 2}
+
+
+def test_reads_are_cached_under_the_generation_their_transaction_began_in(app_ctx):
+    """On SQLite a read transaction sees the data of its first query however long it lasts; a
+    commit (and bump) elsewhere after that must not get this transaction's view stored as new."""
+    db.session.execute(sa.text("SELECT 1"))  # the transaction, and its view of the data, begins
+    caching.bump("queue-counts")  # another worker commits a queue change now
+    assert caching.remember("queue-counts", "k", lambda: "seen before that commit") == "seen before that commit"
+    db.session.rollback()
+    assert caching.remember("queue-counts", "k", lambda: "fresh") == "fresh"
+
+
+def test_nothing_is_stored_from_a_transaction_with_its_own_uncommitted_changes(app_ctx):
+    flt = listing.QueueFilter(kinds=("tip",), status="all")
+    db.session.add(QueueItem(kind="tip", subject_id=97_001, status="open", summary="not yet"))
+    db.session.flush()
+    assert listing.cached_counts(flt)["status"] == {"open": 1}  # its own change, seen but not stored
+    db.session.rollback()
+    assert listing.cached_counts(flt)["status"] == {}

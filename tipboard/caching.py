@@ -17,10 +17,10 @@ import secrets
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from tipboard.extensions import cache
+from tipboard.extensions import cache, db
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover
 
 _WATCHED: dict[type, set[str]] = {}   # model class -> the generations its changes end
 _PENDING = "tipboard.caching.changed"  # session.info key: generations to bump at commit
+_TOKENS = "tipboard.caching.tokens"    # session.info key: the generations when the transaction began
 
 
 def configure(app) -> None:
@@ -55,16 +56,23 @@ def watch(model: type, generation: str) -> None:
 
 def generation(name: str) -> str | None:
     """The current generation token of ``name``; None when the cache cannot be reached."""
-    key = f"gen:{name}"
+    return generations([name])[name]
+
+
+def generations(names: list[str]) -> dict[str, str | None]:
+    """The current tokens of several generations in one round trip (a token is made for one that
+    has none yet); None for each when the cache cannot be reached."""
+    keys = [f"gen:{name}" for name in names]
     try:
-        token = cache.get(key)
-        if token is None:
-            cache.add(key, secrets.token_hex(8), timeout=0)  # only if still missing
-            token = cache.get(key)
-        return token
+        tokens = dict(zip(names, cache.get_many(*keys)))
+        for name, key in zip(names, keys):
+            if tokens[name] is None:
+                cache.add(key, secrets.token_hex(8), timeout=0)  # only if still missing
+                tokens[name] = cache.get(key)
+        return tokens
     except CACHE_ERRORS as exc:
-        log.warning("cache unavailable (%s); reading %s uncached", exc, name)
-        return None
+        log.warning("cache unavailable (%s); reading %s uncached", exc, ", ".join(names))
+        return dict.fromkeys(names)
 
 
 def bump(name: str) -> None:
@@ -78,9 +86,16 @@ def bump(name: str) -> None:
 
 def remember(name: str, key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
     """The value of ``compute()`` cached under ``name``'s current generation and ``key``, for at
-    most ``timeout`` seconds (the app's CACHE_DEFAULT_TIMEOUT if None)."""
-    gen = generation(name)
-    if gen is None:
+    most ``timeout`` seconds (the app's CACHE_DEFAULT_TIMEOUT if None).
+
+    The generation is the one read when the session's transaction began, before its first query:
+    a SQLite read transaction sees the data of that moment however long it lasts, so a generation
+    read later could already belong to a commit this transaction cannot see. And nothing is stored
+    while the transaction holds uncommitted changes of its own to what ``name`` watches."""
+    session = db.session()
+    tokens = session.info.get(_TOKENS)
+    gen = tokens.get(name) if tokens is not None and name in tokens else generation(name)
+    if gen is None or name in session.info.get(_PENDING, ()):
         return compute()
     full_key = f"{name}:{gen}:{key}"
     try:
@@ -102,6 +117,13 @@ def _note(session: Session, models) -> None:
     for model in models:
         for gen in _WATCHED.get(model, ()):
             session.info.setdefault(_PENDING, set()).add(gen)
+
+
+@sa.event.listens_for(Session, "after_begin")
+def _after_begin(session: Session, transaction, _connection) -> None:
+    # Before the transaction's first statement: the generations its reads will be cached under.
+    if _WATCHED and not transaction.nested and has_app_context():
+        session.info[_TOKENS] = generations(sorted({gen for gens in _WATCHED.values() for gen in gens}))
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -133,3 +155,4 @@ def _after_transaction_end(session: Session, transaction) -> None:
     # transaction changed before it.
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_TOKENS, None)
