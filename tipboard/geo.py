@@ -1,6 +1,7 @@
 """Grids (the neighbourhood cells the station is divided into) and small geometry helpers."""
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tipboard import caching
 from tipboard.extensions import db
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -65,18 +67,45 @@ def public_coordinate(value: float | None) -> float | None:
     return round(value, current_app.config["PUBLIC_LOCATION_DECIMALS"])
 
 
-def nearest_grid(lat: float, lon: float) -> Grid | None:
-    grids = db.session.scalars(sa.select(Grid)).all()
-    if not grids:
+# Grids change rarely and every tip asks for one: their places are cached until a commit changes
+# a grid (tipboard.caching), and at most GRID_CACHE_SECONDS in processes that share no cache.
+GRID_GENERATION = "grids"
+GRID_CACHE_SECONDS = 300
+caching.watch(Grid, GRID_GENERATION)
+
+
+@dataclasses.dataclass(frozen=True)
+class GridPlace:
+    id: int
+    code: str
+    name_en: str
+    name_zh: str
+    center_lat: float
+    center_lon: float
+    radius_m: int
+
+
+def grid_places() -> list[GridPlace]:
+    def load() -> list[GridPlace]:
+        rows = db.session.execute(sa.select(Grid.id, Grid.code, Grid.name_en, Grid.name_zh, Grid.center_lat,
+                                            Grid.center_lon, Grid.radius_m).order_by(Grid.id))
+        return [GridPlace(*row) for row in rows]
+
+    return caching.remember(GRID_GENERATION, "all", load, GRID_CACHE_SECONDS)
+
+
+def nearest_grid_id(lat: float, lon: float) -> int | None:
+    """The grid whose centre is nearest, if the point lies within twice its radius."""
+    places = grid_places()
+    if not places:
         return None
-    best = min(grids, key=lambda g: distance_m(lat, lon, g.center_lat, g.center_lon))
-    return best if distance_m(lat, lon, best.center_lat, best.center_lon) <= best.radius_m * 2 else None
+    best = min(places, key=lambda g: distance_m(lat, lon, g.center_lat, g.center_lon))
+    return best.id if distance_m(lat, lon, best.center_lat, best.center_lon) <= best.radius_m * 2 else None
 
 
-def find_grid_by_name(text: str) -> Grid | None:
+def grid_id_named(text: str) -> int | None:
+    """The grid whose code or (English or Chinese) name is exactly ``text``, ignoring outer spaces."""
     text = text.strip()
     if not text:
         return None
-    return db.session.scalar(
-        sa.select(Grid).where(sa.or_(Grid.code == text, Grid.name_en == text, Grid.name_zh == text))
-    )
+    return next((g.id for g in grid_places() if text in (g.code, g.name_en, g.name_zh)), None)

@@ -94,3 +94,19 @@ def test_a_category_switched_off_meanwhile_is_refused_not_stored(client, app_ctx
                            headers={"Accept-Language": "en"})
     assert response.status_code == 400 and "Please choose what the tip is about." in response.data.decode()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(Tip.description == "Dark again")) == 0
+
+
+def test_grids_are_read_once_and_a_renamed_grid_is_found_at_once(client, app_ctx):
+    from tests.factories import GridFactory
+    from tipboard.geo import grid_id_named, nearest_grid_id
+
+    grid = GridFactory(code="G7", name_en="Riverside Village", name_zh="河畔村", center_lat=31.9605,
+                       center_lon=119.9712)
+    db.session.commit()
+    assert grid_id_named(" 河畔村 ") == grid.id and nearest_grid_id(31.9606, 119.9710) == grid.id
+    with statements() as sent:
+        assert grid_id_named("G7") == grid.id and grid_id_named("Nowhere") is None
+    assert not sent
+    grid.name_en = "Riverside"
+    db.session.commit()
+    assert grid_id_named("Riverside") == grid.id and grid_id_named("Riverside Village") is None

@@ -18,7 +18,7 @@ from tipboard import caching
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.geo import (
-    Grid, bounding_box, distance_m, find_grid_by_name, in_station_area, localized, nearest_grid,
+    Grid, bounding_box, distance_m, grid_id_named, in_station_area, localized, nearest_grid_id,
 )
 from tipboard.tips import photos as photo_store
 from tipboard.tips.signals import answer_received, tip_submitted
@@ -161,8 +161,7 @@ def locate(lat: float | None, lon: float | None, address: str | None, *, upload_
         return Location(lat, lon, address, problem="outside_area")
     if lat is None and address is None:
         return Location(None, None, None, problem="no_location")
-    grid = find_grid_by_name(address) if address else None
-    return Location(lat, lon, address, grid.id if grid else None)
+    return Location(lat, lon, address, grid_id_named(address) if address else None)
 
 
 def expire_pending(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
@@ -221,8 +220,7 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
         raise TipError("empty_description")
     grid_id = data.grid_id
     if grid_id is None and data.lat is not None and data.lon is not None:
-        grid = nearest_grid(data.lat, data.lon)
-        grid_id = grid.id if grid else None
+        grid_id = nearest_grid_id(data.lat, data.lon)
     secret = _random_chars(SECRET_LENGTH)
     tip = Tip(
         tracking_code=_unique_code(), secret_hash=hash_secret(secret), category=category,
