@@ -36,3 +36,9 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _CATALOGUE
+
+
+def strip_text(value):
+    """A field filter: text without outer spaces, so ``DataRequired`` refuses text of spaces only
+    (``InputRequired`` looks at the raw input and lets it through)."""
+    return value.strip() if isinstance(value, str) else value

@@ -218,3 +218,12 @@ def test_staff_nominating_for_courage_through_the_page(client, app_ctx, login):
     nomination = db.session.scalar(sa.select(Nomination))
     assert nomination.kind == "courage" and nomination.nominated_by_id == staff.id
     assert queue.item_for("nomination", nomination.id).summary == "Act of courage award · Mr Li"
+
+
+def test_a_nominee_name_of_spaces_only_is_refused_not_saved_empty(client, app_ctx, login):
+    login(client, UserFactory(roles=(Role.STAFF,)))
+    response = client.post("/rewards/nominate", data={"kind": "courage", "nominee_name": "   ",
+                                                      "story": "Pulled a child from the canal last night."},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400 and "This field is required." in response.data.decode()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 0

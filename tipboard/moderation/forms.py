@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form
+from tipboard.forms import Form, strip_text
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -13,16 +13,12 @@ class BulkForm(Form):
     ``bulk-`` prefix."""
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class ResponseTemplateForm(Form):
     # Trimmed before the checks (the service trims too), so text of spaces only is "required",
     # not a template saved with an empty title or an empty note.
-    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=100)])
-    body_zh = TextAreaField(_l("Text (Chinese)"), filters=[_strip], validators=[DataRequired(), Length(max=4000)],
+    title = StringField(_l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
+    body_zh = TextAreaField(_l("Text (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=4000)],
                             render_kw={"rows": 4})
-    body_en = TextAreaField(_l("Text (English)"), filters=[_strip], validators=[DataRequired(), Length(max=4000)],
+    body_en = TextAreaField(_l("Text (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=4000)],
                             render_kw={"rows": 4})
     active = BooleanField(_l("Offered to staff"), default=True)

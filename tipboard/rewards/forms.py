@@ -2,9 +2,9 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form
+from tipboard.forms import Form, strip_text
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 METHOD_LABELS = {"cash": _l("Cash at the station"), "bank": _l("Bank transfer"), "wallet": _l("Mobile wallet transfer")}
 
@@ -96,7 +96,7 @@ class CollectForm(Form):
 
 class NominationForm(Form):
     kind = SelectField(_l("Award"), validators=[InputRequired()])
-    nominee_name = StringField(_l("Who?"), validators=[InputRequired(), Length(max=100)])
+    nominee_name = StringField(_l("Who?"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
     nominee_contact = StringField(_l("How to reach them (optional)"), validators=[Optional(), Length(max=100)])
     story = TextAreaField(_l("What did they do?"), validators=[InputRequired(), Length(min=20, max=4000)],
                           render_kw={"rows": 5})
