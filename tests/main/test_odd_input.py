@@ -14,7 +14,7 @@ NOT_FOUND = [f"/moderation/item/{BIG}", f"/moderation/templates/{BIG}", f"/admin
              f"/admin/grids/{BIG}", f"/admin/users/{BIG}", f"/moderation/item/{MAX_ID + 1}"]
 IGNORED = [f"/tips/public?before={BIG}", f"/tips/public?category={BIG}", f"/tips/public.json?category={BIG}",
            f"/moderation/?category={BIG}", f"/moderation/?grid={BIG}&assignee={BIG}", f"/moderation/?after={CURSOR}",
-           f"/tips/new?category={BIG}", f"/tips/public?before=-5"]
+           f"/tips/new?category={BIG}", "/tips/public?before=-5"]
 
 
 @pytest.mark.parametrize("path", NOT_FOUND)

@@ -28,7 +28,7 @@ def staff(app_ctx):
 
 
 def test_perform_many_does_each_item_on_its_own(app_ctx, staff):
-    (fresh, fresh_item), (closed, closed_item), (held, held_item), (other, other_item) = (
+    (fresh, fresh_item), (_, closed_item), (held, held_item), (other, _) = (
         queued(), queued(status=TipStatus.REJECTED.value), queued(), queued())
     held_item.claimed_by_id, held_item.claimed_until = UserFactory(roles=(Role.STAFF,)).id, utcnow() + dt.timedelta(minutes=5)
     db.session.flush()

@@ -129,10 +129,10 @@ def test_reminders_go_out_once(patrol):
 def test_priority_weights_decay_and_split_by_time_of_day(patrol, app_ctx):
     point = patrol["point_a"]
     now = dt.datetime(2026, 11, 20, 14, 0)  # 22:00 in Shanghai
-    evening = TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat, lon=point.lon,
-                         created_at=now - dt.timedelta(minutes=30), seen_at=now - dt.timedelta(hours=1))  # 21:00
-    afternoon = TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat + 0.0005, lon=point.lon,
-                           created_at=now - dt.timedelta(days=14, hours=8))  # 14:00 local, two weeks ago
+    TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat, lon=point.lon,
+               created_at=now - dt.timedelta(minutes=30), seen_at=now - dt.timedelta(hours=1))  # 21:00
+    TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat + 0.0005, lon=point.lon,
+               created_at=now - dt.timedelta(days=14, hours=8))  # 14:00 local, two weeks ago
     TipFactory(status=TipStatus.NEW.value, lat=point.lat, lon=point.lon, created_at=now)       # unverified
     TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat + 0.02, lon=point.lon, created_at=now)  # 2 km away
     TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat, lon=point.lon,
