@@ -169,3 +169,25 @@ def test_public_list_paginates_by_keyset(client, app_ctx):
 def test_code_normalisation_forgives_typing():
     assert normalise_code("k7m2 qx4p") == "K7M2-QX4P"
     assert normalise_code("OIL0-1234") == "0110-1234"
+
+
+def test_a_browser_remembers_its_twenty_latest_tips_and_its_cookie_stays_small(client, app_ctx):
+    """The session is a cookie (browsers drop one over 4 KB, and with it the CSRF token): opening
+    many tips keeps the newest twenty, the one just opened always among them."""
+    from tipboard.tips.access import TRACK_ACCESS_MAX_TIPS
+
+    tips = [TipFactory() for _ in range(TRACK_ACCESS_MAX_TIPS + 15)]
+    secrets = {}
+    for tip in tips:
+        secrets[tip.id] = f"SECRET{tip.id:06d}"
+        tip.secret_hash = hash_secret(secrets[tip.id])
+    db.session.commit()
+    for tip in tips:
+        response = client.post("/tips/track", data={"code": tip.tracking_code, "secret": secrets[tip.id]})
+        assert response.status_code == 302
+        cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
+        assert len(cookie) < 2048
+    with client.session_transaction() as sess:
+        assert len(sess["tracked"]) == TRACK_ACCESS_MAX_TIPS
+    assert client.get(f"/tips/track/{tips[-1].tracking_code}").status_code == 200
+    assert client.get(f"/tips/track/{tips[0].tracking_code}").status_code == 403  # the oldest, forgotten

@@ -17,14 +17,19 @@ from tipboard.extensions import db
 from tipboard.tips.models import Tip
 
 TRACK_ACCESS_SECONDS = 3600
+# The session lives in a cookie, which browsers drop beyond 4 KB (and with it the CSRF token and
+# the language): a browser remembers at most this many tips, the most recently opened ones.
+TRACK_ACCESS_MAX_TIPS = 20
 
 
 def grant_tracking(tip_id: int) -> None:
     """Let this browser act as the reporter of tip ``tip_id`` for the next hour. Takes the id, not
     the tip: after the commit that stores a new tip, reading ``tip.id`` would load it again."""
-    tracked = {k: v for k, v in session.get("tracked", {}).items() if v > time.time()}
-    tracked[str(tip_id)] = time.time() + TRACK_ACCESS_SECONDS
-    session["tracked"] = tracked
+    now = int(time.time())
+    tracked = {k: v for k, v in session.get("tracked", {}).items() if v > now and k != str(tip_id)}
+    tracked[str(tip_id)] = now + TRACK_ACCESS_SECONDS
+    newest = sorted(tracked.items(), key=lambda item: item[1])[-TRACK_ACCESS_MAX_TIPS:]
+    session["tracked"] = dict(newest)
 
 
 def has_tracking(tip: Tip) -> bool:
