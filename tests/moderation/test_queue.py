@@ -307,7 +307,7 @@ def test_a_second_kind_works_through_the_same_queue(client, app_ctx, users, logi
 def test_counts_in_one_scan_agree_with_one_query_per_dimension(app_ctx):
     """counts_in_one_scan (PostgreSQL's way) folds one grouped scan in Python with
     QueueFilter.matches; counts_per_dimension (SQLite's way) asks SQL with QueueFilter.conditions.
-    They agree for every combination of the filters, on both databases."""
+    They agree for every combination of the filters and of team scopes, on both databases."""
     import itertools
     import random
 
@@ -319,25 +319,38 @@ def test_counts_in_one_scan_agree_with_one_query_per_dimension(app_ctx):
     grids = [GridFactory() for _ in range(2)]
     officers = [UserFactory(roles=(Role.STAFF,)) for _ in range(2)]
     now = utcnow()
-    for i in range(120):
+    teams = [801, 802]
+    for i in range(160):
+        kind = rng.choice(["tip", "reward", "nomination", "team_application", "swap_request"])
         db.session.add(QueueItem(
-            kind=rng.choice(["tip", "reward", "nomination"]), subject_id=10_000 + i,
+            kind=kind, subject_id=10_000 + i,
+            team_id=rng.choice([None, *teams]) if kind in ("team_application", "swap_request") else None,
             status=rng.choice(["open", "open", "waiting", "closed"]), summary=f"item {i}",
             category_id=rng.choice([None, *(c.id for c in categories)]),
             grid_id=rng.choice([None, *(g.id for g in grids)]),
             assignee_id=rng.choice([None, *(u.id for u in officers)]),
             due_at=rng.choice([None, now - dt.timedelta(hours=2), now + dt.timedelta(hours=2)])))
     db.session.flush()
+    rows = [{"id": i.id, "kind": i.kind, "status": i.status, "category_id": i.category_id, "grid_id": i.grid_id,
+             "assignee_id": i.assignee_id, "team_id": i.team_id, "overdue": i.is_overdue(now)}
+            for i in db.session.scalars(sa.select(QueueItem))]
 
+    scopes = [(),  # staff: every team
+              (("swap_request", (teams[0],)), ("team_application", (teams[0],))),  # a leader of one team
+              (("team_application", tuple(teams)),),  # swaps seen whole, applications of both teams
+              (("swap_request", ()), ("team_application", ()))]  # a leader of no team
     checked = 0
-    for kind, status, category, grid, assignee, overdue in itertools.product(
-            [None, "reward"], ["open", "closed", "all"], [None, categories[0].id], [None, grids[1].id],
-            [None, officers[0].id], [False, True]):
-        flt = listing.QueueFilter(kinds=("tip", "reward"), kind=kind, status=status, category_id=category,
-                                  grid_id=grid, assignee_id=assignee, overdue=overdue)
+    for kind, status, category, grid, assignee, overdue, scope in itertools.product(
+            [None, "reward", "team_application"], ["open", "closed", "all"], [None, categories[0].id],
+            [None, grids[1].id], [None, officers[0].id], [False, True], scopes):
+        flt = listing.QueueFilter(kinds=("tip", "reward", "team_application", "swap_request"), kind=kind,
+                                  status=status, category_id=category, grid_id=grid, assignee_id=assignee,
+                                  overdue=overdue, scopes=scope)
         assert listing.counts_in_one_scan(flt, now) == listing.counts_per_dimension(flt, now), flt
+        in_sql = set(db.session.scalars(sa.select(QueueItem.id).where(*flt.conditions(now))))
+        assert in_sql == {row["id"] for row in rows if flt.matches(row)}, flt
         checked += 1
-    assert checked == 96
+    assert checked == 576
 
 
 def test_audit_trail_speaks_words_not_codes(client, submitted, users, login):

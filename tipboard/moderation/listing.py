@@ -13,6 +13,7 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.ids import MAX_ID
 from tipboard.moderation.models import ItemStatus, QueueItem
+from tipboard.moderation.registry import all_kinds
 
 PAGE_SIZE = 25
 
@@ -26,9 +27,47 @@ class QueueFilter:
     grid_id: int | None = None
     assignee_id: int | None = None
     overdue: bool = False
+    #: (kind, team ids): of these kinds only the items of those teams (QueueKind.scope); a kind of
+    #: ``kinds`` not named here is seen whole. Part of the counts' cache key like every field.
+    scopes: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    @classmethod
+    def for_user(cls, user, **filters) -> QueueFilter:
+        """The kinds ``user`` may see and, for kinds with a scope, the teams whose items they may see."""
+        kinds, scopes = [], []
+        for kind in all_kinds():
+            if not user.has_role(*kind.view_roles):
+                continue
+            kinds.append(kind.name)
+            teams = kind.teams_visible_to(user)
+            if teams is not None:
+                scopes.append((kind.name, teams))
+        return cls(kinds=tuple(kinds), scopes=tuple(sorted(scopes)), **filters)
+
+    def visibility(self):
+        """What this user may see at all, as SQL: the kinds, and the scoped kinds' teams."""
+        scoped = dict(self.scopes)
+        whole = [k for k in self.kinds if k not in scoped]
+        if not scoped:
+            return QueueItem.kind.in_(whole)
+        parts = [QueueItem.kind.in_(whole)] if whole else []
+        by_teams: dict[tuple[int, ...], list[str]] = {}
+        for kind in self.kinds:
+            if kind in scoped:
+                by_teams.setdefault(scoped[kind], []).append(kind)
+        parts += [sa.and_(QueueItem.kind.in_(kinds), QueueItem.team_id.in_(teams))
+                  for teams, kinds in by_teams.items()]
+        return sa.or_(*parts) if parts else QueueItem.kind.in_(())
+
+    def visible(self, values: dict) -> bool:
+        """:meth:`visibility` on one group of :func:`counts` (it has ``team_id`` when there are scopes)."""
+        if values["kind"] not in self.kinds:
+            return False
+        teams = dict(self.scopes).get(values["kind"])
+        return teams is None or values["team_id"] in teams
 
     def conditions(self, now: dt.datetime, skip: str | None = None) -> list:
-        conds = [QueueItem.kind.in_(self.kinds)]
+        conds = [self.visibility()]
         if self.kind and skip != "kind":
             conds.append(QueueItem.kind == self.kind)
         if self.status != "all" and skip != "status":
@@ -46,7 +85,7 @@ class QueueFilter:
     def matches(self, values: dict, skip: str | None = None) -> bool:
         """The same test as :meth:`conditions`, on one group of :func:`counts` (its column values
         and whether it is overdue)."""
-        return ((values["kind"] in self.kinds)
+        return (self.visible(values)
                 and (not self.kind or skip == "kind" or values["kind"] == self.kind)
                 and (self.status == "all" or skip == "status" or values["status"] == self.status)
                 and (not self.category_id or skip == "category" or values["category_id"] == self.category_id)
@@ -114,7 +153,7 @@ def counts(flt: QueueFilter, now: dt.datetime | None = None) -> dict[str, dict]:
     """For each filter dimension, the number of items per value (the other filters applied), and
     the number overdue.
 
-    PostgreSQL answers all of it from one grouped scan of the visible kinds (a hash aggregate),
+    PostgreSQL answers all of it from one grouped scan of the visible items (a hash aggregate),
     folded here per dimension: the groups (kinds x statuses x categories x grids x assignees
     present) are few next to the items. SQLite would sort that scan, and does better answering each
     dimension from its own covering index. Figures in bench/RESULTS.md; a test holds the two equal."""
@@ -145,14 +184,16 @@ def overdue_count(flt: QueueFilter, now: dt.datetime | None = None) -> int:
 def counts_in_one_scan(flt: QueueFilter, now: dt.datetime) -> dict[str, dict]:
     overdue = sa.case((sa.and_(QueueItem.due_at < now, QueueItem.status != ItemStatus.CLOSED.value), True),
                       else_=False)
-    item = sa.select(*(getattr(QueueItem, column) for _name, column in FACETS), overdue.label("overdue")) \
-        .where(QueueItem.kind.in_(flt.kinds)).subquery()
+    # Grouped by team too only where a scope needs it (a team leader's few items).
+    columns = [column for _name, column in FACETS] + (["team_id"] if flt.scopes else [])
+    item = sa.select(*(getattr(QueueItem, column) for column in columns), overdue.label("overdue")) \
+        .where(flt.visibility()).subquery()
     grouped = sa.select(*item.c, sa.func.count()).group_by(*item.c)
     result: dict[str, dict] = {name: {} for name, _column in FACETS}
     result["overdue"] = 0
     for row in db.session.execute(grouped):
         *values, is_overdue, n = row
-        group = dict(zip((column for _name, column in FACETS), values), overdue=bool(is_overdue))
+        group = dict(zip(columns, values), overdue=bool(is_overdue))
         for name, column in FACETS:
             if flt.matches(group, skip=name):
                 value = group[column]

@@ -19,6 +19,7 @@ the audit entry from the outcome and commits in the view.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any, Callable
 
 from tipboard.permissions import Role
@@ -86,6 +87,10 @@ class QueueKind:
     view_roles: tuple[Role, ...]
     summary: Callable[[Any], str] = str      # one line for the queue list
     can_view: Callable[[Any, Any], bool] | None = None  # (user, item) per-object rule
+    #: user -> the ids of the teams whose items (``QueueItem.team_id``) the user may see, or None
+    #: for all. The queue puts it in the SQL of its pages and counts, so a kind whose ``can_view``
+    #: limits people to some teams gives the same rule here; ``can_view`` stays a second check.
+    scope: Callable[[Any], Iterable[int] | None] | None = None
 
     def action(self, name: str) -> QueueAction | None:
         return next((a for a in self.actions if a.name == name), None)
@@ -93,6 +98,14 @@ class QueueKind:
     def actions_for(self, subject, user) -> list[QueueAction]:
         return [a for a in self.actions
                 if user.has_role(*a.roles) and (a.available is None or a.available(subject, user))]
+
+    def teams_visible_to(self, user) -> tuple[int, ...] | None:
+        """The team ids of :attr:`scope` for ``user``, sorted (None: the kind's items of every team,
+        and of none)."""
+        if self.scope is None:
+            return None
+        teams = self.scope(user)
+        return None if teams is None else tuple(sorted(set(teams)))
 
     def visible_to(self, user, item) -> bool:
         if not user.has_role(*self.view_roles):

@@ -1,6 +1,8 @@
 """The queue pages. Everything about a subject comes from its kind in the registry."""
 from __future__ import annotations
 
+import dataclasses
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -47,10 +49,6 @@ QUEUE_ERRORS = {
 STATUS_LABELS = {"open": _l("Open"), "waiting": _l("Waiting"), "closed": _l("Closed"), "all": _l("All")}
 
 
-def _visible_kinds() -> tuple[str, ...]:
-    return tuple(k.name for k in all_kinds() if current_user.has_role(*k.view_roles))
-
-
 def _int_arg(name: str) -> int | None:
     return request.args.get(name, type=db_id)
 
@@ -58,10 +56,13 @@ def _int_arg(name: str) -> int | None:
 @bp.get("/")
 @roles_required(*LEADERS)
 def queue():
-    kinds = _visible_kinds()
+    # What the user may see (kinds, and for team kinds the teams they lead) is part of the SQL of
+    # the page and of the counts; the per-item check after it is a second line only.
+    visible = listing.QueueFilter.for_user(current_user)
+    kinds = visible.kinds
     status = request.args.get("status", "open")
-    flt = listing.QueueFilter(
-        kinds=kinds, kind=request.args.get("kind") if request.args.get("kind") in kinds else None,
+    flt = dataclasses.replace(
+        visible, kind=request.args.get("kind") if request.args.get("kind") in kinds else None,
         status=status if status in STATUS_LABELS else "open", category_id=_int_arg("category"),
         grid_id=_int_arg("grid"), assignee_id=_int_arg("assignee"), overdue=request.args.get("overdue") == "1")
     items, next_cursor = listing.page(flt, request.args.get("after"))
@@ -222,5 +223,5 @@ def overview():
     figures = tip_figures()
     weekly = figures["per_category_week"]
     chart = stacked_bars([d.strftime("%m-%d") for d in weekly["weeks"]], weekly["series"])
-    overdue = listing.overdue_count(listing.QueueFilter(kinds=_visible_kinds(), status="all"))
+    overdue = listing.overdue_count(listing.QueueFilter.for_user(current_user, status="all"))
     return render_template("moderation/overview.html", f=figures, chart=chart, overdue=overdue)

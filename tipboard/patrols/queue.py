@@ -1,6 +1,7 @@
 """Team applications, swap requests and patrol reports as kinds of the moderation queue."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from tipboard.forms import Form
 from wtforms import TextAreaField
@@ -11,7 +12,7 @@ from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
 from tipboard.moderation.services import enqueue
 from tipboard.patrols import teams
-from tipboard.patrols.models import Shift, SwapRequest, Team, TeamApplication
+from tipboard.patrols.models import LEAD_ROLES, Shift, SwapRequest, Team, TeamApplication, TeamMember
 from tipboard.patrols.shifts import PatrolError, can_lead_shift, complete_swap
 from tipboard.permissions import LEADERS, STAFF
 
@@ -26,6 +27,15 @@ def _leads_team(user, item) -> bool:
         return True
     team = db.session.get(Team, item.team_id) if item.team_id is not None else None
     return team is not None and teams.can_lead(user, team)
+
+
+def _teams_led(user) -> list[int] | None:
+    """The same rule as :func:`_leads_team`, for the queue's SQL: the teams the user leads (or
+    deputises for); None (all teams) for staff."""
+    if user.has_role(*STAFF):
+        return None
+    return list(db.session.scalars(sa.select(TeamMember.team_id).where(
+        TeamMember.user_id == user.id, TeamMember.role.in_(LEAD_ROLES))))
 
 
 def _decide(accept: bool):
@@ -50,7 +60,7 @@ def enqueue_application(application: TeamApplication, actor=None) -> None:
 
 register_kind(QueueKind(
     name="team_application", label=_l("Team application"), load=lambda i: db.session.get(TeamApplication, i),
-    template="patrols/kinds/application.html", view_roles=LEADERS, can_view=_leads_team,
+    template="patrols/kinds/application.html", view_roles=LEADERS, can_view=_leads_team, scope=_teams_led,
     summary=_application_summary,
     actions=[QueueAction("accept", _l("Accept"), _decide(True), LEADERS, NoteForm, lambda a, u: a.status == "pending"),
              QueueAction("decline", _l("Decline"), _decide(False), LEADERS, NoteForm,
@@ -86,7 +96,7 @@ def enqueue_swap(swap: SwapRequest, team: Team | None, actor=None) -> None:
 
 register_kind(QueueKind(
     name="swap_request", label=_l("Shift swap"), load=lambda i: db.session.get(SwapRequest, i),
-    template="patrols/kinds/swap.html", view_roles=LEADERS, can_view=_leads_team,
+    template="patrols/kinds/swap.html", view_roles=LEADERS, can_view=_leads_team, scope=_teams_led,
     summary=_swap_summary,
     actions=[QueueAction("approve", _l("Approve swap"), _swap_decision(True), LEADERS),
              QueueAction("decline", _l("Decline swap"), _swap_decision(False), LEADERS, danger=True)],
