@@ -85,7 +85,9 @@ class QueueKind:
     template: str                            # renders the subject on the item page
     actions: list[QueueAction]
     view_roles: tuple[Role, ...]
-    summary: Callable[[Any], str] = str      # one line for the queue list
+    #: subject -> one line for the queue list; the queue calls it once per language the app offers
+    #: (moderation.services.summarise), so translated words in it reach each reader in theirs
+    summary: Callable[[Any], str] = str
     can_view: Callable[[Any, Any], bool] | None = None  # (user, item) per-object rule
     #: user -> the ids of the teams whose items (``QueueItem.team_id``) the user may see, or None
     #: for all. The queue puts it in the SQL of its pages and counts, so a kind whose ``can_view``

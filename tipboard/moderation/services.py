@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask import current_app
+from flask_babel import force_locale, get_locale, lazy_gettext as _l
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
@@ -37,12 +38,29 @@ def in_action(kind: str, subject_id: int) -> bool:
     return _ACTING.get() == (kind, subject_id)
 
 
-def enqueue(kind: str, subject_id: int, *, summary: str = "", priority: int = 0,
+def summarise(item: QueueItem, subject) -> None:
+    """Write the kind's one line about ``subject`` on ``item`` in every language the app offers
+    (``summaries``; the queue list shows each reader theirs) and in the current one (``summary``).
+    Kinds call it again when something their line shows changes."""
+    kind = get_kind(item.kind)
+    lines = {}
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            lines[locale] = str(kind.summary(subject))[:200]
+    item.summaries = lines
+    current = str(get_locale())
+    item.summary = lines[current] if current in lines else str(kind.summary(subject))[:200]
+
+
+def enqueue(kind: str, subject_id: int, *, subject=None, summary: str = "", priority: int = 0,
             category_id: int | None = None, grid_id: int | None = None, team_id: int | None = None,
             due_at: dt.datetime | None = None, actor=None, reason: str | None = None,
             status: str = ItemStatus.OPEN.value, assignee_id=_UNCHANGED, new_subject: bool = False) -> QueueItem:
     """Put a subject in the queue (or back in it, if it has been there before). ``new_subject``
-    says the subject was created in this transaction, so it cannot have an item yet."""
+    says the subject was created in this transaction, so it cannot have an item yet.
+
+    Given the ``subject``, the item's line is the kind's summary of it in every language
+    (:func:`summarise`); otherwise ``summary`` is the line, the same in every language."""
     if get_kind(kind) is None:
         raise QueueError("unknown_kind")
     item = None if new_subject else item_for(kind, subject_id)
@@ -52,7 +70,10 @@ def enqueue(kind: str, subject_id: int, *, summary: str = "", priority: int = 0,
     if assignee_id is not _UNCHANGED:
         item.assignee_id = assignee_id
     item.status = status
-    item.summary = summary[:200]
+    if subject is not None:
+        summarise(item, subject)
+    else:
+        item.summary, item.summaries = summary[:200], None
     item.priority = priority
     item.category_id, item.grid_id, item.team_id = category_id, grid_id, team_id
     item.due_at = due_at

@@ -54,8 +54,7 @@ def _application_summary(application: TeamApplication) -> str:
 
 
 def enqueue_application(application: TeamApplication, actor=None) -> None:
-    enqueue("team_application", application.id, summary=_application_summary(application),
-            team_id=application.team_id, actor=actor)
+    enqueue("team_application", application.id, subject=application, team_id=application.team_id, actor=actor)
 
 
 register_kind(QueueKind(
@@ -91,7 +90,7 @@ def _swap_summary(swap: SwapRequest) -> str:
 
 def enqueue_swap(swap: SwapRequest, team: Team | None, actor=None) -> None:
     """A taken swap waits for the leaders of ``team`` (one that asks to approve swaps)."""
-    enqueue("swap_request", swap.id, summary=_swap_summary(swap), team_id=team.id if team else None, actor=actor)
+    enqueue("swap_request", swap.id, subject=swap, team_id=team.id if team else None, actor=actor)
 
 
 register_kind(QueueKind(
@@ -112,7 +111,7 @@ def _report_summary(shift: Shift) -> str:
 
 
 def enqueue_report(shift: Shift, actor=None) -> None:
-    enqueue("patrol_report", shift.id, summary=_report_summary(shift), grid_id=shift.point.grid_id, actor=actor)
+    enqueue("patrol_report", shift.id, subject=shift, grid_id=shift.point.grid_id, actor=actor)
 
 
 register_kind(QueueKind(

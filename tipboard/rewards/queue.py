@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from tipboard.extensions import db
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue, item_for
+from tipboard.moderation.services import enqueue, item_for, summarise
 from tipboard.permissions import STAFF, SUPERVISORS
 from tipboard.rewards import services
 from tipboard.rewards.forms import AcceptNominationForm, AmountForm, ApproveForm, DeclineForm, RejectRewardForm
@@ -30,7 +30,7 @@ def _summary(reward: Reward) -> str:
 
 
 def enqueue_reward(reward: Reward, actor=None) -> None:
-    enqueue("reward", reward.id, summary=_summary(reward), priority=5,
+    enqueue("reward", reward.id, subject=reward, priority=5,
             category_id=reward.tip.category_id if reward.tip else None,
             grid_id=reward.tip.grid_id if reward.tip else None, actor=actor)
 
@@ -71,7 +71,7 @@ def _change_amount(ctx) -> ActionOutcome:
         old, new = services.change_amount(reward, ctx.data.get("amount") or 0, ctx.data.get("reason", ""), ctx.actor)
     except services.RewardError as exc:
         raise ActionRefused(refusal(exc)) from exc
-    ctx.item.summary = _summary(reward)
+    summarise(ctx.item, reward)  # the line shows the amount
     return ActionOutcome(item_status=ItemStatus.OPEN.value, before={"amount_fen": old},
                          after={"amount_fen": new}, reason=ctx.data.get("reason"))
 
@@ -145,4 +145,4 @@ def _cancel_when_not_valid(tip, actor=None, new=None, **_kwargs) -> None:
 
 
 def enqueue_nomination(nomination: Nomination, actor=None) -> None:
-    enqueue("nomination", nomination.id, summary=_nomination_summary(nomination), priority=3, actor=actor)
+    enqueue("nomination", nomination.id, subject=nomination, priority=3, actor=actor)

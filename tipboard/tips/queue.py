@@ -256,7 +256,7 @@ register_kind(QueueKind(
 # --- keeping the queue item in step -----------------------------------------------------------
 
 def enqueue_tip(tip: Tip, new_subject: bool = False) -> None:
-    enqueue(KIND, tip.id, summary=summary(tip), priority=priority_for(tip), category_id=tip.category_id,
+    enqueue(KIND, tip.id, subject=tip, priority=priority_for(tip), category_id=tip.category_id,
             grid_id=tip.grid_id, due_at=due_for(tip), status=item_status_for(tip.status_enum),
             assignee_id=tip.assignee_id, new_subject=new_subject)
 
