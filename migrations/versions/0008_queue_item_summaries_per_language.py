@@ -2,7 +2,7 @@
 
 ``queue_item.summaries`` holds the kind's one line in every language the app offers. Items queued
 before it keep ``summaries`` empty and show ``summary`` (the line in the language they were queued in)
-until they are queued again.
+until ``flask tipboard queue-lines`` writes their lines (or they are queued again).
 
 Revision ID: 0008
 Revises: 0007

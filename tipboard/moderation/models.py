@@ -37,7 +37,7 @@ class QueueItem(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default=ItemStatus.OPEN.value)
     priority: Mapped[int] = mapped_column(default=0)
     summary: Mapped[str] = mapped_column(sa.String(200), default="")
-    summaries: Mapped[dict | None] = mapped_column(sa.JSON)
+    summaries: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
     grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grid.id"))
     team_id: Mapped[int | None]

@@ -52,6 +52,21 @@ def summarise(item: QueueItem, subject) -> None:
     item.summary = lines[current] if current in lines else str(kind.summary(subject))[:200]
 
 
+def summarise_missing() -> int:
+    """Write the lines in every language for items that have none (queued before there were, by a
+    kind that can still load its subject); returns how many. One load per item: for the CLI once
+    after migration 0008, not for pages."""
+    done = 0
+    for item in db.session.scalars(sa.select(QueueItem).where(QueueItem.summaries.is_(None))):
+        kind = get_kind(item.kind)
+        subject = kind.load(item.subject_id) if kind is not None else None
+        if subject is not None:
+            summarise(item, subject)
+            done += 1
+    db.session.flush()
+    return done
+
+
 def enqueue(kind: str, subject_id: int, *, subject=None, summary: str = "", priority: int = 0,
             category_id: int | None = None, grid_id: int | None = None, team_id: int | None = None,
             due_at: dt.datetime | None = None, actor=None, reason: str | None = None,
