@@ -6,7 +6,7 @@ until ``flask tipboard queue-lines`` writes their lines (or they are queued agai
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-11-24 10:00:00.000000
+Create Date: 2026-11-23 13:25:00.000000
 
 """
 from alembic import op
