@@ -42,3 +42,22 @@ def test_a_forked_worker_opens_its_own_connection(fresh_app):
         assert child != parent  # its own server process, not the master's
     with fresh_app.app_context():
         assert _backend_id() == parent  # the parent's pooled connection was left open and working
+
+
+def test_warm_up_compiles_every_template_and_loads_every_language(fresh_app):
+    """gunicorn's master calls warm_up before forking: the workers start with the templates
+    compiled and the catalogues loaded instead of each paying for them on its first requests."""
+    from flask_babel import force_locale, gettext
+
+    from tipboard.forms import wtforms_catalogue
+    from tipboard.warmup import warm_up
+
+    env = fresh_app.jinja_env
+    env.cache.clear()
+    wtforms_catalogue.cache_clear()
+    loaded = warm_up(fresh_app)
+    assert loaded["templates"] == len(env.list_templates()) > 50
+    assert {key[1] for key in env.cache.keys()} >= {"tips/new.html", "base.html", "_macros.html"}
+    assert loaded["languages"] == ["zh_Hans", "en"] and wtforms_catalogue.cache_info().currsize == 2
+    with fresh_app.test_request_context("/"), force_locale("zh_Hans"):
+        assert gettext("Report a hazard or tip") != "Report a hazard or tip"  # the catalogue is there
