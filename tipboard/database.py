@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_sqlalchemy.model import Model as FsaModel
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,6 +40,22 @@ class TimestampMixin:
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def reads_only(view):
+    """Marks a view that never writes to the database although it answers a POST (a lookup behind
+    a form, like the tracking code): on SQLite its transaction begins deferred, as a GET's does, so
+    such lookups do not queue on the write lock behind tip submissions. A write in it would fail
+    on SQLite when another one got in first; tests/security checks each marked view sends none."""
+    view.reads_only = True
+    return view
+
+
+def _request_reads_only() -> bool:
+    if request.method in READ_ONLY_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "reads_only", False)
+
+
 def configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int = 10_000) -> None:
     """Install the pragmas and the BEGIN IMMEDIATE behaviour on a SQLite engine."""
 
@@ -59,7 +75,7 @@ def configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int = 10_000) ->
     def _on_begin(connection):
         # Reads of a GET request never write, so they need no write lock; everything else (form
         # posts, jobs, CLI) takes the lock up front and waits its turn on busy_timeout.
-        if has_request_context() and request.method in READ_ONLY_METHODS:
+        if has_request_context() and _request_reads_only():
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -12,6 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from tipboard import caching
+from tipboard.database import reads_only
 from tipboard.extensions import db, limiter
 from tipboard.ids import db_id
 from tipboard.geo import in_station_area
@@ -162,6 +163,7 @@ def receipt():
 
 @bp.route("/track", methods=["GET", "POST"])
 @public
+@reads_only
 @limiter.limit(limit("RATE_TRACK_LOOKUP"), methods=["POST"], deduct_when=lambda r: r.status_code != 302)
 def track():
     form = TrackForm()
