@@ -84,6 +84,10 @@ class GridPlace:
     center_lon: float
     radius_m: int
 
+    @property
+    def name(self) -> str:
+        return localized(self.name_zh, self.name_en)
+
 
 def grid_places() -> list[GridPlace]:
     def load() -> list[GridPlace]:

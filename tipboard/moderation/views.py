@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from tipboard.auth.models import User
 from tipboard.extensions import db
-from tipboard.geo import Grid
+from tipboard.geo import grid_places, localized
 from tipboard.ids import db_id
 from tipboard.moderation import bp, listing, services
 from tipboard.moderation.forms import BulkForm, ClaimForm, ResponseTemplateForm
@@ -53,6 +53,12 @@ def _int_arg(name: str) -> int | None:
     return request.args.get(name, type=db_id)
 
 
+def _user_names(user_ids: list[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return {id_: name for id_, name in db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids)))}
+
+
 @bp.get("/")
 @roles_required(*LEADERS)
 def queue():
@@ -69,10 +75,11 @@ def queue():
     items = [i for i in items if get_kind(i.kind).visible_to(current_user, i)]
     counts = listing.cached_counts(flt)
     names = {
-        "category": {c.id: c.name for c in db.session.scalars(sa.select(Category))},
-        "grid": {g.id: g.name for g in db.session.scalars(sa.select(Grid))},
-        "assignee": {u.id: u.name for u in db.session.scalars(
-            sa.select(User).where(User.id.in_([k for k in counts["assignee"] if k])))},
+        "category": {id_: localized(zh, en) for id_, en, zh in db.session.execute(
+            sa.select(Category.id, Category.name_en, Category.name_zh)
+            .where(Category.id.in_([k for k in [*counts["category"], flt.category_id] if k])))},
+        "grid": {g.id: g.name for g in grid_places()},
+        "assignee": _user_names([k for k in counts["assignee"] if k]),
         "kind": {k.name: k.label for k in all_kinds()},
         "status": STATUS_LABELS,
     }

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from tipboard.auth.models import User, UserRole
 from tipboard.database import utcnow
 from tipboard.extensions import db
-from tipboard.geo import Grid
+from tipboard.geo import grid_places
 from tipboard.moderation.models import ItemStatus, ResponseTemplate
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
 from tipboard.moderation.services import enqueue, in_action, item_for
@@ -105,12 +105,11 @@ class AssignForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = db.session.scalars(
-            sa.select(User).join(UserRole).where(UserRole.role == Role.STAFF.value, User.active.is_(True))
-            .order_by(User.name)).unique().all()
-        self.assignee.choices = [("", "—")] + [(str(u.id), u.name) for u in staff]
-        self.grid.choices = [("", "—")] + [(str(g.id), g.name) for g in
-                                           db.session.scalars(sa.select(Grid).order_by(Grid.code))]
+        staff = db.session.execute(
+            sa.select(User.id, User.name).join(UserRole).where(UserRole.role == Role.STAFF.value, User.active.is_(True))
+            .order_by(User.name, User.id))
+        self.assignee.choices = [("", "—")] + [(str(user_id), name) for user_id, name in staff]
+        self.grid.choices = [("", "—")] + [(str(g.id), g.name) for g in sorted(grid_places(), key=lambda g: g.code)]
 
 
 class ReasonForm(Form):
