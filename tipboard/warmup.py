@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
-from flask_babel import force_locale, format_datetime, gettext
+from flask_babel import force_locale, format_datetime, get_translations
 from sqlalchemy.orm import configure_mappers
 
 from tipboard.forms import wtforms_catalogue
@@ -29,7 +29,7 @@ def warm_up(app: Flask) -> dict:
     with app.test_request_context("/"):
         for language in languages:
             with force_locale(language):
-                gettext("Report a hazard or tip")  # loads (and merges) every package's catalogue
+                get_translations()  # loads (and merges) every package's catalogue
                 format_datetime(dt.datetime(2026, 1, 1, 12, 0), "short")  # Babel's locale data
             wtforms_catalogue(language)
     return {"templates": len(templates), "languages": languages}

@@ -100,6 +100,8 @@ class AuditEntry(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     actor = relationship("User")
+    # Set with the item itself, so an entry about a new item is inserted in the same flush.
+    item = relationship("QueueItem")
 
     __table_args__ = (sa.Index("ix_audit_entry_subject", "kind", "subject_id", "id"),)
 

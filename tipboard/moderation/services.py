@@ -93,8 +93,7 @@ def enqueue(kind: str, subject_id: int, *, subject=None, summary: str = "", prio
     item.category_id, item.grid_id, item.team_id = category_id, grid_id, team_id
     item.due_at = due_at
     item.closed_at = None
-    db.session.flush()
-    record(item, actor, "enqueue", reason=reason, after={"status": item.status})
+    record(item, actor, "enqueue", reason=reason, after={"status": item.status})  # flushes both
     return item
 
 
@@ -107,7 +106,7 @@ def record(item: QueueItem | None, actor, action: str, *, reason: str | None = N
            before: dict | None = None, after: dict | None = None, kind: str | None = None,
            subject_id: int | None = None) -> AuditEntry:
     entry = AuditEntry(
-        item_id=item.id if item else None, kind=kind or item.kind,
+        item=item, kind=kind or item.kind,
         subject_id=subject_id if subject_id is not None else item.subject_id,
         actor_id=actor.id if actor is not None else None, action=action, reason=reason,
         before=before or {}, after=after or {},
