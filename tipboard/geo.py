@@ -15,7 +15,18 @@ from tipboard.extensions import db
 EARTH_RADIUS_M = 6_371_000.0
 
 
-class Grid(db.Model):
+class BilingualName:
+    """A name an admin enters in both languages (``name_zh``, ``name_en``), read in the reader's."""
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_zh, self.name_en)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grid(BilingualName, db.Model):
     __tablename__ = "grid"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,13 +36,6 @@ class Grid(db.Model):
     center_lat: Mapped[float]
     center_lon: Mapped[float]
     radius_m: Mapped[int] = mapped_column(default=500)
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_zh, self.name_en)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def localized(zh: str, en: str) -> str:
@@ -75,7 +79,7 @@ caching.watch(Grid, GRID_GENERATION)
 
 
 @dataclasses.dataclass(frozen=True)
-class GridPlace:
+class GridPlace(BilingualName):
     id: int
     code: str
     name_en: str
@@ -83,10 +87,6 @@ class GridPlace:
     center_lat: float
     center_lon: float
     radius_m: int
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_zh, self.name_en)
 
 
 def grid_places() -> list[GridPlace]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tipboard.database import TimestampMixin, utcnow
 from tipboard.extensions import db
+from tipboard.geo import BilingualName
 
 
 class RewardKind(enum.StrEnum):
@@ -38,19 +39,13 @@ class LedgerKind(enum.StrEnum):
     EXPIRE = "expire"     # reserved -> budget (not collected in time)
 
 
-class Fund(db.Model):
+class Fund(BilingualName, db.Model):
     __tablename__ = "fund"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)  # "hazard", "courage", "good_neighbour"
     name_en: Mapped[str] = mapped_column(sa.String(100))
     name_zh: Mapped[str] = mapped_column(sa.String(100))
-
-    @property
-    def name(self) -> str:
-        from tipboard.geo import localized
-
-        return localized(self.name_zh, self.name_en)
 
 
 class Budget(TimestampMixin, db.Model):

@@ -9,11 +9,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tipboard.database import TimestampMixin, utcnow
 from tipboard.extensions import db
-from tipboard.geo import localized, public_coordinate
+from tipboard.geo import BilingualName, localized, public_coordinate
 from tipboard.permissions import STAFF
 
 
-class Category(db.Model):
+class CategoryTexts(BilingualName):
+    """A category's name and hint in the reader's language (the model and its cached choice)."""
+
+    @property
+    def hint(self) -> str:
+        return localized(self.hint_zh, self.hint_en)
+
+
+class Category(CategoryTexts, db.Model):
     """Admin-managed kinds of tip (fire hazard, public safety, fraud attempt ...)."""
 
     __tablename__ = "category"
@@ -30,17 +38,6 @@ class Category(db.Model):
     # Service levels (首问必答): hours to first response and to resolution; None = no target.
     response_hours: Mapped[int | None]
     resolution_hours: Mapped[int | None]
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_zh, self.name_en)
-
-    @property
-    def hint(self) -> str:
-        return localized(self.hint_zh, self.hint_en)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class TipStatus(enum.StrEnum):

@@ -18,13 +18,13 @@ from tipboard import caching
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.geo import (
-    Grid, bounding_box, distance_m, grid_id_named, in_station_area, localized, nearest_grid_id,
+    Grid, bounding_box, distance_m, grid_id_named, in_station_area, nearest_grid_id,
 )
 from tipboard.tips import photos as photo_store
 from tipboard.tips.signals import answer_received, tip_submitted
 from tipboard.tips.models import (
-    OPEN_STATUSES, PUBLIC_STATUSES, Category, EventKind, EventVisibility, MeToo, PendingUpload, Tip,
-    TipEvent, TipPhoto, TipStatus,
+    OPEN_STATUSES, PUBLIC_STATUSES, Category, CategoryTexts, EventKind, EventVisibility, MeToo, PendingUpload,
+    Tip, TipEvent, TipPhoto, TipStatus,
 )
 
 log = logging.getLogger("tipboard.tips")
@@ -182,21 +182,13 @@ caching.watch(Category, CATEGORY_GENERATION)
 
 
 @dataclasses.dataclass(frozen=True)
-class CategoryChoice:
+class CategoryChoice(CategoryTexts):
     """What a form or a filter shows of an active category, in the reader's language."""
     id: int
     name_en: str
     name_zh: str
     hint_en: str
     hint_zh: str
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_zh, self.name_en)
-
-    @property
-    def hint(self) -> str:
-        return localized(self.hint_zh, self.hint_en)
 
 
 def active_categories() -> list[CategoryChoice]:
