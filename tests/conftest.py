@@ -108,6 +108,22 @@ def make_app(url: str, tmp: Path, **overrides):
     return application
 
 
+REDIS_URL = os.environ.get("TIPBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def require_redis() -> str:
+    """The test Redis's URL; a skip with one clear line where it is absent, a failure under CI."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required under CI and not reachable at {REDIS_URL}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    return REDIS_URL
+
+
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
     compile_catalogues()

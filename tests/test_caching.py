@@ -1,21 +1,17 @@
 """Cached reads (tipboard.caching): the queue's facet counts are read once per generation, a
 committed change to a queue item starts a new generation, and with Redis every process shares it."""
-import os
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import make_app
+from tests.conftest import REDIS_URL, make_app, require_redis
 from tests.factories import CategoryFactory, TipFactory
 from tests.sqlcount import statements
 from tipboard import caching
 from tipboard.extensions import db
 from tipboard.moderation import listing
 from tipboard.moderation.models import QueueItem
-
-REDIS_URL = os.environ.get("TIPBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
 
 def _count_queries(sent):
     return [s for s in sent if "count(" in s.lower() and "queue_item" in s.lower()]
@@ -70,21 +66,10 @@ def test_cached_counts_match_fresh_counts(app_ctx):
     assert listing.cached_counts(flt) == listing.counts(flt)  # the cached copy, still equal
 
 
-def _redis_or_fail():
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required under CI and not reachable at {REDIS_URL}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
-
-
 def test_processes_share_the_cache_and_its_generations_through_redis(databases, tmp_path):
     """Two apps (as two workers) on one Redis: what one computed the other reads, and a bump by
     either ends the generation for both."""
-    _redis_or_fail()
+    require_redis()
     prefix = f"tipboard-test-{uuid.uuid4().hex[:8]}:"
     apps = [make_app(databases.pristine, tmp_path / name, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
             for name in ("a", "b")]

@@ -1,7 +1,6 @@
 """The production profile: backups, one scheduler, shared rate limits."""
 import datetime as dt
 import io
-import os
 import subprocess
 import sys
 import textwrap
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import make_app
+from tests.conftest import REDIS_URL, make_app, require_redis
 from tests.factories import CategoryFactory, UserFactory
 from tests.images import png
 from tipboard.extensions import db
@@ -108,7 +107,6 @@ def test_a_dead_schedulers_lock_goes_stale(fresh_app):
     guard.release()
 
 
-REDIS_URL = os.environ.get("TIPBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 WORKER = textwrap.dedent("""
     import sys
@@ -128,12 +126,7 @@ WORKER = textwrap.dedent("""
 def test_rate_limits_are_shared_through_redis(databases, tmp_path):
     import redis
 
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required under CI and not reachable at {REDIS_URL}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    require_redis()
     redis.Redis.from_url(REDIS_URL).flushdb()
     url = databases.new(template=databases.template_arg(databases.pristine))
     script = WORKER.format(root=str(Path(__file__).resolve().parents[2]), db=url, redis=REDIS_URL, tmp=str(tmp_path))
