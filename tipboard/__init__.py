@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import weakref
 from pathlib import Path
 
@@ -59,12 +60,19 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
 
 
 class _NoClientAddress(logging.Filter):
-    """Werkzeug's request log starts with the client address; drop it (anonymous tipsters)."""
+    """Werkzeug's request log starts with the client address ("203.0.113.9 - - [date] ..."; older
+    Werkzeug passed it as the first "%s"); drop it (anonymous tipsters)."""
+
+    _ADDRESS = re.compile(r"^\S+ - - (?=\[)")
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if not isinstance(record.msg, str):
+            return True
         if record.args and isinstance(record.args, tuple) and record.msg.startswith("%s - - "):
             record.msg = record.msg.replace("%s - - ", "", 1)
             record.args = record.args[1:]
+        else:
+            record.msg = self._ADDRESS.sub("", record.msg, count=1)
         return True
 
 

@@ -94,3 +94,24 @@ def test_anonymous_tip_leaves_no_trace(anon_app, caplog):
         with Image.open(path) as stored:
             assert not stored.getexif().get_ifd(0x8825)
             assert "exif" not in stored.info
+
+
+def test_the_development_server_log_has_no_client_address(app, caplog):
+    """`make run` serves with Werkzeug, whose request log starts with the client's address."""
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/healthz") as response:
+            assert response.status == 200
+    finally:
+        server.shutdown()
+        thread.join(5)
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug" and "GET /healthz" in r.getMessage()]
+    assert lines and not any("127.0.0.1" in line for line in lines), lines
