@@ -163,3 +163,20 @@ def test_nothing_is_stored_from_a_transaction_with_its_own_uncommitted_changes(a
     assert listing.cached_counts(flt)["status"] == {"open": 1}  # its own change, seen but not stored
     db.session.rollback()
     assert listing.cached_counts(flt)["status"] == {}
+
+
+def test_a_change_flushed_by_the_computation_itself_is_not_stored(app_ctx):
+    """An unflushed change is flushed by the counting query (autoflush): that count holds data a
+    rollback undoes, so it must not outlive the transaction in the cache."""
+    flt = listing.QueueFilter(kinds=("tip",), status="all")
+    db.session.add(QueueItem(kind="tip", subject_id=97_002, status="open", summary="not yet"))
+    assert listing.cached_counts(flt)["status"] == {"open": 1}
+    db.session.rollback()
+    assert listing.cached_counts(flt)["status"] == {}
+
+
+def test_an_unflushed_change_is_not_hidden_by_a_cached_value(app_ctx):
+    flt = listing.QueueFilter(kinds=("tip",), status="all")
+    assert listing.cached_counts(flt)["status"] == {}  # cached: nothing queued
+    db.session.add(QueueItem(kind="tip", subject_id=97_003, status="open", summary="mine"))
+    assert listing.cached_counts(flt)["status"] == {"open": 1}  # as an uncached read sees it

@@ -90,12 +90,14 @@ def remember(name: str, key: str, compute: Callable[[], Any], timeout: int | Non
 
     The generation is the one read when the session's transaction began, before its first query:
     a SQLite read transaction sees the data of that moment however long it lasts, so a generation
-    read later could already belong to a commit this transaction cannot see. And nothing is stored
-    while the transaction holds uncommitted changes of its own to what ``name`` watches."""
+    read later could already belong to a commit this transaction cannot see. And nothing is read
+    from or stored in the cache while the transaction holds changes of its own to what ``name``
+    watches, flushed or not, nor when ``compute()`` flushed some (autoflush): the value holds data
+    that a rollback would leave never committed."""
     session = db.session()
     tokens = session.info.get(_TOKENS)
     gen = tokens.get(name) if tokens is not None and name in tokens else generation(name)
-    if gen is None or name in session.info.get(_PENDING, ()):
+    if gen is None or _changed_here(session, name):
         return compute()
     full_key = f"{name}:{gen}:{key}"
     try:
@@ -106,11 +108,20 @@ def remember(name: str, key: str, compute: Callable[[], Any], timeout: int | Non
     if found is not None:
         return found
     value = compute()
+    if _changed_here(session, name):  # compute()'s queries flushed this transaction's own changes
+        return value
     try:
         cache.set(full_key, value, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"] if timeout is None else timeout)
     except CACHE_ERRORS as exc:
         log.warning("cache unavailable (%s); %s not stored", exc, name)
     return value
+
+
+def _changed_here(session: Session, name: str) -> bool:
+    """This transaction changed what ``name`` watches: flushed, or waiting in the session."""
+    if name in session.info.get(_PENDING, ()):
+        return True
+    return any(name in _WATCHED.get(type(obj), ()) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
 def _note(session: Session, models) -> None:
