@@ -180,3 +180,42 @@ def test_an_unflushed_change_is_not_hidden_by_a_cached_value(app_ctx):
     assert listing.cached_counts(flt)["status"] == {}  # cached: nothing queued
     db.session.add(QueueItem(kind="tip", subject_id=97_003, status="open", summary="mine"))
     assert listing.cached_counts(flt)["status"] == {"open": 1}  # as an uncached read sees it
+
+
+def test_redis_clients_give_up_within_half_a_second(databases, tmp_path):
+    """Every transaction reads its generations: a Redis that does not answer must not hold a
+    request for a TCP timeout. The cache and the rate limits both use short socket timeouts."""
+    from tipboard.extensions import cache
+
+    app = make_app(databases.pristine, tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
+    with app.app_context():
+        client = cache.cache._write_client
+        options = client.connection_pool.connection_kwargs
+        assert options["socket_connect_timeout"] == 0.5 and options["socket_timeout"] == 0.5
+    assert app.config["RATELIMIT_STORAGE_OPTIONS"] == caching.REDIS_TIMEOUTS
+
+
+def test_a_tip_is_accepted_while_redis_is_down(databases, tmp_path):
+    """Rate limits and caches on an unreachable Redis: logged, and the tip is stored anyway."""
+    from tipboard.tips.models import Tip
+
+    url = databases.new(template=databases.template_arg(databases.pristine))
+    app = make_app(url, tmp_path, REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_ENABLED=True)
+    with app.app_context():
+        category = CategoryFactory()
+        db.session.commit()
+        category_id = category.id
+    client = app.test_client()
+    assert client.get("/tips/new").status_code == 200
+    response = client.post("/tips/new", data={"category": str(category_id), "description": "Gas smell on stairs",
+                                              "address": "Old Street 7", "anonymous": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_cache_keys_carry_the_code_version(app):
+    assert app.config["CACHE_KEY_PREFIX"] == f"tipboard:{caching.code_version()}:"
+    assert len(caching.code_version()) == 12

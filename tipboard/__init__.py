@@ -49,6 +49,12 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
     # Without Redis, rate limits are counted per process (see README).
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if app.config.get("REDIS_URL"):
+        from tipboard.caching import REDIS_TIMEOUTS
+
+        # A Redis that does not answer costs half a second (then the limiter lets the request
+        # through, see extensions.limiter).
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(REDIS_TIMEOUTS))
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("TIPBOARD_SECRET_KEY must be set (a long random string)")
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)

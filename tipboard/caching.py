@@ -12,8 +12,11 @@ cached, so the page stays up and merely gets slower.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import secrets
+from pathlib import Path
 from typing import Any, Callable
 
 import sqlalchemy as sa
@@ -37,15 +40,34 @@ _PENDING = "tipboard.caching.changed"  # session.info key: generations to bump a
 _TOKENS = "tipboard.caching.tokens"    # session.info key: the generations when the transaction began
 
 
+# A Redis that does not answer must cost a request half a second, not a TCP timeout: every
+# transaction reads its generations, and the read is then skipped (see module docstring).
+REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
 def configure(app) -> None:
     """Cache settings from the app's config (called by create_app before ``cache.init_app``)."""
     if app.config.get("REDIS_URL"):
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+        app.config.setdefault("CACHE_OPTIONS", dict(REDIS_TIMEOUTS))
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
-    app.config.setdefault("CACHE_KEY_PREFIX", "tipboard:")
+    # Keys carry the code's version: values pickled by another release (a deploy in progress, or
+    # rows whose class has since changed) are never read back by this one.
+    app.config.setdefault("CACHE_KEY_PREFIX", f"tipboard:{code_version()}:")
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A short digest of the package's Python files and the templates."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.rglob("*.py"), *(package.parent / "templates").rglob("*.html")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def watch(model: type, generation: str) -> None:

@@ -16,4 +16,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 cache = Cache()  # configured by tipboard.caching.configure
-limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True)
+# swallow_errors: when the shared counter (Redis) cannot be reached, the request goes through
+# unlimited and the error is logged; a tip is never refused because the counter is away.
+limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True, swallow_errors=True)
