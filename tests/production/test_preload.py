@@ -52,10 +52,18 @@ def test_warm_up_compiles_every_template_and_loads_every_language(fresh_app):
     from tipboard.forms import wtforms_catalogue
     from tipboard.warmup import warm_up
 
+    from tests.sqlcount import statements
+    from tipboard.extensions import cache
+
     env = fresh_app.jinja_env
     env.cache.clear()
     wtforms_catalogue.cache_clear()
-    loaded = warm_up(fresh_app)
+    with fresh_app.app_context():
+        cache.set("probe", 1)
+        with statements() as sent:
+            loaded = warm_up(fresh_app)
+        assert not sent  # the master holds no connection it would hand to its workers
+        assert len(cache.cache._cache) == 1  # and writes nothing to the cache
     assert loaded["templates"] == len(env.list_templates()) > 50
     assert {key[1] for key in env.cache.keys()} >= {"tips/new.html", "base.html", "_macros.html"}
     assert loaded["languages"] == ["zh_Hans", "en"] and wtforms_catalogue.cache_info().currsize == 2

@@ -3,6 +3,7 @@ transaction (no write lock), so a write in one could fail. Each marked view is e
 must send no INSERT, UPDATE or DELETE; a newly marked view must be added to LOOKUPS."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from tests.factories import TipFactory
@@ -32,7 +33,7 @@ def test_a_tracking_lookup_writes_nothing(client, app_ctx):
 def test_on_sqlite_a_lookup_takes_no_write_lock_and_a_submission_does(fresh_app):
     with fresh_app.app_context():
         if db.engine.dialect.name != "sqlite":
-            return  # PostgreSQL has no database-wide write lock to avoid
+            pytest.skip("PostgreSQL has no database-wide write lock to avoid")
         begins: list[str] = []
         sa.event.listen(db.engine, "before_cursor_execute",
                         lambda _c, _cur, statement, *_a: begins.append(statement) if statement.startswith("BEGIN") else None)

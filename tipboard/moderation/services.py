@@ -86,7 +86,8 @@ def enqueue(kind: str, subject_id: int, *, subject=None, summary: str = "", prio
         item.assignee_id = assignee_id
     item.status = status
     if subject is not None:
-        summarise(item, subject)
+        with db.session.no_autoflush:  # a summary that loads something must not insert the half-set item
+            summarise(item, subject)
     else:
         item.summary, item.summaries = summary[:200], None
     item.priority = priority
