@@ -281,30 +281,35 @@ def report(all_results: dict, duration: int, connections: int, queue_tips: int) 
     return "\n".join(lines)
 
 
-PROFILE_NOTE = """Profiles (cProfile and pyinstrument, in-process, production config, one request at a time)
-and what they changed:
+PROFILE_NOTE = """Profiles (py-spy on the loaded workers; cProfile and pyinstrument in-process, production config)
+and what they changed, oldest first:
 
-- Moderation queue at 100,000 tips: the facet counts were six grouped queries (176 of 191 ms on
-  PostgreSQL). PostgreSQL now answers them from one grouped scan folded in Python (65 ms per page);
-  SQLite keeps one covering-index query per dimension, which it does faster than sorting one scan
-  (~100 ms per page). Still heavy under 32 clients: the counts cost ~40 ms of database CPU per page,
-  and rendering 25 items with their lazily translated labels and localised dates ~15 ms.
-- Public hazard list at 100,000 tips: the joined category made SQLite sort every public tip's joined
-  row before the LIMIT (76 ms); loading categories and grids by IN queries took it to ~6 ms (page 15 ms).
-- Tip submission: 11 statements became 7 (a new tip's queue item inserted whole without a lookup, no
-  reload of the photos for the log line, none of the tip after the commit); 17 -> 14 ms in-process.
-- Every page with a form: Flask-WTF read WTForms' catalogue from disk per request; it is now
-  cached per language (tipboard/forms.py).
-- Worker memory: a login's argon2id hash needed 64 MiB, so the worker that served one peaked at
-  ~175 MB; at OWASP's m=19 MiB, t=2, p=1 the peak is ~130 MB.
+- Queue facet counts at 100,000 tips: six grouped queries became one grouped scan folded in Python
+  on PostgreSQL, and the counts are now cached per filter until a queue item changes (tipboard/caching.py,
+  shared through Redis when configured, at most 10 s): the queue route went from 30 to ~130 req/s.
+- Public hazard list: categories and grids by IN queries instead of a join SQLite sorted (76 -> 7 ms
+  for the query); the list fragment and the map's JSON are now rendered once per change and language
+  (115 -> ~1,300 req/s).
+- Tip form page: the active categories come from the cache (no SQL on a warm page), WTForms' own
+  catalogue is cached per language.
+- Tip submission: 11 statements became 6 (no lookups for a new tip's queue item, the grid from the
+  grids cache, the queue item and its audit entry in one flush).
+- Workers: gunicorn preloads the app, compiles every template and loads every catalogue in the master
+  (a fresh worker's first form page took ~180 ms, the p99 of the route), freezes the loaded objects
+  out of the garbage collector (a full collection took ~110 ms, now ~2 ms) and forks; each child drops
+  the database connections it inherited.
+- SQLite: the tracking lookup, a POST that only reads, no longer takes the write lock behind
+  submissions.
+- Found by profiling: the session cookie grew with every tracked tip within the hour (a browser drops
+  one over 4 KB); a browser now remembers its 20 latest tips.
 
-What is left is ordinary framework work spread thin: the tip form page spends ~5 ms rendering
-WTForms fields through Jinja and markupsafe, ~1.5 ms building the form with lazy translated labels,
-~1 ms on the category query; a submission ~14 ms of ORM flushes, form, CSRF and session signing,
-against ~0.3 ms for the bare hello route. With 2 cores shared by gunicorn, PostgreSQL and wrk, 32
-clients and p99 < 100 ms need > 320 req/s per route (Little's law) and the ratio target needs a
-submission within ~2x the cost of "hello"; neither is reachable on this machine without leaving
-Flask/WTForms/SQLAlchemy's ORM for these routes."""
+What is left is ordinary framework work spread thin: a submission is ~4.5 ms of Flask, WTForms,
+CSRF, session signing and SQLAlchemy's unit of work plus six statements and a durable commit, against
+~0.2 ms for the bare hello route; the queue page renders 25 items and the bulk-action forms (~10 ms).
+With 2 cores shared by gunicorn, PostgreSQL and wrk, 32 clients at p99 < 100 ms need roughly 400+
+req/s per route (Little's law with the observed spread), and the ratio target needs a submission
+within ~2x the cost of "hello"; neither holds for submission or the queue on this machine without
+leaving Flask/WTForms/SQLAlchemy's ORM for those routes."""
 
 
 def main(argv=None) -> int:
