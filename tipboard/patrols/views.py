@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 from tipboard.auth.models import User
 from tipboard.database import utcnow
 from tipboard.extensions import db
+from tipboard.flow import commit_unless_refused
 from tipboard.geo import Grid
 from tipboard.nav import register_nav
 from tipboard.patrols.availability import add_slot, availability_of, fits
@@ -103,14 +104,9 @@ def apply(team_id: int):
     team = db.session.get(Team, team_id) or abort(404)
     form = ApplyForm()
     if form.validate_on_submit():
-        try:
-            teams.apply(team, current_user, form.message.data or "")
-        except shifts.PatrolError as exc:
-            db.session.rollback()
-            flash(_error(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Your application was sent to the team's leaders."), "success")
+        commit_unless_refused(lambda: teams.apply(team, current_user, form.message.data or ""),
+                              shifts.PatrolError, explain=_error,
+                              success=_("Your application was sent to the team's leaders."))
     return redirect(url_for("patrols.team_list"))
 
 
@@ -369,15 +365,9 @@ def shift(shift_id: int):
 def signup(shift_id: int):
     entry = _shift(shift_id)
     if ActionForm().validate_on_submit():
-        try:
-            result = shifts.sign_up(entry, current_user)
-        except shifts.PatrolError as exc:
-            db.session.rollback()
-            flash(_error(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("You are on this shift.") if result.status == "confirmed" else
-                  _("The shift is full; you are on the waiting list."), "success")
+        commit_unless_refused(lambda: shifts.sign_up(entry, current_user), shifts.PatrolError, explain=_error,
+                              success=lambda result: (_("You are on this shift.") if result.status == "confirmed"
+                                                      else _("The shift is full; you are on the waiting list.")))
     return redirect(url_for("patrols.shift", shift_id=entry.id))
 
 
@@ -436,15 +426,9 @@ def offer_swap(shift_id: int):
 def take_swap(swap_id: int):
     swap = db.session.get(SwapRequest, swap_id) or abort(404)
     if ActionForm().validate_on_submit():
-        try:
-            result = shifts.take_swap(swap, current_user)
-        except shifts.PatrolError as exc:
-            db.session.rollback()
-            flash(_error(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("You took the place.") if result == "done" else _("The swap waits for a leader's approval."),
-                  "success")
+        commit_unless_refused(lambda: shifts.take_swap(swap, current_user), shifts.PatrolError, explain=_error,
+                              success=lambda result: (_("You took the place.") if result == "done"
+                                                      else _("The swap waits for a leader's approval.")))
     return redirect(url_for("patrols.index"))
 
 
@@ -531,12 +515,7 @@ def close(shift_id: int):
         abort(403)
     form = ReportForm()
     if form.validate_on_submit():
-        try:
-            shifts.close_shift(entry, form.report.data, current_user)
-        except shifts.PatrolError as exc:
-            db.session.rollback()
-            flash(_error(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Shift closed; the report went to the station."), "success")
+        commit_unless_refused(lambda: shifts.close_shift(entry, form.report.data, current_user),
+                              shifts.PatrolError, explain=_error,
+                              success=_("Shift closed; the report went to the station."))
     return redirect(url_for("patrols.shift", shift_id=entry.id))

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from tipboard.extensions import db, limiter
+from tipboard.flow import commit_unless_refused
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, STAFF, SUPERVISORS, login_required, public, roles_required
 from tipboard.qr import qr_svg
@@ -52,14 +53,9 @@ def budgets():
     form = BudgetForm()
     form.fund.choices = [(str(f.id), f.name) for f in db.session.scalars(sa.select(Fund).order_by(Fund.id))]
     if form.validate_on_submit():
-        try:
-            services.create_budget(int(form.fund.data), form.period.data, form.amount.data)
-        except services.RewardError as exc:
-            db.session.rollback()
-            flash(refusal(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Budget created."), "success")
+        if commit_unless_refused(lambda: services.create_budget(int(form.fund.data), form.period.data,
+                                                                form.amount.data),
+                                 services.RewardError, explain=refusal, success=_("Budget created.")):
             return redirect(url_for("rewards.budgets"))
     rows = db.session.scalars(sa.select(Budget).order_by(Budget.period.desc(), Budget.fund_id)).all()
     return render_template("rewards/budgets.html", form=form, budgets=rows,
@@ -81,15 +77,9 @@ def rules():
             rewardable=rule.rewardable if rule else True, minimum=rule.min_fen if rule else 500,
             default=rule.default_fen if rule else 1000, maximum=rule.max_fen if rule else 2000)
         if form.validate_on_submit():
-            try:
-                services.save_rule(category_id, form.rewardable.data, form.minimum.data, form.default.data,
-                                   form.maximum.data)
-            except services.RewardError as exc:
-                db.session.rollback()
-                flash(refusal(exc), "error")
-            else:
-                db.session.commit()
-                flash(_("Saved."), "success")
+            if commit_unless_refused(lambda: services.save_rule(category_id, form.rewardable.data, form.minimum.data,
+                                                                form.default.data, form.maximum.data),
+                                     services.RewardError, explain=refusal, success=_("Saved.")):
                 return redirect(url_for("rewards.rules"))
     return render_template("rewards/rules.html", categories=categories, rules=existing, form=form,
                            category_id=category_id), 400 if form is not None and form.errors else 200
@@ -143,14 +133,8 @@ def pay(reward_id: int):
     reward = db.session.get(Reward, reward_id) or abort(404)
     form = PayForm()
     if form.validate_on_submit():
-        try:
-            services.pay(reward, form.method.data, form.reference.data, current_user)
-        except services.RewardError as exc:
-            db.session.rollback()
-            flash(refusal(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Recorded as paid."), "success")
+        commit_unless_refused(lambda: services.pay(reward, form.method.data, form.reference.data, current_user),
+                              services.RewardError, explain=refusal, success=_("Recorded as paid."))
     else:
         flash(_("Choose how the reward was paid."), "error")
     return redirect(url_for("rewards.index"))
@@ -171,14 +155,9 @@ def collect(reward_id: int):
         abort(404)  # someone else's reward does not exist for you
     form = CollectForm()
     if form.validate_on_submit():
-        try:
-            services.choose_collect_method(reward, current_user, form.method.data)
-        except services.RewardError as exc:
-            db.session.rollback()
-            flash(refusal(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Thank you. The station will pay it as you chose."), "success")
+        commit_unless_refused(lambda: services.choose_collect_method(reward, current_user, form.method.data),
+                              services.RewardError, explain=refusal,
+                              success=_("Thank you. The station will pay it as you chose."))
     return redirect(url_for("rewards.mine"))
 
 
@@ -261,15 +240,11 @@ def nominate():
     kinds = [RewardKind.GOOD_NEIGHBOUR] + ([RewardKind.COURAGE] if current_user.has_role(*STAFF) else [])
     form.kind.choices = [(k.value, KIND_LABELS[k.value]) for k in kinds]
     if form.validate_on_submit():
-        try:
-            services.nominate(form.kind.data, form.nominee_name.data, form.nominee_contact.data, form.story.data,
-                              form.public_consent.data, current_user)
-        except services.RewardError as exc:
-            db.session.rollback()
-            flash(refusal(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Thank you. The station will consider the nomination."), "success")
+        if commit_unless_refused(lambda: services.nominate(form.kind.data, form.nominee_name.data,
+                                                           form.nominee_contact.data, form.story.data,
+                                                           form.public_consent.data, current_user),
+                                 services.RewardError, explain=refusal,
+                                 success=_("Thank you. The station will consider the nomination.")):
             return redirect(url_for("main.index"))
     return render_template("rewards/nominate.html", form=form), 400 if form.errors else 200
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from tipboard.auth.models import User
 from tipboard.extensions import db
+from tipboard.flow import commit_unless_refused
 from tipboard.forms import Form
 from tipboard.ids import db_id
 from tipboard.nav import register_nav
@@ -142,14 +143,10 @@ def edit(run_id: int):
     shift = db.session.get(Shift, shift_id) or abort(404)
     if not can_lead_shift(current_user, shift):
         abort(403)  # a leader edits the patrols of their own team's area only
-    try:
-        build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user)
-    except build.RosterError as exc:
-        db.session.rollback()
-        flash(str(ERRORS[exc.code]) % {"detail": describe(exc.problems)}, "error")
-    else:
-        db.session.commit()
-        flash(_("Saved."), "success")
+    commit_unless_refused(lambda: build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user),
+                          build.RosterError,
+                          explain=lambda exc: str(ERRORS[exc.code]) % {"detail": describe(exc.problems)},
+                          success=_("Saved."))
     return redirect(url_for("roster.run", run_id=entry.id))
 
 
@@ -174,12 +171,7 @@ def rebuild(run_id: int):
 def publish(run_id: int):
     entry = _run(run_id)
     if ActionForm().validate_on_submit():
-        try:
-            made = build.publish(entry, current_user)
-        except build.RosterError as exc:
-            db.session.rollback()
-            flash(str(ERRORS[exc.code]), "error")
-        else:
-            db.session.commit()
-            flash(_("Published: %(n)d volunteers were told.", n=made), "success")
+        commit_unless_refused(lambda: build.publish(entry, current_user), build.RosterError,
+                              explain=lambda exc: str(ERRORS[exc.code]),
+                              success=lambda made: _("Published: %(n)d volunteers were told.", n=made))
     return redirect(url_for("roster.run", run_id=entry.id))
