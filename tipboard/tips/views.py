@@ -76,11 +76,10 @@ def _prefill(form: TipForm) -> None:
     for name in ("address", "description"):
         if request.args.get(name):
             getattr(form, name).data = request.args[name][:200]
-    for name in ("lat", "lon"):
-        if request.args.get(name, type=float) is not None:
-            getattr(form, name).data = request.args.get(name, type=float)
-    if request.args.get("category", type=db_id) is not None:
-        form.category.data = request.args.get("category", type=db_id)
+    for name, convert in (("lat", float), ("lon", float), ("category", db_id)):
+        value = request.args.get(name, type=convert)
+        if value is not None:
+            getattr(form, name).data = value
     if request.args.get("origin"):
         form.origin.data = request.args["origin"][:300]
     try:
