@@ -354,3 +354,13 @@ def test_a_second_budget_for_the_same_fund_and_period_is_refused(setup_money):
     with pytest.raises(services.RewardError, match="budget_exists"):
         services.create_budget(fund_id, "2032-05", 2000)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Budget).where(Budget.period == "2032-05")) == 1
+
+
+@pytest.mark.parametrize("url", ["/rewards/ledger.csv?from=9999-12-31&to=9999-12-31",
+                                 "/rewards/ledger.csv?from=0001-01-01&to=0001-01-02",
+                                 "/rewards/statement?month=9999-12", "/rewards/statement?month=0001-01"])
+def test_a_period_at_the_calendars_edge_is_a_400_not_a_500(client, setup_money, login, url):
+    login(client, setup_money()["sup1"])
+    response = client.get(url, headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert b"YYYY-MM-DD" in response.data if "ledger" in url else b"Invalid input." in response.data

@@ -5,6 +5,7 @@ Read-only: nothing here moves money or changes a row.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import sqlalchemy as sa
@@ -43,6 +44,16 @@ def check_books() -> list:
     return problems
 
 
+def local_days(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Station-local days ``first`` to ``last``, both included, as naive UTC bounds [start, end).
+    ValueError at the calendar's edges (0001-01-01 has no UTC start, 9999-12-31 no next day)."""
+    try:
+        return (from_local(dt.datetime.combine(first, dt.time())),
+                from_local(dt.datetime.combine(last + dt.timedelta(days=1), dt.time())))
+    except OverflowError as exc:
+        raise ValueError(f"no UTC bounds for {first}..{last}") from exc
+
+
 def ledger_between(start: dt.datetime, end: dt.datetime) -> list[LedgerEntry]:
     return list(db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.created_at >= start,
                                                                 LedgerEntry.created_at < end)
@@ -50,11 +61,11 @@ def ledger_between(start: dt.datetime, end: dt.datetime) -> list[LedgerEntry]:
 
 
 def monthly_statement(year: int, month: int) -> list[dict]:
-    """Per fund: payouts in the month by category, count, average, and what the budget has left."""
+    """Per fund: payouts in the month by category, count, average, and what the budget has left.
+    ValueError for a month at the calendar's edge (see :func:`local_days`)."""
     from tipboard.tips.models import Category, Tip
 
-    start = from_local(dt.datetime(year, month, 1))
-    end = from_local(dt.datetime(year + (month == 12), month % 12 + 1, 1))
+    start, end = local_days(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
     rows = db.session.execute(
         sa.select(Fund.id, Fund.code, Category.name_en, Category.name_zh, sa.func.count(), sa.func.sum(LedgerEntry.amount_fen))
         .select_from(LedgerEntry).join(Reward, Reward.id == LedgerEntry.reward_id).join(Fund, Fund.id == Reward.fund_id)

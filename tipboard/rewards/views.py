@@ -25,7 +25,6 @@ from tipboard.rewards.messages import refusal
 from tipboard.rewards.models import Budget, Fund, Nomination, Reward, RewardKind, RewardRule, RewardStatus
 from tipboard.rewards.queue import KIND_LABELS
 from tipboard.tips.access import tip_for_reporter
-from tipboard.timezones import from_local
 from tipboard.tips.models import Category, Tip
 from tipboard.tips.panels import register_tracking_panel
 
@@ -197,12 +196,11 @@ def _period_bounds() -> tuple[dt.datetime, dt.datetime]:
     try:
         first = dt.date.fromisoformat(request.args.get("from", ""))
         last = dt.date.fromisoformat(request.args.get("to", ""))
+        if last < first:
+            abort(400, description=_("The period ends before it starts."))
+        return books.local_days(first, last)
     except ValueError:
         abort(400, description=_("Give the period as two dates, from and to (YYYY-MM-DD)."))
-    if last < first:
-        abort(400, description=_("The period ends before it starts."))
-    return (from_local(dt.datetime.combine(first, dt.time())),
-            from_local(dt.datetime.combine(last + dt.timedelta(days=1), dt.time())))
 
 
 @bp.get("/ledger.csv")
@@ -226,7 +224,10 @@ def statement():
     lines = None
     if request.args and form.validate():
         year, month = (int(x) for x in form.month.data.split("-"))
-        lines = books.monthly_statement(year, month)
+        try:
+            lines = books.monthly_statement(year, month)
+        except ValueError:  # 0001-01 or 9999-12: the month's bounds fall off the calendar
+            form.month.errors.append(form.month.gettext("Invalid input."))
     elif not request.args:
         form.month.data = dt.date.today().strftime("%Y-%m")
     return render_template("rewards/statement.html", form=form, lines=lines), 400 if form.errors else 200
