@@ -394,10 +394,11 @@ def drop(shift_id: int):
 
 
 def _swap_form(team_members=None) -> SwapForm:
-    """A swap may be offered to anyone, or to someone in one of the volunteer's own teams."""
+    """A swap may be offered to anyone, or to someone in one of the volunteer's own teams (once,
+    however many teams they share)."""
     if team_members is None:
-        team_members = [m.user for t in shifts.teams_of(current_user) for m in t.members
-                        if m.user_id != current_user.id]
+        team_members = list({m.user_id: m.user for t in shifts.teams_of(current_user) for m in t.members
+                             if m.user_id != current_user.id}.values())
     form = SwapForm()
     form.to.choices = [("", _("Anyone in the team"))] + [(str(u.id), u.name) for u in team_members]
     return form
