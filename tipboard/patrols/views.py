@@ -156,16 +156,9 @@ def member(team_id: int, member_id: int, change: str):
     if membership is None or membership.team_id != team.id or change not in ("deputy", "member", "remove"):
         abort(404)
     if ActionForm().validate_on_submit():
-        try:
-            if change == "remove":
-                teams.remove_member(team, membership, current_user)
-            else:
-                teams.set_member_role(team, membership, MemberRole(change), current_user)
-        except shifts.PatrolError as exc:
-            flash(_error(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        commit_unless_refused((lambda: teams.remove_member(team, membership, current_user)) if change == "remove"
+                              else (lambda: teams.set_member_role(team, membership, MemberRole(change), current_user)),
+                              shifts.PatrolError, explain=_error, success=_("Saved."))
     return redirect(url_for("patrols.team", team_id=team.id))
 
 
@@ -383,13 +376,8 @@ def _my_signup(entry: Shift) -> SignUp:
 def drop(shift_id: int):
     entry = _shift(shift_id)
     if ActionForm().validate_on_submit():
-        try:
-            shifts.drop_out(_my_signup(entry), current_user)
-        except shifts.PatrolError as exc:
-            flash(_error(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("You left the shift."), "success")
+        commit_unless_refused(lambda: shifts.drop_out(_my_signup(entry), current_user), shifts.PatrolError,
+                              explain=_error, success=_("You left the shift."))
     return redirect(url_for("patrols.index"))
 
 
@@ -412,13 +400,8 @@ def offer_swap(shift_id: int):
     if not form.validate_on_submit():
         abort(400, description=_("Offer the place to someone in your team, or to anyone."))
     to_user = db.session.get(User, int(form.to.data)) if form.to.data else None
-    try:
-        shifts.offer_swap(_my_signup(entry), to_user)
-    except shifts.PatrolError as exc:
-        flash(_error(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Your swap offer was sent."), "success")
+    commit_unless_refused(lambda: shifts.offer_swap(_my_signup(entry), to_user), shifts.PatrolError,
+                          explain=_error, success=_("Your swap offer was sent."))
     return redirect(url_for("patrols.shift", shift_id=entry.id))
 
 
@@ -471,12 +454,8 @@ def leader_checkin(shift_id: int, signup_id: int):
     if signup is None or signup.shift_id != entry.id or signup.status != SignUpStatus.CONFIRMED.value:
         abort(404)
     if ActionForm().validate_on_submit():
-        try:
-            checkin.toggle(signup, utcnow(), by=current_user)
-        except shifts.PatrolError as exc:
-            flash(_error(exc), "error")
-        else:
-            db.session.commit()
+        commit_unless_refused(lambda: checkin.toggle(signup, utcnow(), by=current_user), shifts.PatrolError,
+                              explain=_error)
     return redirect(url_for("patrols.shift", shift_id=entry.id))
 
 
