@@ -363,4 +363,4 @@ def test_a_period_at_the_calendars_edge_is_a_400_not_a_500(client, setup_money, 
     login(client, setup_money()["sup1"])
     response = client.get(url, headers={"Accept-Language": "en"})
     assert response.status_code == 400
-    assert b"YYYY-MM-DD" in response.data if "ledger" in url else b"Invalid input." in response.data
+    assert b"YYYY-MM-DD" in response.data if "ledger" in url else b"No statement can be made for that month." in response.data

@@ -227,7 +227,7 @@ def statement():
         try:
             lines = books.monthly_statement(year, month)
         except ValueError:  # 0001-01 or 9999-12: the month's bounds fall off the calendar
-            form.month.errors.append(form.month.gettext("Invalid input."))
+            form.month.errors.append(_("No statement can be made for that month."))
     elif not request.args:
         form.month.data = dt.date.today().strftime("%Y-%m")
     return render_template("rewards/statement.html", form=form, lines=lines), 400 if form.errors else 200
