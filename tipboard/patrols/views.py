@@ -49,6 +49,7 @@ ERRORS = {
     "no_current_shift": _l("You have no shift at this point right now."),
     "already_out": _l("You have already checked out of this shift."),
     "already_closed": _l("That shift is already closed."),
+    "bad_slot": _l("Give a day and a time range that ends after it starts."),
 }
 
 
@@ -204,15 +205,11 @@ def profile():
 @roles_required(*VOLUNTEERS)
 def add_availability():
     form = AvailabilityForm()
-    try:
-        if not form.validate_on_submit():
-            raise shifts.PatrolError("bad_slot")
-        add_slot(current_user.id, int(form.weekday.data), form.start_time.data, form.end_time.data)
-    except shifts.PatrolError:
-        db.session.rollback()
-        flash(_("Give a day and a time range that ends after it starts."), "error")
+    if form.validate_on_submit():
+        commit_unless_refused(lambda: add_slot(current_user.id, int(form.weekday.data), form.start_time.data,
+                                               form.end_time.data), shifts.PatrolError, explain=_error)
     else:
-        db.session.commit()
+        flash(str(ERRORS["bad_slot"]), "error")
     return redirect(url_for("patrols.profile"))
 
 
