@@ -1,13 +1,16 @@
 """SQLite done right: the pragmas are really set and concurrent writers wait instead of failing."""
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import BACKEND
 from tests.production.helpers import make_category, submit
+from tipboard.database import QueuedWriterConnection
 from tipboard.extensions import db
 from tipboard.tips.models import Tip
 
@@ -40,6 +43,48 @@ def test_write_transactions_begin_immediately(fresh_app):
                     cursor.execute("BEGIN IMMEDIATE")
             finally:
                 other.close()
+
+
+@sqlite_only
+def test_writers_take_turns_on_a_lock_file_beside_the_database(fresh_app):
+    """A write transaction holds the turn until it ends; the next writer gets it then, without
+    sleeping in SQLite's busy handler; commit, rollback and close each end a turn."""
+    with fresh_app.app_context():
+        engine = db.engine
+        with engine.connect() as first:
+            first.exec_driver_sql("SELECT 1")  # began: took the turn, then BEGIN IMMEDIATE
+            holder = first.connection.dbapi_connection
+            assert isinstance(holder, QueuedWriterConnection) and holder.wait_for_turn(0) is True
+            other = engine.raw_connection()
+            try:
+                waiting = other.dbapi_connection
+                assert waiting.wait_for_turn(timeout=0.01) is False  # first's turn still
+                got = []
+                waiter = threading.Thread(target=lambda: got.append(waiting.wait_for_turn(timeout=30)))
+                waiter.start()
+                time.sleep(0.05)
+                first.commit()
+                waiter.join()
+                assert got == [True]
+                assert holder.wait_for_turn(timeout=0.01) is False  # the other connection's turn now
+                other.rollback()
+                assert holder.wait_for_turn(timeout=0.01) is True
+                holder.rollback()
+                assert waiting.wait_for_turn(timeout=0.01) is True
+            finally:
+                other.close()
+            assert holder.wait_for_turn(timeout=0.01) is True  # closing ended the other's turn
+            holder.rollback()
+
+
+def test_databases_in_memory_take_no_turns(tmp_path):
+    memory = sqlite3.connect(":memory:", factory=QueuedWriterConnection)
+    assert memory.wait_for_turn(1) is False
+    memory.close()
+    uri = sqlite3.connect(f"file:{tmp_path / 'x.sqlite3'}?mode=rwc", uri=True, factory=QueuedWriterConnection)
+    assert uri.wait_for_turn(1) is False
+    uri.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["x.sqlite3"]
 
 
 def test_concurrent_writers_all_succeed(fresh_app):
