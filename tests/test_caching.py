@@ -43,17 +43,17 @@ def test_update_statements_and_rollbacks(app_ctx):
     flt = listing.QueueFilter(kinds=("tip",), status="all")
     db.session.add(QueueItem(kind="tip", subject_id=99_001, status="open", summary="x"))
     db.session.commit()
-    before = caching.generation("queue-counts")
+    before = caching.generation(listing.QUEUE_GENERATION)
     assert listing.cached_counts(flt)["status"] == {"open": 1}
 
     db.session.add(QueueItem(kind="tip", subject_id=99_002, status="open", summary="y"))
     db.session.flush()
     db.session.rollback()  # nothing changed for good: the generation stays
-    assert caching.generation("queue-counts") == before
+    assert caching.generation(listing.QUEUE_GENERATION) == before
 
     db.session.execute(sa.update(QueueItem).where(QueueItem.subject_id == 99_001).values(status="closed"))
     db.session.commit()  # an ORM UPDATE statement, not a flush, also ends the generation
-    assert caching.generation("queue-counts") != before
+    assert caching.generation(listing.QUEUE_GENERATION) != before
     assert listing.cached_counts(flt)["status"] == {"closed": 1}
 
 
@@ -113,16 +113,16 @@ def test_savepoints_neither_bump_early_nor_drop_what_is_pending(app_ctx):
     db.session.add(item)
     db.session.commit()
     assert listing.cached_counts(flt)["status"] == {"open": 1}
-    before = caching.generation("queue-counts")
+    before = caching.generation(listing.QUEUE_GENERATION)
 
     with db.session.begin_nested():
         item.status = "waiting"
-    assert caching.generation("queue-counts") == before  # released, not committed
+    assert caching.generation(listing.QUEUE_GENERATION) == before  # released, not committed
     with pytest.raises(RuntimeError):
         with db.session.begin_nested():
             raise RuntimeError("refused")
     db.session.commit()
-    assert caching.generation("queue-counts") != before
+    assert caching.generation(listing.QUEUE_GENERATION) != before
     assert listing.cached_counts(flt)["status"] == {"waiting": 1}
 
 
@@ -137,11 +137,11 @@ def test_a_bulk_action_whose_last_item_is_refused_still_refreshes_the_counts(app
     db.session.commit()
     flt = listing.QueueFilter(kinds=("tip",), status="all", category_id=category.id)
     assert listing.cached_counts(flt)["status"] == {"open": 1, "closed": 1}
-    before = caching.generation("queue-counts")
+    before = caching.generation(listing.QUEUE_GENERATION)
     ids = [services.item_for("tip", tip.id).id for tip in (fresh, rejected)]
     results = services.perform_many("tip", ids, "reject", users["staff"], {"reason": "spam"})
     assert [r.done for r in results] == [True, False]
-    assert caching.generation("queue-counts") == before  # other workers still read what is committed
+    assert caching.generation(listing.QUEUE_GENERATION) == before  # other workers still read what is committed
     db.session.commit()  # as the bulk view does
     assert listing.cached_counts(flt)["status"] == {"closed": 2}
 
@@ -150,10 +150,10 @@ def test_reads_are_cached_under_the_generation_their_transaction_began_in(app_ct
     """On SQLite a read transaction sees the data of its first query however long it lasts; a
     commit (and bump) elsewhere after that must not get this transaction's view stored as new."""
     db.session.execute(sa.text("SELECT 1"))  # the transaction, and its view of the data, begins
-    caching.bump("queue-counts")  # another worker commits a queue change now
-    assert caching.remember("queue-counts", "k", lambda: "seen before that commit") == "seen before that commit"
+    caching.bump(listing.QUEUE_GENERATION)  # another worker commits a queue change now
+    assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "seen before that commit") == "seen before that commit"
     db.session.rollback()
-    assert caching.remember("queue-counts", "k", lambda: "fresh") == "fresh"
+    assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "fresh") == "fresh"
 
 
 def test_nothing_is_stored_from_a_transaction_with_its_own_uncommitted_changes(app_ctx):

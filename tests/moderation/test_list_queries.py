@@ -2,12 +2,16 @@
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import CategoryFactory, TipFactory, UserFactory
 from tests.sqlcount import statements
 from tipboard.database import utcnow
+from tipboard import caching
 from tipboard.extensions import db
-from tipboard.moderation import services
+from tipboard.auth.models import User
+from tipboard.moderation import listing, services
+from tipboard.moderation.models import QueueItem
 from tipboard.permissions import Role
 from tipboard.tips.queue import enqueue_tip
 
@@ -25,7 +29,8 @@ def add_claimed_tips(n, reporter):
 
 
 def sent_for(client, path):
-    client.get(path)  # warm caches (the queue's filter counts are cached)
+    client.get(path)  # warm caches (grids, categories, staff names)
+    caching.bump(listing.QUEUE_GENERATION)  # but the queue's list and counts computed, not cached
     with statements() as sent:
         response = client.get(path)
     assert response.status_code == 200
@@ -43,3 +48,21 @@ def test_list_pages_do_not_query_per_row(client, app_ctx, login, path):
     assert many == few, f"{path}: {few} statements for 2 rows, {many} for 10"
     if path == "/moderation/":
         assert html.count("being worked on") == 10
+
+
+def test_a_warm_queue_page_asks_only_who_is_signed_in_and_shows_a_change_at_once(client, app_ctx, login):
+    """The list, counts and names of a filter are rendered once per queue change and language; a
+    committed change to a queue item is on the next page at once, cached or not."""
+    me = UserFactory(roles=(Role.STAFF,))
+    login(client, me)
+    add_claimed_tips(3, me)
+    first = client.get("/moderation/").data.decode()
+    with statements() as sent:
+        again = client.get("/moderation/").data.decode()
+    assert len(sent) == 1 and "login_session" in sent[0]
+    assert again.count("being worked on") == first.count("being worked on") == 3
+    item = db.session.scalars(sa.select(QueueItem).order_by(QueueItem.id)).first()
+    services.release(item, db.session.get(User, item.claimed_by_id))
+    db.session.commit()
+    assert client.get("/moderation/").data.decode().count("being worked on") == 2
+    assert client.get("/moderation/?status=closed").data.decode().count('name="item"') == 0

@@ -7,10 +7,12 @@ import re
 import secrets
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from tipboard import caching
 from tipboard.auth.models import LoginSession, User, UserRole
 from tipboard.database import utcnow
 from tipboard.extensions import db
@@ -109,6 +111,23 @@ def choose_language(user: User | None, lang: str | None) -> str | None:
     return lang
 
 
+# The active staff by name, for the forms that assign work (cached: one per queue page otherwise).
+STAFF_GENERATION = "staff"
+STAFF_CACHE_SECONDS = 300
+caching.watch(User, STAFF_GENERATION)
+caching.watch(UserRole, STAFF_GENERATION)
+
+
+def active_staff() -> list[tuple[int, str]]:
+    """(id, name) of every active staff member, by name."""
+    def load() -> list[tuple[int, str]]:
+        return [(id_, name) for id_, name in db.session.execute(
+            sa.select(User.id, User.name).join(UserRole)
+            .where(UserRole.role == Role.STAFF.value, User.active.is_(True)).order_by(User.name, User.id))]
+
+    return caching.remember(STAFF_GENERATION, "active", load, STAFF_CACHE_SECONDS)
+
+
 def grant_role(user: User, role: Role) -> None:
     if not user.has_role(role):
         user.roles.append(UserRole(role=str(role)))
@@ -165,9 +184,11 @@ def start_login_session(user: User) -> LoginSession:
 
 
 def load_login_session(token: str) -> User | None:
-    login_session = db.session.scalar(
+    # One statement for the session, its user and the user's roles: every signed-in request asks.
+    login_session = db.session.scalars(
         sa.select(LoginSession).where(LoginSession.token == token, LoginSession.revoked_at.is_(None))
-    )
+        .options(orm.joinedload(LoginSession.user).joinedload(User.roles))
+    ).unique().first()
     if login_session is None or not login_session.user.active:
         return None
     login_session.user._login_session = login_session

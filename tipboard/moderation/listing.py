@@ -9,11 +9,13 @@ import json
 import sqlalchemy as sa
 
 from tipboard import caching
+from tipboard.auth.models import User
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.ids import MAX_ID
 from tipboard.moderation.models import ItemStatus, QueueItem
 from tipboard.moderation.registry import all_kinds
+from tipboard.tips.models import Category
 
 PAGE_SIZE = 25
 
@@ -137,16 +139,41 @@ FACETS = (("kind", "kind"), ("status", "status"), ("category", "category_id"), (
           ("assignee", "assignee_id"))
 
 
-# Facet counts are cached per filter until the next committed change to a queue item (shared
-# through Redis where configured), and at most COUNTS_SECONDS, which also bounds how late "overdue"
-# may count an item that fell due meanwhile or that another process without Redis changed.
-COUNTS_SECONDS = 10
-caching.watch(QueueItem, "queue-counts")
+# What the queue page shows of a filter (the facet counts, the names they count and the rendered
+# list, moderation.views.queue) is cached per filter until the next committed change to a queue
+# item (shared through Redis where configured), and at most QUEUE_CACHE_SECONDS, which also bounds
+# how late "overdue", an expired claim or a renamed category may show, and what another process
+# without Redis changed meanwhile.
+QUEUE_GENERATION = "queue"
+QUEUE_CACHE_SECONDS = 10
+caching.watch(QueueItem, QUEUE_GENERATION)
+
+
+def filter_key(flt: QueueFilter) -> str:
+    """A cache key for everything a filter (visibility included) selects."""
+    return repr(dataclasses.astuple(flt))
 
 
 def cached_counts(flt: QueueFilter) -> dict[str, dict]:
-    """:func:`counts`, cached (see COUNTS_SECONDS)."""
-    return caching.remember("queue-counts", repr(dataclasses.astuple(flt)), lambda: counts(flt), COUNTS_SECONDS)
+    """:func:`counts`, cached (see QUEUE_CACHE_SECONDS)."""
+    return caching.remember(QUEUE_GENERATION, filter_key(flt), lambda: counts(flt), QUEUE_CACHE_SECONDS)
+
+
+def cached_facet_names(flt: QueueFilter) -> dict[str, dict]:
+    """The categories' (English, Chinese) names and the assignees' names the counts of ``flt``
+    (and its own category) name, cached like the counts."""
+    def load() -> dict[str, dict]:
+        found = cached_counts(flt)
+        category_ids = [k for k in [*found["category"], flt.category_id] if k]
+        assignee_ids = [k for k in found["assignee"] if k]
+        categories = db.session.execute(sa.select(Category.id, Category.name_en, Category.name_zh)
+                                        .where(Category.id.in_(category_ids))) if category_ids else ()
+        assignees = db.session.execute(sa.select(User.id, User.name)
+                                       .where(User.id.in_(assignee_ids))) if assignee_ids else ()
+        return {"category": {id_: (en, zh) for id_, en, zh in categories},
+                "assignee": {id_: name for id_, name in assignees}}
+
+    return caching.remember(QUEUE_GENERATION, "names:" + filter_key(flt), load, QUEUE_CACHE_SECONDS)
 
 
 def counts(flt: QueueFilter, now: dt.datetime | None = None) -> dict[str, dict]:

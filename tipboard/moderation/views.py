@@ -5,10 +5,11 @@ import dataclasses
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
-from tipboard.auth.models import User
+from tipboard import caching
 from tipboard.extensions import db
 from tipboard.geo import grid_places, localized
 from tipboard.ids import db_id
@@ -18,7 +19,6 @@ from tipboard.moderation.models import ItemStatus, QueueItem, ResponseTemplate
 from tipboard.moderation.registry import ActionRefused, all_kinds, get_kind
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, LEADERS, STAFF, roles_required
-from tipboard.tips.models import Category
 
 register_nav("moderation.queue", _l("Queue"), roles=LEADERS, order=60)
 register_nav("moderation.overview", _l("Overview"), roles=STAFF, order=61)
@@ -53,12 +53,6 @@ def _int_arg(name: str) -> int | None:
     return request.args.get(name, type=db_id)
 
 
-def _user_names(user_ids: list[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    return {id_: name for id_, name in db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids)))}
-
-
 @bp.get("/")
 @roles_required(*LEADERS)
 def queue():
@@ -71,24 +65,36 @@ def queue():
         visible, kind=request.args.get("kind") if request.args.get("kind") in kinds else None,
         status=status if status in STATUS_LABELS else "open", category_id=_int_arg("category"),
         grid_id=_int_arg("grid"), assignee_id=_int_arg("assignee"), overdue=request.args.get("overdue") == "1")
-    items, next_cursor = listing.page(flt, request.args.get("after"))
-    items = [i for i in items if get_kind(i.kind).visible_to(current_user, i)]
+    after = request.args.get("after")
+    kinds_by_name = {k.name: k for k in all_kinds()}
+
+    def render_list() -> tuple[str, str | None, bool]:
+        items, next_cursor = listing.page(flt, after)
+        items = [i for i in items if get_kind(i.kind).visible_to(current_user, i)]
+        return (render_template("moderation/_queue_items.html", items=items, kinds=kinds_by_name),
+                next_cursor, bool(items))
+
+    # The list is the same for every reader with this filter, visibility and language: rendered
+    # once per change to the queue (listing.QUEUE_GENERATION), like the counts.
+    rendered, next_cursor, any_items = caching.remember(
+        listing.QUEUE_GENERATION, f"list:{get_locale()}:{after}:{listing.filter_key(flt)}", render_list,
+        listing.QUEUE_CACHE_SECONDS)
     counts = listing.cached_counts(flt)
+    facet_names = listing.cached_facet_names(flt)
     names = {
-        "category": {id_: localized(zh, en) for id_, en, zh in db.session.execute(
-            sa.select(Category.id, Category.name_en, Category.name_zh)
-            .where(Category.id.in_([k for k in [*counts["category"], flt.category_id] if k])))},
+        "category": {id_: localized(zh, en) for id_, (en, zh) in facet_names["category"].items()},
         "grid": {g.id: g.name for g in grid_places()},
-        "assignee": _user_names([k for k in counts["assignee"] if k]),
+        "assignee": facet_names["assignee"],
         "kind": {k.name: k.label for k in all_kinds()},
         "status": STATUS_LABELS,
     }
     bulk_actions = [(k.name, a) for k in all_kinds() if k.name in kinds for a in k.actions
                     if a.bulk and current_user.has_role(*a.roles)]
     args = {k: v for k, v in request.args.items() if k != "after"}
-    return render_template("moderation/queue.html", items=items, flt=flt, counts=counts, names=names,
-                           next_cursor=next_cursor, args=args, bulk_actions=bulk_actions,
-                           kinds={k.name: k for k in all_kinds()}, bulk_form=BulkForm())
+    listing_html = Markup(rendered)  # our own autoescaped template's output, kept as text in the cache  # nosec B704
+    return render_template("moderation/queue.html", listing=listing_html, any_items=any_items, flt=flt,
+                           counts=counts, names=names, next_cursor=next_cursor, args=args,
+                           bulk_actions=bulk_actions, kinds=kinds_by_name, bulk_form=BulkForm())
 
 
 def _item_or_404(item_id: int) -> QueueItem:

@@ -10,14 +10,15 @@ from tipboard.forms import Form
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from tipboard.auth.models import User, UserRole
+from tipboard.auth.models import User
+from tipboard.auth.services import active_staff
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.geo import grid_places
 from tipboard.moderation.models import ItemStatus, ResponseTemplate
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
 from tipboard.moderation.services import enqueue, in_action, item_for
-from tipboard.permissions import STAFF, Role
+from tipboard.permissions import STAFF
 from tipboard.tips.models import Tip, TipStatus
 from tipboard.tips.services import normalise_code
 from tipboard.tips.signals import answer_received, tip_status_changed, tip_submitted
@@ -105,10 +106,7 @@ class AssignForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = db.session.execute(
-            sa.select(User.id, User.name).join(UserRole).where(UserRole.role == Role.STAFF.value, User.active.is_(True))
-            .order_by(User.name, User.id))
-        self.assignee.choices = [("", "—")] + [(str(user_id), name) for user_id, name in staff]
+        self.assignee.choices = [("", "—")] + [(str(user_id), name) for user_id, name in active_staff()]
         self.grid.choices = [("", "—")] + [(str(g.id), g.name) for g in sorted(grid_places(), key=lambda g: g.code)]
 
 
