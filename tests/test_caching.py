@@ -216,6 +216,9 @@ def test_a_tip_is_accepted_while_redis_is_down(databases, tmp_path):
         db.engine.dispose()
 
 
-def test_cache_keys_carry_the_code_version(app):
-    assert app.config["CACHE_KEY_PREFIX"] == f"tipboard:{caching.code_version()}:"
+def test_cache_keys_carry_the_code_version_and_the_database(app, tmp_path):
+    assert app.config["CACHE_KEY_PREFIX"] == f"tipboard:{caching.code_version()}:{caching.database_tag(app)}:"
     assert len(caching.code_version()) == 12
+    other = make_app("sqlite:///" + str(tmp_path / "other.sqlite3"), tmp_path)
+    assert other.config["CACHE_KEY_PREFIX"] != app.config["CACHE_KEY_PREFIX"]  # two sites, one Redis
+    assert "other.sqlite3" not in other.config["CACHE_KEY_PREFIX"]

@@ -54,9 +54,15 @@ def configure(app) -> None:
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
     # Keys carry the code's version: values pickled by another release (a deploy in progress, or
-    # rows whose class has since changed) are never read back by this one.
-    app.config.setdefault("CACHE_KEY_PREFIX", f"tipboard:{code_version()}:")
+    # rows whose class has since changed) are never read back by this one. And the database's:
+    # two sites (a station and its training copy, say) sharing a Redis never read each other's.
+    app.config.setdefault("CACHE_KEY_PREFIX", f"tipboard:{code_version()}:{database_tag(app)}:")
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
+
+
+def database_tag(app) -> str:
+    """A short digest naming the app's database (its URL; the digest keeps any password out)."""
+    return hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:8]
 
 
 @functools.lru_cache(maxsize=1)
