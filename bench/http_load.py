@@ -44,13 +44,36 @@ STAFF_LOGIN, STAFF_PASSWORD = "bench@example.test", "bench-password-1"  # made b
 
 
 def bench_app():
-    """The production app plus a bare "hello" route: the framework's ceiling in this setup.
-    Only the benchmark serves it (gunicorn 'bench.http_load:bench_app()')."""
+    """The production app plus two bare routes of the same app, served only by the benchmark
+    (gunicorn 'bench.http_load:bench_app()'):
+
+    - "hello": the framework's ceiling in this setup;
+    - "bare write": one INSERT and a durable commit through Flask-SQLAlchemy's session, nothing
+      else (no form, CSRF, ORM object or signal): the floor under any route that stores something,
+      which shows how much of the ceiling a write can have on this machine at all."""
+    import sqlalchemy as sa
+    from flask import request
+
     from tipboard import create_app
+    from tipboard.extensions import csrf, db
     from tipboard.permissions import public
 
     app = create_app()
     app.add_url_rule("/_bench/hello", "bench_hello", public(lambda: "hello"))
+    with app.app_context():
+        key = "BIGSERIAL PRIMARY KEY" if db.engine.dialect.name == "postgresql" else "INTEGER PRIMARY KEY"
+        db.session.execute(sa.text(f"CREATE TABLE IF NOT EXISTS bench_write (id {key}, body TEXT NOT NULL)"))
+        db.session.commit()
+
+    @public
+    @csrf.exempt
+    def bare_write():
+        db.session.execute(sa.text("INSERT INTO bench_write (body) VALUES (:body)"),
+                           {"body": request.form.get("body", "")})
+        db.session.commit()
+        return "stored", 201
+
+    app.add_url_rule("/_bench/write", "bench_write", bare_write, methods=["POST"])
     return app
 
 
@@ -68,6 +91,7 @@ ROUTES = [
     Route("hello (ceiling)", "GET", "/_bench/hello"),
     Route("healthz (SELECT 1)", "GET", "/healthz"),
     Route("tip form page", "GET", "/tips/new"),
+    Route("bare write (floor)", "POST", "/_bench/write", "body=bench+tip+about+a+broken+lamp"),
     Route("tip submission", "POST", "/tips/new",
           "csrf_token={csrf}&category={category}&description=bench+tip+about+a+broken+lamp"
           "&address=Bench+road+1&anonymous=y&contact_preference=inbox", ok="302"),

@@ -112,9 +112,10 @@ def bump(name: str) -> None:
         log.warning("cache unavailable (%s); %s not bumped", exc, name)
 
 
-def remember(name: str, key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
+def remember(name: str | tuple[str, ...], key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
     """The value of ``compute()`` cached under ``name``'s current generation and ``key``, for at
-    most ``timeout`` seconds (the app's CACHE_DEFAULT_TIMEOUT if None).
+    most ``timeout`` seconds (the app's CACHE_DEFAULT_TIMEOUT if None). A value computed from what
+    several generations watch names them all (a tuple): a change to any of them ends it.
 
     The generation is the one read when the session's transaction began, before its first query:
     a SQLite read transaction sees the data of that moment however long it lasts, so a generation
@@ -122,34 +123,38 @@ def remember(name: str, key: str, compute: Callable[[], Any], timeout: int | Non
     from or stored in the cache while the transaction holds changes of its own to what ``name``
     watches, flushed or not, nor when ``compute()`` flushed some (autoflush): the value holds data
     that a rollback would leave never committed."""
+    names = (name,) if isinstance(name, str) else name
+    label = "+".join(names)
     session = db.session()
-    tokens = session.info.get(_TOKENS)
-    gen = tokens.get(name) if tokens is not None and name in tokens else generation(name)
-    if gen is None or _changed_here(session, name):
+    tokens = session.info.get(_TOKENS) or {}
+    missing = [n for n in names if n not in tokens]
+    gens = {**{n: tokens[n] for n in names if n in tokens}, **(generations(missing) if missing else {})}
+    if None in gens.values() or _changed_here(session, names):
         return compute()
-    full_key = f"{name}:{gen}:{key}"
+    full_key = "".join(f"{n}:{gens[n]}:" for n in names) + key
     try:
         found = cache.get(full_key)
     except CACHE_ERRORS as exc:
-        log.warning("cache unavailable (%s); reading %s uncached", exc, name)
+        log.warning("cache unavailable (%s); reading %s uncached", exc, label)
         return compute()
     if found is not None:
         return found
     value = compute()
-    if _changed_here(session, name):  # compute()'s queries flushed this transaction's own changes
+    if _changed_here(session, names):  # compute()'s queries flushed this transaction's own changes
         return value
     try:
         cache.set(full_key, value, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"] if timeout is None else timeout)
     except CACHE_ERRORS as exc:
-        log.warning("cache unavailable (%s); %s not stored", exc, name)
+        log.warning("cache unavailable (%s); %s not stored", exc, label)
     return value
 
 
-def _changed_here(session: Session, name: str) -> bool:
-    """This transaction changed what ``name`` watches: flushed, or waiting in the session."""
-    if name in session.info.get(_PENDING, ()):
+def _changed_here(session: Session, names: tuple[str, ...]) -> bool:
+    """This transaction changed what one of ``names`` watches: flushed, or waiting in the session."""
+    if not session.info.get(_PENDING, set()).isdisjoint(names):
         return True
-    return any(name in _WATCHED.get(type(obj), ()) for obj in (*session.new, *session.dirty, *session.deleted))
+    return any(not _WATCHED.get(type(obj), set()).isdisjoint(names)
+               for obj in (*session.new, *session.dirty, *session.deleted))
 
 
 def _note(session: Session, models) -> None:

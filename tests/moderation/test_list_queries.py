@@ -66,3 +66,19 @@ def test_a_warm_queue_page_asks_only_who_is_signed_in_and_shows_a_change_at_once
     db.session.commit()
     assert client.get("/moderation/").data.decode().count("being worked on") == 2
     assert client.get("/moderation/?status=closed").data.decode().count('name="item"') == 0
+
+
+def test_the_bulk_assign_list_names_a_new_officer_at_once(client, app_ctx, login):
+    """The bulk actions' fields are rendered once per change to the staff or grids: a new officer
+    is offered on the next page, and one who is no longer staff is not."""
+    me = UserFactory(roles=(Role.STAFF,), name="Officer Able")
+    login(client, me)
+    add_claimed_tips(1, me)
+    assert "Officer Able" in client.get("/moderation/").data.decode()
+    newcomer = UserFactory(roles=(Role.STAFF,), name="Officer Newcomer")
+    db.session.commit()
+    page = client.get("/moderation/").data.decode()
+    assert 'name="bulk-assignee"' in page and "Officer Newcomer" in page
+    newcomer.active = False
+    db.session.commit()
+    assert "Officer Newcomer" not in client.get("/moderation/").data.decode()

@@ -11,7 +11,8 @@ from markupsafe import Markup
 
 from tipboard import caching
 from tipboard.extensions import db
-from tipboard.geo import grid_places, localized
+from tipboard.auth.services import STAFF_GENERATION
+from tipboard.geo import GRID_GENERATION, grid_places, localized
 from tipboard.ids import db_id
 from tipboard.moderation import bp, listing, services
 from tipboard.moderation.forms import BulkForm, ClaimForm, ResponseTemplateForm
@@ -90,11 +91,21 @@ def queue():
     }
     bulk_actions = [(k.name, a) for k in all_kinds() if k.name in kinds for a in k.actions
                     if a.bulk and current_user.has_role(*a.roles)]
+    bulk_fields = ""
+    if bulk_actions and any_items:
+        # What the bulk actions ask (officers, grids, reasons) is the same for every reader with
+        # these actions and language; it changes with the staff and the grids (at most 10 s late
+        # for anything else a bulk form may list).
+        bulk_fields = caching.remember(
+            (STAFF_GENERATION, GRID_GENERATION),
+            f"bulk:{get_locale()}:{[(kind, action.name) for kind, action in bulk_actions]}",
+            lambda: render_template("moderation/_queue_bulk.html", bulk_actions=bulk_actions, kinds=kinds_by_name),
+            listing.QUEUE_CACHE_SECONDS)
     args = {k: v for k, v in request.args.items() if k != "after"}
-    listing_html = Markup(rendered)  # our own autoescaped template's output, kept as text in the cache  # nosec B704
-    return render_template("moderation/queue.html", listing=listing_html, any_items=any_items, flt=flt,
-                           counts=counts, names=names, next_cursor=next_cursor, args=args,
-                           bulk_actions=bulk_actions, kinds=kinds_by_name, bulk_form=BulkForm())
+    # Both are our own autoescaped templates' output, kept as text in the cache.
+    return render_template("moderation/queue.html", listing=Markup(rendered), bulk_fields=Markup(bulk_fields),  # nosec B704
+                           any_items=any_items, flt=flt, counts=counts, names=names, next_cursor=next_cursor,
+                           args=args, bulk_actions=bulk_actions, kinds=kinds_by_name, bulk_form=BulkForm())
 
 
 def _item_or_404(item_id: int) -> QueueItem:
