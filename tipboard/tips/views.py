@@ -169,10 +169,11 @@ def track():
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"][:20]
     if form.validate_on_submit():
-        tip = services.find_by_code(form.code.data, form.secret.data)
-        if tip is not None:
-            grant_tracking(tip.id)
-            return redirect(url_for("tips.tracked", code=tip.tracking_code))
+        match = services.match_code(form.code.data, form.secret.data)
+        if match is not None:
+            tip_id, code = match
+            grant_tracking(tip_id)
+            return redirect(url_for("tips.tracked", code=code))
         form.secret.errors = [_("That code and secret do not match a tip.")]
     status = 400 if form.errors else 200
     my_tips = services.tips_of(current_user) if current_user.is_authenticated else []
