@@ -30,3 +30,30 @@ def test_the_cli_still_reports_disagreeing_books(runner, setup_money):
     db.session.commit()
     result = runner.invoke(args=["tipboard", "check-books"])
     assert result.exit_code == 1 and f"{m['budget'].id}" in result.output and "¥1000.00" in result.output
+
+
+def test_the_books_and_the_statement_read_a_fixed_number_of_statements(app_ctx):
+    """Two statements for the books check and three for a month's statement, however many funds
+    and budgets; a fund's month budget is preferred to its year's, as for rewards."""
+    from tests.rewards.factories import BudgetFactory, FundFactory
+    from tests.sqlcount import statements
+
+    def read():
+        with statements() as checked:
+            assert books.check_books() == []
+        with statements() as stated:
+            statement = books.monthly_statement(2026, 5)
+        return len(checked), len(stated), {line["fund"].code: line["budget_fen"] for line in statement}
+
+    FundFactory(code="one")
+    db.session.flush()
+    few = read()
+    for code in ("two", "three", "four"):
+        fund = FundFactory(code=code)
+        BudgetFactory(fund=fund, period="2026", amount_fen=50_000)
+        if code != "four":
+            BudgetFactory(fund=fund, period="2026-05", amount_fen=7_000)
+    db.session.flush()
+    many = read()
+    assert few[:2] == many[:2] == (2, 3)
+    assert many[2] == {"one": None, "two": 7_000, "three": 7_000, "four": 50_000}
