@@ -82,3 +82,14 @@ def test_the_bulk_assign_list_names_a_new_officer_at_once(client, app_ctx, login
     newcomer.active = False
     db.session.commit()
     assert "Officer Newcomer" not in client.get("/moderation/").data.decode()
+
+
+def test_made_up_cursors_read_as_the_first_page_from_one_cache_entry(client, app_ctx, login):
+    me = UserFactory(roles=(Role.STAFF,))
+    login(client, me)
+    add_claimed_tips(2, me)
+    first = client.get("/moderation/?after=not-a-cursor").data.decode()
+    with statements() as sent:
+        other = client.get("/moderation/?after=another-made-up-one").data.decode()
+    assert len(sent) == 1  # who is signed in; the page came from the first one's entry
+    assert other.count('name="item"') == first.count('name="item"') == 2

@@ -76,10 +76,11 @@ def queue():
                 next_cursor, bool(items))
 
     # The list is the same for every reader with this filter, visibility and language: rendered
-    # once per change to the queue (listing.QUEUE_GENERATION), like the counts.
-    rendered, next_cursor, any_items = caching.remember(
-        listing.QUEUE_GENERATION, f"list:{get_locale()}:{after}:{listing.filter_key(flt)}", render_list,
-        listing.QUEUE_CACHE_SECONDS)
+    # once per change to the queue (listing.QUEUE_GENERATION), like the counts. Keyed by the
+    # decoded cursor, so made-up cursors (read as "from the start") do not fill the cache.
+    page_key = f"list:{get_locale()}:{listing.decode_cursor(after)}:{listing.filter_key(flt)}"
+    rendered, next_cursor, any_items = caching.remember(listing.QUEUE_GENERATION, page_key, render_list,
+                                                        listing.QUEUE_CACHE_SECONDS)
     counts = listing.cached_counts(flt)
     facet_names = listing.cached_facet_names(flt)
     names = {
