@@ -108,3 +108,13 @@ def test_cached_counts_are_kept_apart_per_scope(client, two_teams, login):
     flt_a, flt_b = (QueueFilter.for_user(two_teams[k]) for k in ("leader_a", "leader_b"))
     assert listing.cached_counts(flt_a)["kind"] == {"team_application": 30}
     assert listing.cached_counts(flt_b)["kind"] == {"team_application": 20, "swap_request": 20}
+
+
+def test_a_leaders_teams_are_asked_once_for_all_team_kinds(two_teams):
+    from tests.sqlcount import statements
+
+    with statements() as sent:
+        flt = QueueFilter.for_user(two_teams["leader_b"])
+    team = two_teams["team_b"].id
+    assert flt.scopes == (("swap_request", (team,)), ("team_application", (team,)))
+    assert len([s for s in sent if "team_member" in s]) == 1

@@ -37,11 +37,14 @@ class QueueFilter:
     def for_user(cls, user, **filters) -> QueueFilter:
         """The kinds ``user`` may see and, for kinds with a scope, the teams whose items they may see."""
         kinds, scopes = [], []
+        asked: dict = {}  # kinds sharing a scope rule (a leader's teams) ask it once
         for kind in all_kinds():
             if not user.has_role(*kind.view_roles):
                 continue
             kinds.append(kind.name)
-            teams = kind.teams_visible_to(user)
+            if kind.scope not in asked:
+                asked[kind.scope] = kind.teams_visible_to(user)
+            teams = asked[kind.scope]
             if teams is not None:
                 scopes.append((kind.name, teams))
         return cls(kinds=tuple(kinds), scopes=tuple(sorted(scopes)), **filters)
