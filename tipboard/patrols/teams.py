@@ -50,6 +50,19 @@ def add_member(team: Team, user, role: MemberRole = MemberRole.MEMBER) -> TeamMe
     return member
 
 
+def invite(team: Team, user, actor) -> TeamMember:
+    """A leader of the team (or staff) adds ``user`` as a member straight away; the person is told.
+    Refused, with nothing changed or sent, when ``actor`` does not lead the team or ``user`` is
+    already in it."""
+    if not can_lead(actor, team):
+        raise PatrolError("not_leader")
+    if team.membership(user) is not None:
+        raise PatrolError("already_member")
+    member = add_member(team, user)
+    notify(user, "patrols.invited", {"team": team.name})
+    return member
+
+
 def decide_application(application: TeamApplication, accept: bool) -> None:
     if application.status != "pending":
         raise PatrolError("already_decided")

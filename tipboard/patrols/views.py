@@ -140,12 +140,10 @@ def invite(team_id: int):
     if user is None or not ActionForm().validate_on_submit():
         flash(_("No account with that phone, email or user name."), "error")
     else:
-        teams.add_member(team, user)
-        from tipboard.outbox import notify
-
-        notify(user, "patrols.invited", {"team": team.name})
-        db.session.commit()
-        flash(_("%(name)s is now in the team.", name=user.name), "success")
+        commit_unless_refused(lambda: teams.invite(team, user, current_user), shifts.PatrolError,
+                              explain=lambda exc: (_("%(name)s is already in the team.", name=user.name)
+                                                   if exc.code == "already_member" else _error(exc)),
+                              success=_("%(name)s is now in the team.", name=user.name))
     return redirect(url_for("patrols.team", team_id=team.id))
 
 
