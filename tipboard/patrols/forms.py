@@ -1,4 +1,5 @@
-from flask_babel import lazy_gettext as _l
+from babel.dates import get_day_names
+from flask_babel import get_locale, lazy_gettext as _l
 from tipboard.forms import Form
 from wtforms import (
     BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
@@ -7,10 +8,16 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-WEEKDAYS = [("0", _l("Mon")), ("1", _l("Tue")), ("2", _l("Wed")), ("3", _l("Thu")), ("4", _l("Fri")),
-            ("5", _l("Sat")), ("6", _l("Sun"))]
 SKILLS = [("first_aid", _l("First aid")), ("driver", _l("Drives the patrol car")),
           ("english", _l("Speaks English")), ("dialect", _l("Speaks the local dialect"))]
+
+
+def weekday_choices() -> list[tuple[str, str]]:
+    """The days of the week as stored ("0" = Monday .. "6" = Sunday), named by Babel's locale data
+    in the reader's language ("Mon" / "周一", as the ``weekday_name`` filter shows them). A field's
+    ``choices=weekday_choices`` is called once per form instance, so each request gets its language."""
+    names = get_day_names("abbreviated", locale=get_locale() or "en")
+    return [(str(day), names[day]) for day in range(7)]
 
 
 def parse_route(text: str) -> list[list[float]]:
@@ -44,7 +51,7 @@ class ProfileForm(Form):
 
 
 class AvailabilityForm(Form):
-    weekday = SelectField(_l("Day"), choices=WEEKDAYS, validators=[InputRequired()])
+    weekday = SelectField(_l("Day"), choices=weekday_choices, validators=[InputRequired()])
     start_time = TimeField(_l("From"), validators=[InputRequired()])
     end_time = TimeField(_l("To"), validators=[InputRequired()])
 
@@ -79,7 +86,7 @@ class TemplateForm(Form):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=100)])
     shift_type = SelectField(_l("Type"), choices=[("patrol", _l("Patrol")), ("outreach", _l("Outreach")),
                                                   ("talk", _l("Safety talk"))])
-    weekdays = CheckboxesField(_l("Days"), choices=WEEKDAYS, validators=[InputRequired()])
+    weekdays = CheckboxesField(_l("Days"), choices=weekday_choices, validators=[InputRequired()])
     start_time = TimeField(_l("Starts"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends"), validators=[InputRequired()])
     min_volunteers = IntegerField(_l("At least"), default=2, validators=[InputRequired(), NumberRange(min=1, max=200)])

@@ -21,7 +21,7 @@ from tipboard.patrols.points import create_point
 from tipboard.patrols import bp, calendar, checkin, patrol_log, priority, shifts, teams
 from tipboard.patrols.forms import (
     ActionForm, ApplyForm, AvailabilityForm, AwayForm, GenerateForm, ObservationForm, PointForm, ProfileForm,
-    WEEKDAYS, ReportForm, SwapForm, TemplateForm,
+    ReportForm, SwapForm, TemplateForm,
 )
 from tipboard.patrols.models import (
     Availability, AvailabilityException, MemberRole, Observation, PatrolPoint, Shift, ShiftTemplate, SignUp,
@@ -195,8 +195,8 @@ def profile():
                               .order_by(AvailabilityException.day)).all()
     feed_url = url_for("patrols.calendar_feed", token=prof.calendar_token, _external=True) if prof else None
     return render_template("patrols/profile.html", form=form, slots=slots, away=away, slot_form=AvailabilityForm(),
-                           away_form=AwayForm(), action_form=ActionForm(), feed_url=feed_url,
-                           weekdays=dict(WEEKDAYS)), 400 if form.errors else 200
+                           away_form=AwayForm(), action_form=ActionForm(),
+                           feed_url=feed_url), 400 if form.errors else 200
 
 
 @bp.post("/profile/availability")
