@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_sqlalchemy.model import Model as FsaModel
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -29,6 +30,26 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def unique_constraint_name(table: str, column: str) -> str:
+    """The name :data:`NAMING_CONVENTION` gives a one-column unique constraint (``unique=True``)."""
+    return NAMING_CONVENTION["uq"] % {"table_name": table, "column_0_N_name": column}
+
+
+def is_unique_violation(exc: IntegrityError, table: str, column: str) -> bool:
+    """True when ``exc`` is another row already having this value of ``table.column`` (its own
+    unique constraint), not some other constraint the row broke (NOT NULL, CHECK, a foreign key,
+    a unique constraint on other columns). PostgreSQL names the constraint; SQLite names the
+    columns in its message; other databases: False."""
+    orig = getattr(exc, "orig", None)
+    diag = getattr(orig, "diag", None)
+    if diag is not None:  # psycopg: SQLSTATE 23505 is unique_violation
+        sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        return sqlstate == "23505" and diag.constraint_name == unique_constraint_name(table, column)
+    if isinstance(orig, sqlite3.IntegrityError):
+        return str(orig) == f"UNIQUE constraint failed: {table}.{column}"
+    return False
 
 
 class Model(FsaModel):

@@ -3,7 +3,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import CategoryFactory, GridFactory, UserFactory
+from sqlalchemy.exc import IntegrityError
+
 from tipboard.admin import services
+from tipboard.database import is_unique_violation
 from tipboard.extensions import db
 from tipboard.geo import Grid
 from tipboard.tips.models import Category
@@ -69,6 +72,81 @@ def test_a_code_saved_by_someone_else_after_the_check_is_a_refusal_not_a_500(fre
         assert refused.value.code == "code_taken" and done
         db.session.rollback()
         assert db.session.scalars(sa.select(Grid.name_en)).all() == ["A"]
+
+
+REFERENCES = pytest.mark.parametrize("ref,data,model", [(services.GRID, GRID, Grid),
+                                                        (services.CATEGORY, CATEGORY, Category)], ids=["grid", "category"])
+
+
+def _row(model, key: str) -> dict:
+    """Another row of ``model`` with the short name ``key``, as a plain INSERT's values."""
+    if model is Grid:
+        return {"code": key, "name_zh": "甲", "name_en": "A", "center_lat": 31.9, "center_lon": 119.9, "radius_m": 500}
+    return {"slug": key, "name_zh": "甲", "name_en": "A", "hint_zh": "", "hint_en": "", "is_hazard": False,
+            "active": True, "sort_order": 0}
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "renamed"])
+@REFERENCES
+def test_a_short_name_saved_after_the_check_is_a_taken_refusal_on_every_backend(app_ctx, ref, data, model,
+                                                                                existing):
+    """The same race as below, within one transaction so SQLite can run it: the row with the same
+    short name appears between the check and the flush; the key's unique constraint decides. Also
+    for a row given a new short name, whose refused UPDATE must not fail the whole transaction."""
+    obj = services.save_reference(ref, None, {**data, ref.key: "old-key"}) if existing else None
+    db.session.commit()
+    session, done = db.session(), []
+
+    def someone_else_first(flushing, *_args):
+        if not done:
+            done.append(True)
+            flushing.connection().execute(sa.insert(model).values(_row(model, data[ref.key].strip())))
+
+    sa.event.listen(session, "before_flush", someone_else_first)
+    try:
+        with pytest.raises(services.AdminError) as refused:
+            services.save_reference(ref, obj, data)
+    finally:
+        sa.event.remove(session, "before_flush", someone_else_first)
+    assert refused.value.code == ref.taken and done
+    if existing:
+        db.session.refresh(obj)
+        assert getattr(obj, ref.key) == "old-key"
+
+
+@REFERENCES
+def test_a_row_the_database_refuses_for_another_reason_is_refused_as_such_not_as_taken(app_ctx, ref, data, model):
+    """A NOT NULL column left None (the forms require the names; a caller that skips the form
+    does not): not "that short name is taken", and nothing is saved."""
+    with pytest.raises(services.AdminError) as refused:
+        services.save_reference(ref, None, {**data, "name_en": None})
+    assert refused.value.code == ref.refused != ref.taken
+    row = services.save_reference(ref, None, data)  # the session goes on working
+    db.session.commit()  # as the view does: an update comes in a later request
+    with pytest.raises(services.AdminError) as refused:
+        services.save_reference(ref, row, {**data, "name_zh": None})
+    assert refused.value.code == ref.refused
+    db.session.refresh(row)
+    assert row.name_zh == data["name_zh"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 1
+
+
+def _integrity_error(statement) -> IntegrityError:
+    with pytest.raises(IntegrityError) as caught, db.session.begin_nested():
+        db.session.execute(statement)
+    return caught.value
+
+
+def test_a_unique_violation_is_told_from_other_constraints_and_other_columns(app_ctx):
+    CategoryFactory(slug="fire")
+    taken = _integrity_error(sa.insert(Category).values(_row(Category, "fire")))
+    assert is_unique_violation(taken, "category", "slug")
+    assert not is_unique_violation(taken, "category", "name_en")
+    assert not is_unique_violation(taken, "grid", "code")
+    missing = _integrity_error(sa.insert(Category).values({**_row(Category, "smoke"), "name_en": None}))
+    assert not is_unique_violation(missing, "category", "slug")
+    GridFactory(code="WC-01")
+    assert is_unique_violation(_integrity_error(sa.insert(Grid).values(_row(Grid, "WC-01"))), "grid", "code")
 
 
 def test_user_search_takes_percent_and_underscore_as_typed(app_ctx):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from tipboard.auth.models import User, UserRole
+from tipboard.database import is_unique_violation
 from tipboard.extensions import db
 from tipboard.geo import Grid
 from tipboard.moderation.models import ItemStatus, QueueItem
@@ -32,40 +33,51 @@ class AdminError(ValueError):
 @dataclasses.dataclass(frozen=True)
 class Reference:
     """Reference data the admin pages edit: its fields, the short name that must be unique, the
-    refusal when another row already has it, and the values that stand in for fields left empty."""
+    refusal when another row already has it, the refusal when the database refuses the row for
+    any other reason, and the values that stand in for fields left empty."""
 
     model: type
     fields: tuple[str, ...]
     key: str
     taken: str
+    refused: str
     when_empty: dict = dataclasses.field(default_factory=dict)
 
 
-CATEGORY = Reference(Category, CATEGORY_FIELDS, key="slug", taken="slug_taken",
+CATEGORY = Reference(Category, CATEGORY_FIELDS, key="slug", taken="slug_taken", refused="category_refused",
                      when_empty={"hint_zh": "", "hint_en": "", "sort_order": 0})
-GRID = Reference(Grid, GRID_FIELDS, key="code", taken="code_taken")
+GRID = Reference(Grid, GRID_FIELDS, key="code", taken="code_taken", refused="grid_refused")
 
 
 def save_reference(ref: Reference, obj, data: dict):
     """Create (``obj`` None) or update one row from the form's data. Another row with the same short
-    name is refused (AdminError ``ref.taken``), also when it was saved a moment ago by someone else."""
+    name is refused (AdminError ``ref.taken``), also when it was saved a moment ago by someone else
+    (the unique constraint on the key decides). Any other constraint the database holds the row to
+    (the tables have NOT NULL columns besides the key's unique constraint; the form checks them
+    first) is refused as ``ref.refused``, never a 500; nothing is saved either way."""
     key = (data.get(ref.key) or "").strip()
     clash = db.session.scalar(sa.select(ref.model.id).where(getattr(ref.model, ref.key) == key))
     if clash is not None and (obj is None or clash != obj.id):
         raise AdminError(ref.taken)
     obj = obj if obj is not None else ref.model()
-    for name in ref.fields:
-        value = data.get(name)
-        setattr(obj, name, value.strip() if isinstance(value, str) else value)
-    for name, default in ref.when_empty.items():
-        if not getattr(obj, name):
-            setattr(obj, name, default)
     try:
+        # The changes are made inside the savepoint: beginning one flushes what is pending, and a
+        # refused UPDATE flushed there would fail the whole transaction, not just the savepoint.
         with db.session.begin_nested():
+            for name in ref.fields:
+                value = data.get(name)
+                setattr(obj, name, value.strip() if isinstance(value, str) else value)
+            for name, default in ref.when_empty.items():
+                if not getattr(obj, name):
+                    setattr(obj, name, default)
             db.session.add(obj)
             db.session.flush()
-    except IntegrityError as exc:  # the unique constraint: saved by another admin since the check
-        raise AdminError(ref.taken) from exc
+    except IntegrityError as exc:
+        table = ref.model.__tablename__
+        if is_unique_violation(exc, table, ref.key):  # saved by another admin since the check
+            raise AdminError(ref.taken) from exc
+        log.warning("admin.save_refused table=%s error=%s", table, str(exc.orig).splitlines()[0])
+        raise AdminError(ref.refused) from exc
     return obj
 
 

@@ -20,6 +20,10 @@ register_nav("admin.index", _l("Admin"), roles=ADMINS, order=95)
 ERRORS = {
     "slug_taken": _l("Another category already uses that short name."),
     "code_taken": _l("Another grid already uses that code."),
+    "category_refused": _l("The category could not be saved: the database refused one of its values. "
+                           "Nothing was changed; check the fields and try again."),
+    "grid_refused": _l("The grid could not be saved: the database refused one of its values. "
+                       "Nothing was changed; check the fields and try again."),
     "keep_own_admin": _l("You cannot remove your own administrator role or disable yourself."),
 }
 
