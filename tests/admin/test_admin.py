@@ -106,3 +106,16 @@ def test_admin_grants_roles_but_cannot_lock_themselves_out(client, users, login)
     client.post(f"/admin/users/{users['admin'].id}", data={"roles": ["staff"], "active": "y"})
     db.session.refresh(users["admin"])
     assert users["admin"].has_role(Role.ADMIN)
+
+
+def test_names_and_codes_of_spaces_only_are_refused_and_the_rest_trimmed(client, users, login):
+    login(client, users["admin"])
+    blank = client.post("/admin/categories/new", data={"slug": "spaces", "name_zh": "   ", "name_en": " \t "})
+    assert blank.status_code == 400 and blank.data.decode().count("This field is required.") == 2
+    grid = {"code": "   ", "name_zh": "新区", "name_en": "  New Area  ", "center_lat": "31.95",
+            "center_lon": "119.96", "radius_m": "600"}
+    assert client.post("/admin/grids/new", data=grid).status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Grid)) == 0
+    assert client.post("/admin/grids/new", data={**grid, "code": " WC-10 "}).status_code == 302
+    saved = db.session.scalar(sa.select(Grid).where(Grid.code == "WC-10"))
+    assert saved.name_en == "New Area"

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form
+from tipboard.forms import Form, strip_text
 from wtforms import BooleanField, FloatField, IntegerField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tipboard.permissions import Role
@@ -15,8 +15,8 @@ ROLE_LABELS = {
 class CategoryForm(Form):
     slug = StringField(_l("Short name (letters, digits, dashes)"),
                        validators=[InputRequired(), Length(max=40), Regexp(r"^[a-z0-9-]+$")])
-    name_zh = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=100)])
-    name_en = StringField(_l("Name (English)"), validators=[InputRequired(), Length(max=100)])
+    name_zh = StringField(_l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
+    name_en = StringField(_l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
     hint_zh = StringField(_l("Examples (Chinese)"), validators=[Optional(), Length(max=300)])
     hint_en = StringField(_l("Examples (English)"), validators=[Optional(), Length(max=300)])
     is_hazard = BooleanField(_l("A hazard (may earn a reward)"))
@@ -29,9 +29,9 @@ class CategoryForm(Form):
 
 
 class GridForm(Form):
-    code = StringField(_l("Code"), validators=[InputRequired(), Length(max=32)])
-    name_zh = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=100)])
-    name_en = StringField(_l("Name (English)"), validators=[InputRequired(), Length(max=100)])
+    code = StringField(_l("Code"), filters=[strip_text], validators=[DataRequired(), Length(max=32)])
+    name_zh = StringField(_l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
+    name_en = StringField(_l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
     center_lat = FloatField(_l("Centre latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
     center_lon = FloatField(_l("Centre longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
     radius_m = IntegerField(_l("Radius (metres)"), default=500,
