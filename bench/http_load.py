@@ -369,7 +369,7 @@ its first event, its queue item and audit entry ~2.4 ms; the category 0.85 ms; t
 at ~200-250 req/s; 32 clients at p99 < 100 ms need ~400 req/s (Little's law with the observed
 spread). Closing that would mean leaving WTForms and the ORM for this one route. The queue page at
 100,000 tips now meets p99 < 100 ms in some runs and misses it in others; its first reader per worker
-after a change still computes the counts (bench/moderation_queue.py, "counts computed")."""
+after a change still computes the counts (bench/moderation_queue.py, "computed")."""
 
 
 def main(argv=None) -> int:
