@@ -236,3 +236,25 @@ def test_cache_keys_carry_the_code_version_and_the_database(app, tmp_path):
     other = make_app("sqlite:///" + str(tmp_path / "other.sqlite3"), tmp_path)
     assert other.config["CACHE_KEY_PREFIX"] != app.config["CACHE_KEY_PREFIX"]  # two sites, one Redis
     assert "other.sqlite3" not in other.config["CACHE_KEY_PREFIX"]
+
+
+def test_a_bump_the_cache_missed_is_made_when_it_answers_again(app_ctx, monkeypatch):
+    """A commit while the cache is down cannot end the old generation; once the cache answers,
+    this process ends it before its next read, so the old entries are not served again."""
+    from tipboard.extensions import cache
+
+    flt = listing.QueueFilter(kinds=("tip",), status="all")
+    assert listing.cached_counts(flt)["status"] == {}  # stored under the current generation
+    db.session.rollback()
+    real_set = cache.set
+
+    def refused(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "set", refused)
+    db.session.add(QueueItem(kind="tip", subject_id=97_004, status="open", summary="while down"))
+    db.session.commit()  # the bump fails: logged, remembered
+    assert listing.QUEUE_GENERATION in caching._UNBUMPED  # noqa: SLF001
+    monkeypatch.setattr(cache, "set", real_set)  # the cache is back
+    assert listing.cached_counts(flt)["status"] == {"open": 1}  # not the entry from before the commit
+    assert not caching._UNBUMPED  # noqa: SLF001

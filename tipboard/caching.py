@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover
 _WATCHED: dict[type, set[str]] = {}   # model class -> the generations its changes end
 _PENDING = "tipboard.caching.changed"  # session.info key: generations to bump at commit
 _TOKENS = "tipboard.caching.tokens"    # session.info key: the generations when the transaction began
+_UNBUMPED: set[str] = set()             # generations this process failed to bump (cache down)
 
 
 # A Redis that does not answer must cost a request half a second, not a TCP timeout: every
@@ -89,12 +90,21 @@ def generation(name: str) -> str | None:
 
 def generations(names: list[str]) -> dict[str, str | None]:
     """The current tokens of several generations in one round trip (a token is made for one that
-    has none yet); None for each when the cache cannot be reached."""
+    has none yet); None for each when the cache cannot be reached. Once the cache answers again,
+    the bumps this process could not make while it was down are made first."""
     keys = [f"gen:{name}" for name in names]
     try:
         tokens = dict(zip(names, cache.get_many(*keys)))
+    except CACHE_ERRORS as exc:
+        log.warning("cache unavailable (%s); reading %s uncached", exc, ", ".join(names))
+        return dict.fromkeys(names)
+    for name in sorted(_UNBUMPED):
+        token = bump(name)  # None if it failed again: then that generation is read uncached
+        if name in tokens:
+            tokens[name] = token
+    try:
         for name, key in zip(names, keys):
-            if tokens[name] is None:
+            if tokens[name] is None and name not in _UNBUMPED:
                 cache.add(key, secrets.token_hex(8), timeout=0)  # only if still missing
                 tokens[name] = cache.get(key)
         return tokens
@@ -103,13 +113,21 @@ def generations(names: list[str]) -> dict[str, str | None]:
         return dict.fromkeys(names)
 
 
-def bump(name: str) -> None:
+def bump(name: str) -> str | None:
     """End the current generation of ``name``: reads cached under it are not used again. A new
-    random token, so two processes bumping at once both end the old one."""
+    random token (returned; None if the cache is down), so two processes bumping at once both end
+    the old one."""
+    token = secrets.token_hex(8)
     try:
-        cache.set(f"gen:{name}", secrets.token_hex(8), timeout=0)
+        cache.set(f"gen:{name}", token, timeout=0)
     except CACHE_ERRORS as exc:
-        log.warning("cache unavailable (%s); %s not bumped", exc, name)
+        # Entries of the old generation could be read again once the cache is back: this process
+        # bumps again as soon as the cache answers (generations), the entries' timeouts bound the rest.
+        _UNBUMPED.add(name)
+        log.warning("cache unavailable (%s); %s not bumped yet", exc, name)
+        return None
+    _UNBUMPED.discard(name)
+    return token
 
 
 def remember(name: str | tuple[str, ...], key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
