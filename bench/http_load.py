@@ -350,7 +350,7 @@ and what they changed, oldest first:
 - Queue page (later): the signed-in user and roles in one statement; the rendered list, the counts,
   the names they count and the bulk-action fields are cached per filter, visibility and language
   until the next queue change (at most 10 s), the staff names until the staff change. A warm queue
-  page sends one statement: in-process 13.6 -> ~4 ms, ~135 -> ~300 req/s over HTTP.
+  page sends one statement: in-process 13.6 -> ~4 ms, ~135 -> ~280-400 req/s over HTTP.
 - Tracking lookup: reads the tip's id, code and secret hash instead of the whole tip (in-process
   3.3 -> 1.7 ms).
 - SQLite: writers take turns on a lock file beside the database instead of sleeping in SQLite's busy
@@ -368,8 +368,9 @@ its first event, its queue item and audit entry ~2.4 ms; the category 0.85 ms; t
 ~7.5 ms of worker CPU per request under load, so two cores shared with PostgreSQL and wrk serve it
 at ~200-250 req/s; 32 clients at p99 < 100 ms need ~400 req/s (Little's law with the observed
 spread). Closing that would mean leaving WTForms and the ORM for this one route. The queue page at
-100,000 tips now meets p99 < 100 ms in some runs and misses it in others; its first reader per worker
-after a change still computes the counts (bench/moderation_queue.py, "computed")."""
+100,000 tips serves ~280-400 req/s with p99 ~130-220 ms on PostgreSQL: without Redis each worker
+computes its list and counts afresh at least every 10 s (bench/moderation_queue.py, "computed":
+40-100 ms on PostgreSQL, 0.2-0.8 s on SQLite), and those requests set the tail."""
 
 
 def main(argv=None) -> int:
