@@ -1,6 +1,6 @@
-from babel.dates import get_day_names
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from tipboard.forms import Form
+from tipboard.templating import weekday_name
 from wtforms import (
     BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
     TimeField,
@@ -13,11 +13,10 @@ SKILLS = [("first_aid", _l("First aid")), ("driver", _l("Drives the patrol car")
 
 
 def weekday_choices() -> list[tuple[str, str]]:
-    """The days of the week as stored ("0" = Monday .. "6" = Sunday), named by Babel's locale data
-    in the reader's language ("Mon" / "周一", as the ``weekday_name`` filter shows them). A field's
-    ``choices=weekday_choices`` is called once per form instance, so each request gets its language."""
-    names = get_day_names("abbreviated", locale=get_locale() or "en")
-    return [(str(day), names[day]) for day in range(7)]
+    """The days of the week as stored ("0" = Monday .. "6" = Sunday), named as the pages name them
+    (``templating.weekday_name``: "Mon" / "周一"). A field's ``choices=weekday_choices`` is called
+    once per form instance, so each request gets its language."""
+    return [(str(day), weekday_name(day)) for day in range(7)]
 
 
 def parse_route(text: str) -> list[list[float]]:
