@@ -230,3 +230,42 @@ def test_unsent_photos_expire(client, app, app_ctx, category):
     db.session.commit()
     assert JOBS["tips.expire_pending"].func() == 1
     assert not path.exists() and db.session.scalar(sa.select(sa.func.count()).select_from(PendingUpload)) == 0
+
+
+def _codes(monkeypatch, *codes):
+    """Make the next tracking codes drawn these, then random ones again."""
+    from tipboard.tips import services
+
+    drawn, real = list(codes), services.new_tracking_code
+    monkeypatch.setattr(services, "new_tracking_code", lambda: drawn.pop(0) if drawn else real())
+
+
+def test_a_tracking_code_already_taken_is_drawn_again(client, app_ctx, category, monkeypatch):
+    assert submit(client, form(category, description="The first tip")).status_code == 302
+    first = only_tip()
+    taken = first.tracking_code
+    _codes(monkeypatch, taken)  # the unique constraint, not a lookup, finds the clash
+    response = submit(client, form(category), files=[("p.png", png())])
+    assert response.status_code == 302
+    db.session.expire_all()
+    tips = db.session.scalars(sa.select(Tip).order_by(Tip.id)).all()
+    assert len(tips) == 2 and tips[0].tracking_code == taken and tips[0].description == "The first tip"
+    assert tips[1].tracking_code != taken and len(tips[1].photos) == 1  # the photo went with the retry
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingUpload)) == 0
+    assert tips[1].tracking_code.encode() in client.get("/tips/receipt").data
+
+
+def test_codes_taken_every_time_give_a_message_and_keep_the_photos(client, app_ctx, category, monkeypatch):
+    from tipboard.tips.views import CODE_ATTEMPTS
+
+    submit(client, form(category))
+    _codes(monkeypatch, *[only_tip().tracking_code] * CODE_ATTEMPTS)
+    response = submit(client, form(category, description="Wires hanging low"), files=[("p.png", png())])
+    assert response.status_code == 400 and b"could not be stored just now" in response.data
+    assert b"Wires hanging low" in response.data and b"1 photo is already attached" in response.data
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 1
+    [pending] = db.session.scalars(sa.select(PendingUpload)).all()
+    assert pending.token.encode() in response.data  # the form carries its photo on
+    assert submit(client, form(category, upload_token=pending.token)).status_code == 302  # sent again
+    assert len(db.session.scalars(sa.select(Tip).order_by(Tip.id.desc())).first().photos) == 1

@@ -19,4 +19,5 @@ TIP_ERRORS = {
     "already_me_too": _l("You have already added yourself to that report."),
     "outside_area": _l("That place is outside the area this station covers. Please check the location."),
     "no_location": _l("Please say where: use your location, pick a point on the map, or type an address."),
+    "try_again": _l("The tip could not be stored just now. Nothing was sent: please send it again."),
 }

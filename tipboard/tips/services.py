@@ -12,10 +12,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from tipboard import caching
-from tipboard.database import utcnow
+from tipboard.database import is_unique_violation, utcnow
 from tipboard.extensions import db
 from tipboard.geo import (
     Grid, bounding_box, distance_m, grid_id_named, in_station_area, nearest_grid_id,
@@ -31,7 +32,7 @@ log = logging.getLogger("tipboard.tips")
 
 # Crockford's base32 without I, L, O, U: nothing to misread on a phone or over the phone.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 8     # 40 bits; uniqueness enforced by the table
+CODE_LENGTH = 8     # 40 bits; uniqueness enforced by the table (see code_was_taken)
 SECRET_LENGTH = 12  # 60 bits; only its hash is stored
 UPLOAD_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
@@ -215,7 +216,7 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
         grid_id = nearest_grid_id(data.lat, data.lon)
     secret = _random_chars(SECRET_LENGTH)
     tip = Tip(
-        tracking_code=_unique_code(), secret_hash=hash_secret(secret), category=category,
+        tracking_code=new_tracking_code(), secret_hash=hash_secret(secret), category=category,
         description=data.description.strip(), seen_at=data.seen_at, lat=data.lat, lon=data.lon,
         address=(data.address or "").strip() or None, grid_id=grid_id, anonymous=data.anonymous,
         reporter_id=None if data.anonymous or reporter is None else reporter.id,
@@ -240,11 +241,18 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
     return Receipt(tip=tip, code=tip.tracking_code, secret=_group(secret))
 
 
-def _unique_code() -> str:
-    while True:
-        code = _group(_random_chars(CODE_LENGTH))
-        if not db.session.scalar(sa.select(Tip.id).where(Tip.tracking_code == code)):
-            return code
+def new_tracking_code() -> str:
+    """A fresh random tracking code. Not looked up first: the table's unique constraint is the
+    check (a lookup cost every submission a round trip and still raced a concurrent one), and
+    :func:`code_was_taken` tells the caller to submit again."""
+    return _group(_random_chars(CODE_LENGTH))
+
+
+def code_was_taken(exc: IntegrityError) -> bool:
+    """True when a new tip's flush failed only because its tracking code was already another
+    tip's (with 40-bit codes, about one submission in 10^12 per stored tip): the caller rolls
+    the transaction back and calls :func:`submit_tip` again, which draws a new code."""
+    return is_unique_violation(exc, Tip.__tablename__, "tracking_code")
 
 
 def match_code(code: str, secret: str) -> tuple[int, str] | None:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import logging
+
 import sqlalchemy as sa
 from flask import (
     abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory,
@@ -10,6 +12,7 @@ from flask import (
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 
 from tipboard import caching
 from tipboard.database import reads_only
@@ -28,6 +31,11 @@ from tipboard.tips.models import Tip, TipPhoto, TipStatus
 from tipboard.tips.photos import PhotoError
 from tipboard.tips.signals import tip_origin, tip_origin_described
 from tipboard.timezones import from_local
+
+log = logging.getLogger("tipboard.tips")
+# Tries at storing a tip whose freshly drawn tracking code another tip already has.
+CODE_ATTEMPTS = 3
+
 
 def _photo_message(code: str) -> str:
     cfg = current_app.config
@@ -133,8 +141,8 @@ def _try_submit(form: TipForm):
         contact_preference=form.contact_preference.data, locale=str(get_locale()),
     )
     try:
-        receipt = services.submit_tip(data, reporter=None if anonymous else current_user,
-                                      upload_token=form.upload_token.data or None)
+        receipt = _submit(data, reporter=None if anonymous else current_user,
+                          upload_token=form.upload_token.data or None)
     except services.TipError as exc:
         form.category.errors = [str(TIP_ERRORS[exc.code])]
         return None, []
@@ -145,6 +153,21 @@ def _try_submit(form: TipForm):
     session["receipt"] = {"code": receipt.code, "secret": receipt.secret}
     grant_tracking(tip_id)
     return redirect(url_for("tips.receipt")), []
+
+
+def _submit(data: services.NewTip, reporter, upload_token: str | None) -> services.Receipt:
+    """submit_tip, drawn again with a new tracking code when the one drawn was already taken.
+    Nothing else has been written in this request's transaction yet, so rolling it back loses
+    nothing (pending photos stay pending until the tip that takes them commits)."""
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        try:
+            return services.submit_tip(data, reporter=reporter, upload_token=upload_token)
+        except IntegrityError as exc:
+            db.session.rollback()
+            if not services.code_was_taken(exc):
+                raise
+            log.warning("tips.code_taken attempt=%s", attempt)
+    raise services.TipError("try_again")
 
 
 @bp.get("/receipt")
