@@ -65,9 +65,10 @@ def seed(app, n: int) -> dict:
 
 
 def measure(app, ids) -> dict:
-    from tipboard.auth.services import start_login_session
+    from tipboard import caching
     from tipboard.auth.models import User
-    from tipboard.extensions import cache, db
+    from tipboard.auth.services import start_login_session
+    from tipboard.extensions import db
 
     client = app.test_client()
     with app.app_context():
@@ -86,7 +87,7 @@ def measure(app, ids) -> dict:
         """The same request with every cache emptied first: the list, counts and names computed afresh."""
         def run():
             with app.app_context():
-                cache.clear()
+                caching.clear()
             call()
         return run
 

@@ -20,7 +20,7 @@ from flask_sqlalchemy.session import Session as FsaSession
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tipboard import caching, create_app
-from tipboard.extensions import cache, db
+from tipboard.extensions import db
 from tipboard.i18n import compile_catalogues
 
 BACKEND = os.environ.get("TIPBOARD_TEST_DB", "sqlite")
@@ -173,7 +173,7 @@ def _transaction(request, app):
             db.session = original
             outer.rollback()
             connection.close()
-            cache.clear()  # what was cached came from the rolled-back data
+            caching.clear()  # what was cached came from the rolled-back data
             caching._UNBUMPED.clear()  # noqa: SLF001 - nor is anything left to bump
     app.extensions.pop("outbox_sent", None)
 

@@ -1,5 +1,6 @@
 """Cached reads (tipboard.caching): the queue's facet counts are read once per generation, a
 committed change to a queue item starts a new generation, and with Redis every process shares it."""
+import time
 import uuid
 
 import pytest
@@ -66,35 +67,114 @@ def test_cached_counts_match_fresh_counts(app_ctx):
     assert listing.cached_counts(flt) == listing.counts(flt)  # the cached copy, still equal
 
 
-def test_processes_share_the_cache_and_its_generations_through_redis(databases, tmp_path):
-    """Two apps (as two workers) on one Redis: what one computed the other reads, and a bump by
-    either ends the generation for both."""
+@pytest.fixture
+def workers(databases, tmp_path):
+    """Two apps on one Redis, as two workers of one site (each has its own local tier)."""
     require_redis()
+    import redis
+
     prefix = f"tipboard-test-{uuid.uuid4().hex[:8]}:"
     apps = [make_app(databases.pristine, tmp_path / name, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
             for name in ("a", "b")]
     assert all(a.config["CACHE_TYPE"] == "RedisCache" for a in apps)
+    yield apps
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+
+
+def test_processes_share_the_cache_and_its_generations_through_redis(workers):
+    """Two apps (as two workers) on one Redis: what one computed the other reads, and a bump by
+    either ends the generation for both, local copies included."""
     computed = []
 
     def compute(value):
         computed.append(value)
         return value
 
-    try:
-        with apps[0].app_context():
-            assert caching.remember("shared", "k", lambda: compute("from a")) == "from a"
-        with apps[1].app_context():
-            assert caching.remember("shared", "k", lambda: compute("from b")) == "from a"
-            caching.bump("shared")
-        with apps[0].app_context():
-            assert caching.remember("shared", "k", lambda: compute("a again")) == "a again"
-        assert computed == ["from a", "a again"]
-    finally:
-        import redis
+    with workers[0].app_context():
+        assert caching.remember("shared", "k", lambda: compute("from a")) == "from a"
+    with workers[1].app_context():
+        assert caching.remember("shared", "k", lambda: compute("from b")) == "from a"
+        caching.bump("shared")
+    with workers[0].app_context():
+        assert caching.remember("shared", "k", lambda: compute("a again")) == "a again"
+    with workers[1].app_context():
+        assert caching.remember("shared", "k", lambda: compute("b again")) == "a again"
+    assert computed == ["from a", "a again"]
 
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}*"):
-            client.delete(key)
+
+def test_values_read_once_from_redis_are_then_read_from_memory(workers, monkeypatch):
+    """The local tier: after one fetch a worker asks Redis only for the generations, and every
+    reader still gets a copy of its own."""
+    from tipboard.extensions import cache
+
+    with workers[0].app_context():
+        caching.remember("shared", "k", lambda: ["computed by a"])
+    with workers[1].app_context():
+        fetched = []
+        real_get = cache.get
+        monkeypatch.setattr(cache, "get", lambda key: fetched.append(key) or real_get(key))
+        first = caching.remember("shared", "k", lambda: ["computed by b"])
+        first.append("changed by its reader")
+        assert caching.remember("shared", "k", lambda: ["computed by b"]) == ["computed by a"]
+        assert len(fetched) == 1  # the second read came from memory
+        assert len(workers[1].extensions["tipboard_local_cache"]) == 1
+
+
+def test_a_value_past_its_time_is_computed_once_while_the_others_get_the_last(workers, monkeypatch):
+    """No stampede when a value's time is up: the first reader computes it afresh, a reader in
+    another worker meanwhile gets the last value, and then everyone gets the new one."""
+    clock = [time.time()]
+    monkeypatch.setattr(caching.time, "time", lambda: clock[0])
+    with workers[0].app_context():
+        assert caching.remember("shared", "k", lambda: "first", timeout=10) == "first"
+    clock[0] += 9
+    with workers[0].app_context():  # still fresh: this worker's own copy
+        assert caching.remember("shared", "k", lambda: "too early", timeout=10) == "first"
+    clock[0] += 2
+
+    def refresh_in_b():
+        with workers[0].app_context():  # a reader in worker a while b is at it
+            assert caching.remember("shared", "k", lambda: "computed twice", timeout=10) == "first"
+        return "second"
+
+    with workers[1].app_context():
+        assert caching.remember("shared", "k", refresh_in_b, timeout=10) == "second"
+    with workers[0].app_context():
+        assert caching.remember("shared", "k", lambda: "third", timeout=10) == "second"
+
+
+def test_a_refresh_that_fails_lets_the_next_reader_try(workers, monkeypatch):
+    clock = [time.time()]
+    monkeypatch.setattr(caching.time, "time", lambda: clock[0])
+    with workers[0].app_context():
+        caching.remember("shared", "k", lambda: "first", timeout=10)
+    clock[0] += 11
+
+    def broken():
+        raise RuntimeError("database went away")
+
+    with workers[1].app_context(), pytest.raises(RuntimeError):
+        caching.remember("shared", "k", broken, timeout=10)
+    with workers[0].app_context():
+        assert caching.remember("shared", "k", lambda: "second", timeout=10) == "second"
+
+
+def test_the_local_tier_keeps_its_latest_entries():
+    tier = caching.LocalTier(2)
+    for key in "abc":
+        tier.put(key, float("inf"), key.encode())
+    tier.get("b", 0)
+    tier.put("d", float("inf"), b"d")
+    assert [k for k in "abcd" if tier.get(k, 0)] == ["b", "d"]  # a and c, least recently used, dropped
+    tier.put("e", 5.0, b"e")
+    assert tier.get("e", 4.9) == b"e" and tier.get("e", 5.0) is None
+    assert caching.LocalTier(0).put("x", float("inf"), b"x") is None and not len(caching.LocalTier(0))
+
+
+def test_without_redis_there_is_no_second_copy(app):
+    assert app.config["CACHE_TYPE"] == "SimpleCache" and app.config["CACHE_LOCAL_ENTRIES"] == 0
 
 
 def test_an_unreachable_cache_is_skipped_not_fatal(databases, tmp_path, caplog):

@@ -5,17 +5,29 @@ host), otherwise a cache in each process. Each cached read belongs to a *generat
 in the cache that is replaced after every commit that changed one of the models the generation
 watches (:func:`watch`), so the next read computes afresh under a new key. Every entry also expires after
 its timeout, which bounds how stale another process can be where no shared cache carries the new
-generation to it, and how stale anything that depends on the clock can be.
+generation to it, and how stale anything that depends on the clock can be; one reader then
+computes it afresh while the others are served the last value (no stampede of workers computing
+the same thing at once).
+
+With Redis, each process also keeps the values it read or computed lately in its own memory
+(:class:`LocalTier`), under the same keys. A key names the generations' tokens, which every
+transaction reads from Redis anyway, so a local copy is used exactly as long as the shared one
+would be: coherent across workers, but a cached page costs no round trip per value. A value
+computed by one worker is fetched once by each other worker instead of computed again.
 
 A cache that fails (Redis down) is logged and skipped: the read is computed as if nothing were
 cached, so the page stays up and merely gets slower.
 """
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import logging
+import pickle  # nosec B403 - only values this app pickled itself, read back from its own cache
 import secrets
+import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -44,6 +56,48 @@ _UNBUMPED: set[str] = set()             # generations this process failed to bum
 # A Redis that does not answer must cost a request half a second, not a TCP timeout: every
 # transaction reads its generations, and the read is then skipped (see module docstring).
 REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+# How long a value past its time may still be served while one reader computes it afresh (and
+# how long that reader's claim lasts, should it never finish).
+REFRESH_SECONDS = 10
+
+
+class LocalTier:
+    """The latest values a process read from or stored in a shared cache, by full key, each
+    with the time it expires there (a local copy never outlives the shared entry). Kept pickled,
+    as the shared cache keeps them: every reader gets its own copy to change as it likes. At most
+    ``size`` entries, the least recently used dropped first; thread-safe (``flask run`` threads)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: collections.OrderedDict[str, tuple[float, bytes]] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, now: float) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= now:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, expires: float, data: bytes) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._entries[key] = (expires, data)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def configure(app) -> None:
@@ -52,8 +106,12 @@ def configure(app) -> None:
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
         app.config.setdefault("CACHE_OPTIONS", dict(REDIS_TIMEOUTS))
+        # Values kept in this process's memory in front of Redis (0: none); see LocalTier.
+        app.config.setdefault("CACHE_LOCAL_ENTRIES", 512)
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
+        app.config.setdefault("CACHE_LOCAL_ENTRIES", 0)  # the cache is this process's memory already
+    app.extensions["tipboard_local_cache"] = LocalTier(app.config["CACHE_LOCAL_ENTRIES"])
     # Keys carry the code's version: values pickled by another release (a deploy in progress, or
     # rows whose class has since changed) are never read back by this one. And the database's:
     # two sites (a station and its training copy, say) sharing a Redis never read each other's.
@@ -131,9 +189,14 @@ def bump(name: str) -> str | None:
 
 
 def remember(name: str | tuple[str, ...], key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
-    """The value of ``compute()`` cached under ``name``'s current generation and ``key``, for at
-    most ``timeout`` seconds (the app's CACHE_DEFAULT_TIMEOUT if None). A value computed from what
-    several generations watch names them all (a tuple): a change to any of them ends it.
+    """The value of ``compute()`` cached under ``name``'s current generation and ``key``, for
+    ``timeout`` seconds (the app's CACHE_DEFAULT_TIMEOUT if None; 0: until the generation ends).
+    A value computed from what several generations watch names them all (a tuple): a change to
+    any of them ends it.
+
+    When a value's time is up, the first reader computes it afresh; readers meanwhile (other
+    workers) get the last value for as long as that takes (at most REFRESH_SECONDS), instead of
+    all computing it at once. A new generation is never served an old value.
 
     The generation is the one read when the session's transaction began, before its first query:
     a SQLite read transaction sees the data of that moment however long it lasts, so a generation
@@ -150,21 +213,55 @@ def remember(name: str | tuple[str, ...], key: str, compute: Callable[[], Any], 
     if None in gens.values() or _changed_here(session, names):
         return compute()
     full_key = "".join(f"{n}:{gens[n]}:" for n in names) + key
+    local: LocalTier = current_app.extensions["tipboard_local_cache"]
+    now = time.time()
+    data = local.get(full_key, now)
+    if data is not None:
+        return pickle.loads(data)  # nosec B301 - pickled below, by this app
     try:
         found = cache.get(full_key)
+        if found is not None:
+            fresh_until, data = found
+            if fresh_until > now:
+                local.put(full_key, fresh_until, data)
+                return pickle.loads(data)  # nosec B301 - pickled below, by this app
+            if not cache.add(f"refresh:{full_key}", 1, timeout=REFRESH_SECONDS):
+                return pickle.loads(data)  # nosec B301 - another reader is computing it afresh
     except CACHE_ERRORS as exc:
         log.warning("cache unavailable (%s); reading %s uncached", exc, label)
         return compute()
-    if found is not None:
-        return found
-    value = compute()
+    try:
+        value = compute()
+    finally:
+        if found is not None:
+            _forget(f"refresh:{full_key}", label)
     if _changed_here(session, names):  # compute()'s queries flushed this transaction's own changes
         return value
+    if timeout is None:
+        timeout = current_app.config["CACHE_DEFAULT_TIMEOUT"]
+    fresh_until = time.time() + timeout if timeout else float("inf")
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        cache.set(full_key, value, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"] if timeout is None else timeout)
+        # Kept REFRESH_SECONDS longer than it is fresh: the last value while one reader refreshes it.
+        cache.set(full_key, (fresh_until, data), timeout=timeout + REFRESH_SECONDS if timeout else 0)
     except CACHE_ERRORS as exc:
         log.warning("cache unavailable (%s); %s not stored", exc, label)
+        return value
+    local.put(full_key, fresh_until, data)
     return value
+
+
+def _forget(key: str, label: str) -> None:
+    try:
+        cache.delete(key)
+    except CACHE_ERRORS as exc:
+        log.warning("cache unavailable (%s); %s refresh mark left to expire", exc, label)
+
+
+def clear() -> None:
+    """Empty the app's cache and this process's copies of it (generations included)."""
+    cache.clear()
+    current_app.extensions["tipboard_local_cache"].clear()
 
 
 def _changed_here(session: Session, names: tuple[str, ...]) -> bool:
