@@ -1,19 +1,20 @@
 """HTTP benchmark of the production profile (``make bench``, i.e. ``python bench/http_load.py``).
 
-For SQLite and PostgreSQL: a fresh database, migrated and seeded; gunicorn with gunicorn.conf.py
-and TIPBOARD_CONFIG=production on loopback; wrk (Debian package) with 32 connections for a fixed
-duration per route, after a short unrecorded warm-up (WARMUP_SECONDS). Reports requests/s,
-p50/p99 latency, errors, the ratio to the "hello" ceiling of the same app in the same run, and peak
-RSS per worker (VmHWM from /proc). Rate limits are off (one client address makes all the requests);
-CSRF is ON: the POSTs carry a real session cookie and token fetched first. No Redis: each worker
-caches for itself (with Redis every cache read is a round trip; measured slower on one machine).
+Three profiles: SQLite and PostgreSQL with each worker caching for itself, and PostgreSQL with
+Redis as the shared cache (the production profile). Each gets a fresh database, migrated and
+seeded; gunicorn with gunicorn.conf.py and TIPBOARD_CONFIG=production on loopback; wrk (Debian
+package) with 32 connections for a fixed duration per route, after a short unrecorded warm-up
+(WARMUP_SECONDS). Reports requests/s, p50/p99 latency, errors, the ratio to the "hello" ceiling of
+the same app in the same run, and peak RSS per worker (VmHWM from /proc). Rate limits are off (one
+client address makes all the requests); CSRF is ON: the POSTs carry a real session cookie and
+token fetched first.
 
 Routes are a table (ROUTES). Before the run the database gets QUEUE_TIPS (100,000) tips and their
 queue items in bulk (the seeding of bench/moderation_queue.py), so the moderation queue page is timed
 at that size, signed in as staff through the real login form; the resident routes see the same
 database.
-Usage: python bench/http_load.py [--duration 10] [--connections 32] [--backends sqlite,postgresql]
-                                 [--queue-tips 100000]
+Usage: python bench/http_load.py [--duration 10] [--connections 32]
+                                 [--backends sqlite,postgresql,postgresql+redis] [--queue-tips 100000]
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from tests.production.harness import Client, Server, csrf_token, migrate, server
 
 PG_ADMIN_URL = os.environ.get("TIPBOARD_BENCH_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TIPBOARD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SEED_TIPS = 300
 QUEUE_TIPS = 100_000
 WARMUP_SECONDS = 2
@@ -257,11 +259,19 @@ def _session(port: int, params: dict) -> dict:
 
 
 def bench_backend(backend: str, duration: int, connections: int, workers: int | None, queue_tips: int) -> dict:
+    """One profile: "sqlite" or "postgresql", "+redis" for Redis as the shared cache."""
+    database, _, extra = backend.partition("+")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        url, drop = _database(backend, tmp)
+        url, drop = _database(database, tmp)
+        settings = {"RATELIMIT_ENABLED": "false"}
+        if extra == "redis":
+            # Its own key prefix, so the keys this run made can be removed after it.
+            settings.update(REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=f"tipboard-bench-{uuid.uuid4().hex[:8]}:")
+        elif extra:
+            raise SystemExit(f"unknown profile {backend!r}")
         try:
-            env = server_env(url, tmp, RATELIMIT_ENABLED="false")
+            env = server_env(url, tmp, **settings)
             env.pop("TIPBOARD_LOG_LEVEL")
             migrate(env)
             params = _seed(env, queue_tips)
@@ -281,6 +291,16 @@ def bench_backend(backend: str, duration: int, connections: int, workers: int | 
                     "peak_rss_all_mb": sorted(round(v / 1024, 1) for v in sampler.peak.values())}
         finally:
             drop()
+            if extra == "redis":
+                _forget_keys(settings["CACHE_KEY_PREFIX"])
+
+
+def _forget_keys(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
 
 
 def machine() -> str:
@@ -298,7 +318,7 @@ def machine() -> str:
 def report(all_results: dict, duration: int, connections: int, queue_tips: int) -> str:
     lines = [f"Machine: {machine()}", "",
              f"{connections} connections, {duration} s per route after {WARMUP_SECONDS} s unrecorded, "
-             f"{queue_tips:,} tips in the database, gunicorn sync workers, no Redis; ratio = req/s "
+             f"{queue_tips:,} tips in the database, gunicorn sync workers; ratio = req/s "
              "divided by the hello ceiling of the same backend and run.", ""]
     for backend, res in all_results.items():
         ceiling = res["routes"][ROUTES[0].name]["rps"]
@@ -378,7 +398,8 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--backends", default="sqlite,postgresql,postgresql+redis",
+                        help="profiles: a database, '+redis' for Redis as the shared cache")
     parser.add_argument("--queue-tips", type=int, default=QUEUE_TIPS)
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     parser.add_argument("--only", default="", help="comma-separated substrings of route names")
