@@ -103,6 +103,10 @@ def test_a_template_is_saved_with_the_days_ticked(client, login, app_ctx, locale
         refused = client.post(url, data={**form, "weekdays": bad})
         assert refused.status_code == 400, bad
         days = re.search(r'<fieldset[^>]*>\s*<legend>[^<]*</legend>(.*?)</fieldset>', refused.data.decode(), re.S)
-        assert re.search(r'<p class="error" id="weekdays-error">[^<]+</p>', days.group(1)), bad
+        error = re.search(r'<p class="error" id="weekdays-error">([^<]+)</p>', days.group(1))
+        assert error, bad
+        if bad == ["0", "9"]:  # WTForms' own message, which its Chinese catalogue lacks (tipboard.forms)
+            assert error.group(1) == {"en": "&#39;9&#39; is not a valid choice for this field.",
+                                      "zh_Hans": "“9” 不是此字段的有效选项。"}[locale]
     templates = db.session.scalars(sa.select(ShiftTemplate).where(ShiftTemplate.point_id == point.id)).all()
     assert [t.weekdays for t in templates] == [[6, 0]]
