@@ -1,4 +1,6 @@
 """A renamed category reaches the queue lines of its tips that are still open, in every language."""
+import re
+
 import sqlalchemy as sa
 from flask_babel import force_locale
 
@@ -82,3 +84,23 @@ def test_saving_a_category_without_changing_its_names_leaves_the_lines_alone(app
     assert category.sort_order == 5
     assert not touching(sent, "UPDATE", "queue_item") and not touching(sent, "SELECT", "queue_item")
     assert item.summaries["en"] == "Loose cables: Hanging in the stairwell"
+
+
+def test_the_queue_filters_name_a_renamed_category_at_once(app, client, users, login):
+    """Even where no open line changes (only closed items in the category), the name beside the
+    category filter is the new one on the next page, not up to the queue cache's 10 s later."""
+    category = CategoryFactory(slug="cables", name_en="Loose cables", name_zh="电线松脱")
+    _queued(category, "Fixed last week", status=TipStatus.RESOLVED)
+    db.session.commit()
+    staff = login(app.test_client(), users["staff"])
+    staff.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    def category_filter() -> str:
+        page = staff.get("/moderation/?status=all").data.decode()
+        return re.search(r'<select id="f-category".*?</select>', page, re.S).group(0)
+
+    assert "Loose cables (1)" in category_filter()
+    login(client, users["admin"])
+    assert client.post(f"/admin/categories/{category.id}",
+                       data={**FORM, "name_en": "Hanging power lines", "name_zh": "电线垂落"}).status_code == 302
+    assert "Hanging power lines (1)" in category_filter()  # (the closed line keeps the old name)

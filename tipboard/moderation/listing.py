@@ -144,12 +144,13 @@ FACETS = (("kind", "kind"), ("status", "status"), ("category", "category_id"), (
 
 # What the queue page shows of a filter (the facet counts, the names they count and the rendered
 # list, moderation.views.queue) is cached per filter until the next committed change to a queue
-# item (shared through Redis where configured), and at most QUEUE_CACHE_SECONDS, which also bounds
-# how late "overdue", an expired claim or a renamed category may show, and what another process
-# without Redis changed meanwhile.
+# item or a category (whose names the filters show; shared through Redis where configured), and at
+# most QUEUE_CACHE_SECONDS, which also bounds how late "overdue" or an expired claim may show, and
+# what another process without Redis changed meanwhile.
 QUEUE_GENERATION = "queue"
 QUEUE_CACHE_SECONDS = 10
 caching.watch(QueueItem, QUEUE_GENERATION)
+caching.watch(Category, QUEUE_GENERATION)
 
 
 def filter_key(flt: QueueFilter) -> str:
