@@ -131,6 +131,21 @@ def test_a_row_the_database_refuses_for_another_reason_is_refused_as_such_not_as
     assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 1
 
 
+@REFERENCES
+def test_a_value_too_long_for_its_column_is_refused_not_a_500(app_ctx, ref, data, model):
+    """PostgreSQL holds a name to its column's length (SQLite stores any length, so there the
+    row is saved); a caller that skips the form's length check gets ``ref.refused``."""
+    too_long = {**data, "name_en": "x" * (model.__table__.c.name_en.type.length + 1)}
+    if db.engine.dialect.name == "sqlite":
+        assert services.save_reference(ref, None, too_long).id
+        return
+    with pytest.raises(services.AdminError) as refused:
+        services.save_reference(ref, None, too_long)
+    assert refused.value.code == ref.refused
+    assert services.save_reference(ref, None, data).id  # the session goes on working
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 1
+
+
 def _integrity_error(statement) -> IntegrityError:
     with pytest.raises(IntegrityError) as caught, db.session.begin_nested():
         db.session.execute(statement)

@@ -5,7 +5,7 @@ import dataclasses
 import logging
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from tipboard.auth.models import User, UserRole
 from tipboard.database import is_unique_violation
@@ -53,8 +53,9 @@ def save_reference(ref: Reference, obj, data: dict):
     """Create (``obj`` None) or update one row from the form's data. Another row with the same short
     name is refused (AdminError ``ref.taken``), also when it was saved a moment ago by someone else
     (the unique constraint on the key decides). Any other constraint the database holds the row to
-    (the tables have NOT NULL columns besides the key's unique constraint; the form checks them
-    first) is refused as ``ref.refused``, never a 500; nothing is saved either way."""
+    (the tables have NOT NULL columns besides the key's unique constraint, and lengths PostgreSQL
+    enforces; the form checks them first) is refused as ``ref.refused``, never a 500; nothing is
+    saved either way."""
     key = (data.get(ref.key) or "").strip()
     clash = db.session.scalar(sa.select(ref.model.id).where(getattr(ref.model, ref.key) == key))
     if clash is not None and (obj is None or clash != obj.id):
@@ -72,10 +73,10 @@ def save_reference(ref: Reference, obj, data: dict):
                     setattr(obj, name, default)
             db.session.add(obj)
             db.session.flush()
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:  # DataError: a value the column cannot hold (PostgreSQL)
         table = ref.model.__tablename__
-        if is_unique_violation(exc, table, ref.key):  # saved by another admin since the check
-            raise AdminError(ref.taken) from exc
+        if isinstance(exc, IntegrityError) and is_unique_violation(exc, table, ref.key):
+            raise AdminError(ref.taken) from exc  # saved by another admin since the check
         log.warning("admin.save_refused table=%s error=%s", table, str(exc.orig).splitlines()[0])
         raise AdminError(ref.refused) from exc
     return obj
