@@ -1,10 +1,14 @@
 """Reads that are the same for every resident are cached until what they show changes: the
 published hazards (list and map JSON, per language) and the active categories."""
-import sqlalchemy as sa
+import re
 
-from tests.factories import CategoryFactory, TipFactory
+import sqlalchemy as sa
+from flask import render_template
+
+from tests.factories import CategoryFactory, TipFactory, UserFactory
 from tests.sqlcount import statements, touching
 from tipboard.extensions import db
+from tipboard.tips import views
 from tipboard.tips.models import Tip, TipStatus
 
 
@@ -110,3 +114,49 @@ def test_grids_are_read_once_and_a_renamed_grid_is_found_at_once(client, app_ctx
     grid.name_en = "Riverside"
     db.session.commit()
     assert grid_id_named("Riverside") == grid.id and grid_id_named("Riverside Village") is None
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_the_blank_tip_form_is_rendered_once_and_each_visitor_gets_their_own_token(app, app_ctx, monkeypatch):
+    """The empty form is kept per language and sign-in state until the categories change; the
+    CSRF token in it is each visitor's own, and a tip sent with it is accepted."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    lamp = CategoryFactory(name_en="Street lamp out", name_zh="路灯不亮")
+    db.session.commit()
+    rendered = []
+    monkeypatch.setattr(views, "render_template", lambda name, **ctx: rendered.append(name) or render_template(name, **ctx))
+    first, second = app.test_client(), app.test_client()
+    pages = [c.get("/tips/new", headers={"Accept-Language": "en"}).data.decode() for c in (first, second)]
+    assert rendered.count("tips/_form.html") == 1 and rendered.count("tips/new.html") == 2
+    assert all("Street lamp out" in page and views.CSRF_SLOT not in page for page in pages)
+    assert _token(pages[0]) != _token(pages[1])
+    assert pages[0].replace(_token(pages[0]), "") == pages[1].replace(_token(pages[1]), "")
+    response = second.post("/tips/new", data={"csrf_token": _token(pages[1]), "category": str(lamp.id),
+                                              "description": "Lamp out by gate 3", "address": "Old Street 7",
+                                              "anonymous": "y"})
+    assert response.status_code == 302
+    assert first.post("/tips/new", data={"csrf_token": _token(pages[1]), "category": str(lamp.id),
+                                         "description": "Not my token", "address": "Old Street 7",
+                                         "anonymous": "y"}).status_code == 400
+
+    chinese = first.get("/tips/new", headers={"Accept-Language": "zh-CN"}).data.decode()
+    assert "路灯不亮" in chinese and rendered.count("tips/_form.html") == 2  # a copy per language
+    CategoryFactory(name_en="Blocked fire exit", name_zh="消防通道堵塞")
+    db.session.commit()
+    assert "Blocked fire exit" in first.get("/tips/new", headers={"Accept-Language": "en"}).data.decode()
+
+
+def test_the_blank_form_differs_for_a_signed_in_resident_and_is_not_used_for_a_filled_one(
+        app, app_ctx, client, login):
+    CategoryFactory()
+    db.session.commit()
+    anonymous = app.test_client().get("/tips/new").data.decode()
+    assert 'name="contact_preference"' not in anonymous
+    login(client, UserFactory())
+    assert 'name="contact_preference"' in client.get("/tips/new").data.decode()
+    filled = client.get("/tips/new?address=Gate+3&description=Seen+on+patrol").data.decode()
+    assert 'value="Gate 3"' in filled and "Seen on patrol" in filled
+    assert 'value="Gate 3"' not in client.get("/tips/new").data.decode()

@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
@@ -66,9 +67,34 @@ def new():
             if response is not None:
                 return response
     pending = services.pending_uploads(form.upload_token.data)
-    return render_template("tips/new.html", form=form, categories=categories, nearby=nearby,
-                           pending=pending, me_too_form=MeTooForm(), origin_note=_origin_note(form.origin.data)
+    if request.method == "GET" and not request.args:
+        form_html = _blank_form(form, categories)
+    else:
+        form_html = Markup(render_template(  # nosec B704 - our autoescaped template's output
+            "tips/_form.html", form=form, categories=categories, nearby=nearby, pending=pending,
+            origin_note=_origin_note(form.origin.data)))
+    return render_template("tips/new.html", form_html=form_html, nearby=nearby, me_too_form=MeTooForm()
                            ), 400 if form.errors else 200
+
+
+CSRF_SLOT = "\x00csrf\x00"  # where a cached blank form's CSRF token goes (no text contains it)
+
+
+def _blank_form(form: TipForm, categories) -> Markup:
+    """The empty tip form: the same for every visitor with this language and sign-in state but
+    for its CSRF token, so rendered once per change to the categories (the form's choices and
+    hints) and kept with a slot where each request puts its own token."""
+    token = generate_csrf() if form.meta.csrf else None
+
+    def render() -> str:
+        html = render_template("tips/_form.html", form=form, categories=categories, nearby=[], pending=[],
+                               origin_note=None)
+        return html.replace(token, CSRF_SLOT) if token else html
+
+    key = f"blank-form:{get_locale()}:{current_user.is_authenticated}:{request.script_root}"
+    html = caching.remember(services.CATEGORY_GENERATION, key, render, services.CATEGORY_CACHE_SECONDS)
+    # Our autoescaped template's output; the token is URL-safe base64 and dots, nothing to escape.
+    return Markup(html.replace(CSRF_SLOT, token) if token else html)  # nosec B704
 
 
 def _origin_note(token: str | None):
