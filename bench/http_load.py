@@ -376,9 +376,21 @@ and what they changed, oldest first:
 - SQLite: writers take turns on a lock file beside the database instead of sleeping in SQLite's busy
   handler (sleeps of up to 100 ms a try while the lock, held ~1 ms at a time, sat free): submission
   p99 ~650 -> ~280 ms in the same run.
-- Tried and not kept: Redis as the cache in this benchmark (every cache read becomes a round trip:
-  form page and queue measured slower); 3 or 8 workers instead of 5 (within the noise, 8 worse);
-  a larger gen-0 garbage-collector threshold (no change).
+- Tip submission (later): no lookup of a new tracking code before the insert; the table's unique
+  constraint is the check and a clash draws again (one statement fewer, and two submissions that
+  drew the same code no longer end in a 500).
+- Tip form page (later): the blank form is rendered once per language, sign-in state and change
+  to the categories, and each request puts its own CSRF token in (in-process 3.5 -> 1.8 ms).
+- Queue page (later): the filters with their counts are rendered once per filter, visibility and
+  language until the queue changes, like the list.
+- Redis (the production profile): a first try, every cache read a round trip to Redis, measured
+  slower than each worker caching for itself. Now each worker keeps what it read or computed in
+  its own memory under the same keys, which carry the generations it reads from Redis once per
+  request (one round trip, not one per value), and a value past its time is computed by one worker
+  while the others are served the last one (with per-process caches every worker computed the
+  queue's counts itself every 10 s).
+- Tried and not kept: 3 or 8 workers instead of 5 (within the noise, 8 worse); a larger gen-0
+  garbage-collector threshold (no change).
 
 Why the submission targets are out of reach here: the "bare write" row is one INSERT and a durable
 commit through Flask and Flask-SQLAlchemy's session, with nothing else; it reaches ~0.3 of the

@@ -216,6 +216,31 @@ def test_filters_counts_and_keyset_pagination(client, app_ctx, users, login):
     assert by_grid.count('name="item"') == 15
 
 
+def test_the_filters_are_kept_until_the_queue_or_the_grids_change(client, app_ctx, users, login):
+    """The rendered filters (counts and names) are the same for the next reader; a new item or a
+    renamed grid shows on the next page."""
+    import re
+
+    from tipboard.tips.queue import enqueue_tip
+
+    grid = GridFactory(name_en="Riverside")
+    enqueue_tip(TipFactory(grid_id=grid.id, description="by the river"))
+    db.session.commit()
+    login(client, users["staff"])
+
+    def grid_filter() -> str:
+        page = client.get("/moderation/", headers={"Accept-Language": "en"}).data.decode()
+        return re.search(r'<select id="f-grid".*?</select>', page, re.S).group(0)
+
+    assert "Riverside (1)" in grid_filter() and grid_filter() == grid_filter()
+    enqueue_tip(TipFactory(grid_id=grid.id, description="by the bridge"))
+    db.session.commit()
+    assert "Riverside (2)" in grid_filter()
+    grid.name_en = "Riverside Village"
+    db.session.commit()
+    assert "Riverside Village (2)" in grid_filter()
+
+
 def test_overdue_is_marked_and_filtered(client, app_ctx, users, login):
     from tipboard.tips.queue import enqueue_tip
 

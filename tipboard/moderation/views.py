@@ -81,15 +81,23 @@ def queue():
     page_key = f"list:{get_locale()}:{listing.decode_cursor(after)}:{listing.filter_key(flt)}"
     rendered, next_cursor, any_items = caching.remember(listing.QUEUE_GENERATION, page_key, render_list,
                                                         listing.QUEUE_CACHE_SECONDS)
-    counts = listing.cached_counts(flt)
-    facet_names = listing.cached_facet_names(flt)
-    names = {
-        "category": {id_: localized(zh, en) for id_, (en, zh) in facet_names["category"].items()},
-        "grid": {g.id: g.name for g in grid_places()},
-        "assignee": facet_names["assignee"],
-        "kind": {k.name: k.label for k in all_kinds()},
-        "status": STATUS_LABELS,
-    }
+
+    def render_filters() -> str:
+        facet_names = listing.cached_facet_names(flt)
+        names = {
+            "category": {id_: localized(zh, en) for id_, (en, zh) in facet_names["category"].items()},
+            "grid": {g.id: g.name for g in grid_places()},
+            "assignee": facet_names["assignee"],
+            "kind": {k.name: k.label for k in all_kinds()},
+            "status": STATUS_LABELS,
+        }
+        return render_template("moderation/_queue_filters.html", flt=flt, counts=listing.cached_counts(flt),
+                               names=names)
+
+    # The filters and their counts too (the grids' names come with GRID_GENERATION).
+    filters = caching.remember((listing.QUEUE_GENERATION, GRID_GENERATION),
+                               f"filters:{get_locale()}:{listing.filter_key(flt)}", render_filters,
+                               listing.QUEUE_CACHE_SECONDS)
     bulk_actions = [(k.name, a) for k in all_kinds() if k.name in kinds for a in k.actions
                     if a.bulk and current_user.has_role(*a.roles)]
     bulk_fields = ""
@@ -103,10 +111,10 @@ def queue():
             lambda: render_template("moderation/_queue_bulk.html", bulk_actions=bulk_actions, kinds=kinds_by_name),
             listing.QUEUE_CACHE_SECONDS)
     args = {k: v for k, v in request.args.items() if k != "after"}
-    # Both are our own autoescaped templates' output, kept as text in the cache.
+    # All three are our own autoescaped templates' output, kept as text in the cache.
     return render_template("moderation/queue.html", listing=Markup(rendered), bulk_fields=Markup(bulk_fields),  # nosec B704
-                           any_items=any_items, flt=flt, counts=counts, names=names, next_cursor=next_cursor,
-                           args=args, bulk_actions=bulk_actions, kinds=kinds_by_name, bulk_form=BulkForm())
+                           filters=Markup(filters), any_items=any_items, next_cursor=next_cursor,  # nosec B704
+                           args=args, bulk_actions=bulk_actions, bulk_form=BulkForm())
 
 
 def _item_or_404(item_id: int) -> QueueItem:
