@@ -161,20 +161,27 @@ def test_a_refresh_that_fails_lets_the_next_reader_try(workers, monkeypatch):
         assert caching.remember("shared", "k", lambda: "second", timeout=10) == "second"
 
 
-def test_the_local_tier_keeps_its_latest_entries():
-    tier = caching.LocalTier(2)
+def test_the_local_tier_keeps_its_latest_entries_within_its_bytes():
+    tier = caching.LocalTier(20)
     for key in "abc":
-        tier.put(key, float("inf"), key.encode())
-    tier.get("b", 0)
-    tier.put("d", float("inf"), b"d")
-    assert [k for k in "abcd" if tier.get(k, 0)] == ["b", "d"]  # a and c, least recently used, dropped
+        tier.put(key, float("inf"), key.encode() * 6)
+    assert len(tier) == 3 and tier.size == 18
+    tier.get("a", 0)
+    tier.put("d", float("inf"), b"d" * 6)  # over 20 bytes: b, the least recently used, goes
+    assert [k for k in "abcd" if tier.get(k, 0)] == ["a", "c", "d"] and tier.size == 18
+    tier.put("a", float("inf"), b"A" * 10)  # replaced, not counted twice: c goes too
+    assert tier.get("a", 0) == b"A" * 10 and tier.get("c", 0) is None and tier.size == 16
+    tier.put("big", float("inf"), b"x" * 21)  # larger than the whole tier: not kept, nothing lost
+    assert tier.get("big", 0) is None and len(tier) == 2
     tier.put("e", 5.0, b"e")
-    assert tier.get("e", 4.9) == b"e" and tier.get("e", 5.0) is None
-    assert caching.LocalTier(0).put("x", float("inf"), b"x") is None and not len(caching.LocalTier(0))
+    assert tier.get("e", 4.9) == b"e" and tier.get("e", 5.0) is None and tier.size == 16
+    off = caching.LocalTier(0)
+    off.put("x", float("inf"), b"x")
+    assert len(off) == 0
 
 
 def test_without_redis_there_is_no_second_copy(app):
-    assert app.config["CACHE_TYPE"] == "SimpleCache" and app.config["CACHE_LOCAL_ENTRIES"] == 0
+    assert app.config["CACHE_TYPE"] == "SimpleCache" and app.config["CACHE_LOCAL_BYTES"] == 0
 
 
 def test_an_unreachable_cache_is_skipped_not_fatal(databases, tmp_path, caplog):

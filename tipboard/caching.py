@@ -63,12 +63,14 @@ REFRESH_SECONDS = 10
 
 class LocalTier:
     """The latest values a process read from or stored in a shared cache, by full key, each
-    with the time it expires there (a local copy never outlives the shared entry). Kept pickled,
-    as the shared cache keeps them: every reader gets its own copy to change as it likes. At most
-    ``size`` entries, the least recently used dropped first; thread-safe (``flask run`` threads)."""
+    with the time it is fresh until (a local copy is never used longer than the shared one).
+    Kept pickled, as the shared cache keeps them: every reader gets its own copy to change as it
+    likes. At most ``max_bytes`` of them, the least recently used dropped first (a rendered queue
+    page is tens of KB; a worker's memory is budgeted); thread-safe (``flask run`` threads)."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0  # bytes held
         self._entries: collections.OrderedDict[str, tuple[float, bytes]] = collections.OrderedDict()
         self._lock = threading.Lock()
 
@@ -78,23 +80,29 @@ class LocalTier:
             if entry is None:
                 return None
             if entry[0] <= now:
-                del self._entries[key]
+                self._drop(key)
                 return None
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, expires: float, data: bytes) -> None:
-        if self.size <= 0:
+    def put(self, key: str, fresh_until: float, data: bytes) -> None:
+        if len(data) > self.max_bytes:
             return
         with self._lock:
-            self._entries[key] = (expires, data)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (fresh_until, data)
+            self.size += len(data)
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: str) -> None:
+        self.size -= len(self._entries.pop(key)[1])
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.size = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -106,12 +114,12 @@ def configure(app) -> None:
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
         app.config.setdefault("CACHE_OPTIONS", dict(REDIS_TIMEOUTS))
-        # Values kept in this process's memory in front of Redis (0: none); see LocalTier.
-        app.config.setdefault("CACHE_LOCAL_ENTRIES", 512)
+        # Bytes of values kept in each process's memory in front of Redis (0: none); see LocalTier.
+        app.config.setdefault("CACHE_LOCAL_BYTES", 8 * 1024 * 1024)
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
-        app.config.setdefault("CACHE_LOCAL_ENTRIES", 0)  # the cache is this process's memory already
-    app.extensions["tipboard_local_cache"] = LocalTier(app.config["CACHE_LOCAL_ENTRIES"])
+        app.config.setdefault("CACHE_LOCAL_BYTES", 0)  # the cache is this process's memory already
+    app.extensions["tipboard_local_cache"] = LocalTier(app.config["CACHE_LOCAL_BYTES"])
     # Keys carry the code's version: values pickled by another release (a deploy in progress, or
     # rows whose class has since changed) are never read back by this one. And the database's:
     # two sites (a station and its training copy, say) sharing a Redis never read each other's.
