@@ -393,16 +393,21 @@ and what they changed, oldest first:
   garbage-collector threshold (no change).
 
 Why the submission targets are out of reach here: the "bare write" row is one INSERT and a durable
-commit through Flask and Flask-SQLAlchemy's session, with nothing else; it reaches ~0.3 of the
-hello ceiling, so no route that stores something can reach 0.5 on this machine. A tip submission
-is ~7 ms in-process (Flask, CSRF, session and the form ~1.8 ms; the ORM's unit of work for the tip,
-its first event, its queue item and audit entry ~2.4 ms; the category 0.85 ms; the commit 0.7 ms),
-~7.5 ms of worker CPU per request under load, so two cores shared with PostgreSQL and wrk serve it
-at ~200-250 req/s; 32 clients at p99 < 100 ms need ~400 req/s (Little's law with the observed
-spread). Closing that would mean leaving WTForms and the ORM for this one route. The queue page at
-100,000 tips serves ~280-400 req/s with p99 ~130-220 ms on PostgreSQL: without Redis each worker
-computes its list and counts afresh at least every 10 s (bench/moderation_queue.py, "computed":
-40-100 ms on PostgreSQL, 0.2-0.8 s on SQLite), and those requests set the tail."""
+commit through Flask and Flask-SQLAlchemy's session, with nothing else; it reaches 0.35-0.45 of
+the hello ceiling, so no route that stores something can reach 0.5 on this machine. While tips are
+submitted the five workers use ~175% of the two cores, PostgreSQL ~20%, wrk ~3% (top): the route is
+bound by the workers' Python. A submission is ~6.5-7 ms in-process (py-spy: the ORM's two flushes
+of the tip, its first event, its queue item and audit entry ~38%, a good half of it the INSERTs'
+round trips; loading the category ~11%; the form ~7%; the commit ~5%; the session cookie ~4%;
+Flask and the test client the rest), so two cores serve ~200-270 submissions a second. At 32
+clients the latency is the queue in front of the workers (p50 ~ 32 / throughput, p99 ~1.4 x p50),
+so p99 < 100 ms needs ~450 req/s, under 4 ms of CPU a submission. Closing that would mean a
+second way of storing a tip, without WTForms and the ORM, beside the one every other path uses;
+not done. The queue page at 100,000 tips: ~330-440 req/s with p99 ~200-450 ms where each worker
+computes its counts afresh every 10 s (SQLite, and PostgreSQL without Redis: bench/moderation_queue.py,
+"computed", 40-100 ms on PostgreSQL, 0.2-0.8 s on SQLite), ~410 req/s with p99 ~105-120 ms with
+Redis, where one worker computes them and the others are served the last value meanwhile. The
+machine's speed varies by up to a third between runs (hello ~2,000-3,300 req/s); compare ratios."""
 
 
 def main(argv=None) -> int:
