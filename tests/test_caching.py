@@ -338,10 +338,49 @@ def test_a_bump_the_cache_missed_is_made_when_it_answers_again(app_ctx, monkeypa
     def refused(*args, **kwargs):
         raise ConnectionError("cache down")
 
+    real_set_many = cache.set_many
     monkeypatch.setattr(cache, "set", refused)
+    monkeypatch.setattr(cache, "set_many", refused)
     db.session.add(QueueItem(kind="tip", subject_id=97_004, status="open", summary="while down"))
     db.session.commit()  # the bump fails: logged, remembered
     assert listing.QUEUE_GENERATION in caching._UNBUMPED  # noqa: SLF001
     monkeypatch.setattr(cache, "set", real_set)  # the cache is back
+    monkeypatch.setattr(cache, "set_many", real_set_many)
     assert listing.cached_counts(flt)["status"] == {"open": 1}  # not the entry from before the commit
     assert not caching._UNBUMPED  # noqa: SLF001
+
+
+def test_a_request_reads_its_generations_once_and_a_commit_bumps_in_one_round_trip(workers, monkeypatch):
+    """With Redis: the generations read for the request's first cached reads serve its
+    transaction too (one MGET), and a commit that ends two generations sends one pipeline."""
+    import redis.client
+
+    app = workers[0]
+    with app.app_context():
+        category = CategoryFactory()
+        db.session.commit()
+        category_id = category.id
+        db.session.remove()
+    client = app.test_client()
+    client.post("/tips/new", data={"category": str(category_id), "description": "Warm-up tip here",
+                                   "address": "Old Street 7", "anonymous": "y"})
+    sent = []
+    real_command, real_pipeline = redis.client.Redis.execute_command, redis.client.Pipeline.execute
+    monkeypatch.setattr(redis.client.Redis, "execute_command",
+                        lambda self, *args, **kw: sent.append(args[0]) or real_command(self, *args, **kw))
+    monkeypatch.setattr(redis.client.Pipeline, "execute",
+                        lambda self, *args, **kw: sent.append(("pipeline", len(self.command_stack)))
+                        or real_pipeline(self, *args, **kw))
+    response = client.post("/tips/new", data={"category": str(category_id), "description": "Gas smell on stairs",
+                                              "address": "Old Street 7", "anonymous": "y"})
+    assert response.status_code == 302
+    assert sent.count("MGET") == 1 and "SET" not in sent
+    assert [s for s in sent if isinstance(s, tuple)] == [("pipeline", 2)]  # the queue's and the public list's
+
+
+def test_generations_read_early_in_a_request_end_with_a_bump(workers):
+    with workers[0].test_request_context():
+        assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "before") == "before"
+        assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "again") == "before"
+        caching.bump(listing.QUEUE_GENERATION)  # (another worker's commit is not seen before the next request)
+        assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "after") == "after"

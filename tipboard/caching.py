@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy.orm import Session
 
 from tipboard.extensions import cache, db
@@ -51,6 +51,7 @@ _WATCHED: dict[type, set[str]] = {}   # model class -> the generations its chang
 _PENDING = "tipboard.caching.changed"  # session.info key: generations to bump at commit
 _TOKENS = "tipboard.caching.tokens"    # session.info key: the generations when the transaction began
 _UNBUMPED: set[str] = set()             # generations this process failed to bump (cache down)
+_EARLY = "tipboard_caching_early"       # flask.g: generations read in this request before its transaction
 
 
 # A Redis that does not answer must cost a request half a second, not a TCP timeout: every
@@ -164,10 +165,11 @@ def generations(names: list[str]) -> dict[str, str | None]:
     except CACHE_ERRORS as exc:
         log.warning("cache unavailable (%s); reading %s uncached", exc, ", ".join(names))
         return dict.fromkeys(names)
-    for name in sorted(_UNBUMPED):
-        token = bump(name)  # None if it failed again: then that generation is read uncached
-        if name in tokens:
-            tokens[name] = token
+    if _UNBUMPED:
+        # None for those that failed again: then they are read uncached
+        for name, token in bump_many(sorted(_UNBUMPED)).items():
+            if name in tokens:
+                tokens[name] = token
     try:
         for name, key in zip(names, keys):
             if tokens[name] is None and name not in _UNBUMPED:
@@ -183,17 +185,44 @@ def bump(name: str) -> str | None:
     """End the current generation of ``name``: reads cached under it are not used again. A new
     random token (returned; None if the cache is down), so two processes bumping at once both end
     the old one."""
-    token = secrets.token_hex(8)
+    return bump_many([name])[name]
+
+
+def bump_many(names: list[str]) -> dict[str, str | None]:
+    """:func:`bump` for several generations in one round trip (a commit that changed several)."""
+    if has_request_context():
+        g.pop(_EARLY, None)  # read before these bumps
+    tokens = {name: secrets.token_hex(8) for name in names}
     try:
-        cache.set(f"gen:{name}", token, timeout=0)
+        cache.set_many({f"gen:{name}": token for name, token in tokens.items()}, timeout=0)
     except CACHE_ERRORS as exc:
         # Entries of the old generation could be read again once the cache is back: this process
         # bumps again as soon as the cache answers (generations), the entries' timeouts bound the rest.
-        _UNBUMPED.add(name)
-        log.warning("cache unavailable (%s); %s not bumped yet", exc, name)
-        return None
-    _UNBUMPED.discard(name)
-    return token
+        _UNBUMPED.update(names)
+        log.warning("cache unavailable (%s); %s not bumped yet", exc, ", ".join(names))
+        return dict.fromkeys(names)
+    _UNBUMPED.difference_update(names)
+    return tokens
+
+
+def _all_watched() -> list[str]:
+    return sorted({gen for gens in _WATCHED.values() for gen in gens})
+
+
+def _tokens_outside_a_transaction(names: list[str]) -> dict[str, str | None]:
+    """Tokens for reads made before the session's transaction begins. In a request every
+    watched generation is read at the first such read (one round trip) and kept for the rest of
+    them and for the transaction that follows (:func:`_after_begin`), until a commit or bump;
+    outside requests (CLI, jobs), just ``names``, each time."""
+    if not has_request_context():
+        return generations(names)
+    early = g.get(_EARLY)
+    if early is None or not all(name in early for name in names):
+        early = generations(sorted({*_all_watched(), *names}))
+        if None in early.values():  # the cache is down: nothing worth keeping
+            return {name: early[name] for name in names}
+        g.setdefault(_EARLY, {}).update(early)
+    return {name: early[name] for name in names}
 
 
 def remember(name: str | tuple[str, ...], key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
@@ -217,7 +246,8 @@ def remember(name: str | tuple[str, ...], key: str, compute: Callable[[], Any], 
     session = db.session()
     tokens = session.info.get(_TOKENS) or {}
     missing = [n for n in names if n not in tokens]
-    gens = {**{n: tokens[n] for n in names if n in tokens}, **(generations(missing) if missing else {})}
+    gens = {**{n: tokens[n] for n in names if n in tokens},
+            **(_tokens_outside_a_transaction(missing) if missing else {})}
     if None in gens.values() or _changed_here(session, names):
         return compute()
     full_key = "".join(f"{n}:{gens[n]}:" for n in names) + key
@@ -289,8 +319,11 @@ def _note(session: Session, models) -> None:
 @sa.event.listens_for(Session, "after_begin")
 def _after_begin(session: Session, transaction, _connection) -> None:
     # Before the transaction's first statement: the generations its reads will be cached under.
+    # Read before it in this request (and not since ended by a commit) is as good: reads cached
+    # under older tokens are only older, never newer, than what the transaction sees.
     if _WATCHED and not transaction.nested and has_app_context():
-        session.info[_TOKENS] = generations(sorted({gen for gens in _WATCHED.values() for gen in gens}))
+        early = g.pop(_EARLY, None) if has_request_context() else None
+        session.info[_TOKENS] = early if early is not None else generations(_all_watched())
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -311,8 +344,9 @@ def _after_commit(session: Session) -> None:
     # yet, and a generation bumped now could be refilled from the old data before the real commit.
     if session.in_nested_transaction():
         return
-    for gen in session.info.pop(_PENDING, ()):
-        bump(gen)
+    pending = session.info.pop(_PENDING, ())
+    if pending:
+        bump_many(sorted(pending))
 
 
 @sa.event.listens_for(Session, "after_transaction_end")
