@@ -403,11 +403,14 @@ Flask and the test client the rest), so two cores serve ~200-270 submissions a s
 clients the latency is the queue in front of the workers (p50 ~ 32 / throughput, p99 ~1.4 x p50),
 so p99 < 100 ms needs ~450 req/s, under 4 ms of CPU a submission. Closing that would mean a
 second way of storing a tip, without WTForms and the ORM, beside the one every other path uses;
-not done. The queue page at 100,000 tips: ~330-440 req/s with p99 ~200-450 ms where each worker
+not done. The queue page at 100,000 tips: ~330-490 req/s with p99 ~165-560 ms where each worker
 computes its counts afresh every 10 s (SQLite, and PostgreSQL without Redis: bench/moderation_queue.py,
-"computed", 40-100 ms on PostgreSQL, 0.2-0.8 s on SQLite), ~410 req/s with p99 ~105-120 ms with
-Redis, where one worker computes them and the others are served the last value meanwhile. The
-machine's speed varies by up to a third between runs (hello ~2,000-3,300 req/s); compare ratios."""
+"computed", 40-130 ms on PostgreSQL, 0.2-0.8 s on SQLite), ~410-425 req/s with p99 ~105-120 ms
+with Redis, where one worker computes them and the others are served the last value meanwhile.
+Redis itself costs a request its round trip for the generations, to a server on the same two
+cores: the one-statement routes lose ~0.05-0.07 of the ceiling against PostgreSQL alone (healthz,
+bare write), the tip submission ~0.02-0.03. The machine's speed varies by up to a third between
+runs (hello ~2,000-3,300 req/s); compare ratios."""
 
 
 def main(argv=None) -> int:
