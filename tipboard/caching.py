@@ -11,7 +11,7 @@ the same thing at once).
 
 With Redis, each process also keeps the values it read or computed lately in its own memory
 (:class:`LocalTier`), under the same keys. A key names the generations' tokens, which every
-transaction reads from Redis anyway, so a local copy is used exactly as long as the shared one
+request reads from Redis once anyway, so a local copy is used exactly as long as the shared one
 would be: coherent across workers, but a cached page costs no round trip per value. A value
 computed by one worker is fetched once by each other worker instead of computed again.
 

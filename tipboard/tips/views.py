@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 import logging
 
 import sqlalchemy as sa
