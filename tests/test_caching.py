@@ -384,3 +384,30 @@ def test_generations_read_early_in_a_request_end_with_a_bump(workers):
         assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "again") == "before"
         caching.bump(listing.QUEUE_GENERATION)  # (another worker's commit is not seen before the next request)
         assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "after") == "after"
+
+
+def test_with_redis_a_category_switched_off_by_one_worker_is_refused_by_the_other_at_once(workers):
+    """A tip's category comes from the cached active categories (no query); with Redis the commit
+    that switches it off in one worker ends the other's cached copy, local tier included."""
+    from tipboard.tips.models import Category, Tip
+
+    first, second = workers
+    with first.app_context():
+        category = CategoryFactory()
+        db.session.commit()
+        category_id = category.id
+        db.session.remove()
+    form = {"category": str(category_id), "description": "Gas smell on stairs", "address": "Old Street 7",
+            "anonymous": "y"}
+    client = second.test_client()
+    assert client.post("/tips/new", data=form).status_code == 302  # the second worker has it cached now
+    with first.app_context():
+        db.session.get(Category, category_id).active = False
+        db.session.commit()
+        db.session.remove()
+    response = client.post("/tips/new", data=dict(form, description="Sent after the switch"))
+    assert response.status_code == 400
+    with second.app_context():
+        descriptions = db.session.scalars(sa.select(Tip.description)).all()
+        db.session.remove()
+    assert descriptions == ["Gas smell on stairs"]

@@ -1,5 +1,6 @@
 """Reads that are the same for every resident are cached until what they show changes: the
 published hazards (list and map JSON, per language) and the active categories."""
+import datetime as dt
 import re
 
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ from flask import render_template
 from tests.factories import CategoryFactory, TipFactory, UserFactory
 from tests.sqlcount import statements, touching
 from tipboard.extensions import db
+from tipboard.moderation.models import QueueItem
 from tipboard.tips import views
 from tipboard.tips.models import Tip, TipStatus
 
@@ -81,9 +83,45 @@ def test_the_form_reads_categories_once_and_sees_changes_at_once(client, app_ctx
     assert "Street lamp out" not in page and "Blocked fire lane" in page
 
 
-def test_a_category_switched_off_meanwhile_is_refused_not_stored(client, app_ctx):
-    """A worker without a shared cache may still offer a category an admin just switched off;
-    submitting it is refused by the service's own check."""
+def _newest_tip() -> Tip:
+    return db.session.scalar(sa.select(Tip).order_by(Tip.id.desc()).limit(1))
+
+
+def test_a_submission_files_the_tip_under_the_cached_category_without_a_query(client, app_ctx):
+    """The category comes from the cached active categories the form offered: no query for it,
+    and the tip's queue line and due time read the cached copy as they would a loaded one. A
+    category this process switches off is refused at the next submission."""
+    lamp = CategoryFactory(name_en="Street lamp out", response_hours=4)
+    db.session.commit()
+    form = {"category": str(lamp.id), "description": "Dark again at gate 3", "address": "Old Street 7",
+            "anonymous": "y"}
+    assert client.post("/tips/new", data=form).status_code == 302  # the active categories are cached now
+    with statements() as sent:
+        response = client.post("/tips/new", data=form, headers={"Accept-Language": "en"})
+    assert response.status_code == 302
+    assert not touching(sent, "SELECT", "category") and touching(sent, "INSERT", "tip")
+    tip = _newest_tip()
+    item = db.session.scalar(sa.select(QueueItem).where(QueueItem.kind == "tip", QueueItem.subject_id == tip.id))
+    assert tip.category_id == lamp.id and item.category_id == lamp.id
+    assert item.due_at == tip.created_at + dt.timedelta(hours=4)
+    assert item.summaries["en"].startswith("Street lamp out: Dark again")
+
+    lamp.active = False
+    db.session.commit()  # ends the cached copy in this process at once (with Redis: in every process)
+    response = client.post("/tips/new", data=dict(form, description="Refused now"),
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400 and "Please choose what the tip is about." in response.data.decode()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(Tip.description == "Refused now")) == 0
+
+
+def test_without_a_shared_cache_another_process_switching_a_category_off_shows_within_its_time(
+        client, app_ctx, monkeypatch):
+    """Without Redis, a category another process switched off is still offered by this one, and a
+    tip sent in it is stored, until this process's copy is CATEGORY_CACHE_SECONDS old; then the
+    form no longer offers it and a submission is refused."""
+    import time
+
+    from tipboard import caching
     from tipboard.tips import services
 
     lamp = CategoryFactory(name_en="Street lamp out")
@@ -92,12 +130,17 @@ def test_a_category_switched_off_meanwhile_is_refused_not_stored(client, app_ctx
     # Plain SQL, as another process's change arrives: this process's cached copy stays as it was.
     db.session.execute(sa.text("UPDATE category SET active = :off WHERE id = :id"), {"off": False, "id": lamp.id})
     db.session.commit()
-    assert [c.id for c in services.active_categories()] == [lamp.id]
-    response = client.post("/tips/new", data={"category": str(lamp.id), "description": "Dark again",
-                                              "address": "Old Street 7", "anonymous": "y"},
+    form = {"category": str(lamp.id), "description": "Dark again", "address": "Old Street 7", "anonymous": "y"}
+    assert client.post("/tips/new", data=form).status_code == 302
+    assert _newest_tip().category_id == lamp.id
+
+    later = time.time() + services.CATEGORY_CACHE_SECONDS + 1
+    monkeypatch.setattr(caching.time, "time", lambda: later)
+    assert "Street lamp out" not in client.get("/tips/new", headers={"Accept-Language": "en"}).data.decode()
+    response = client.post("/tips/new", data=dict(form, description="Refused now"),
                            headers={"Accept-Language": "en"})
     assert response.status_code == 400 and "Please choose what the tip is about." in response.data.decode()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(Tip.description == "Dark again")) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(Tip.description == "Refused now")) == 0
 
 
 def test_grids_are_read_once_and_a_renamed_grid_is_found_at_once(client, app_ctx):

@@ -75,7 +75,7 @@ def test_anonymous_visitor_cannot_file_named(client, app_ctx, category):
 @pytest.mark.parametrize("changes,message", [
     ({"description": ""}, b"Please describe what you saw"),
     ({"category": "abc"}, b"Invalid Choice"),
-    ({"category": "99999"}, b"Not a valid choice"),
+    ({"category": "99999"}, b"Please choose what the tip is about"),
     ({"address": "", "lat": "", "lon": ""}, b"Please say where"),
     ({"lat": "north", "lon": "east"}, b"Not a valid float value"),
     ({"lat": "31.95"}, b"location is incomplete"),
@@ -92,11 +92,18 @@ def test_bad_input_gets_a_message_not_a_500(client, app_ctx, category, changes, 
 
 def test_wtforms_own_messages_follow_the_language(client, app_ctx, category):
     """WTForms' built-in messages come from its catalogue, cached per language (tipboard.forms)."""
-    assert b"Not a valid choice" in submit(client, form(category, category="99999")).data
+    assert b"Not a valid float value" in submit(client, form(category, lat="north", lon="east")).data
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
-    assert "不是有效的选择".encode() in submit(client, form(category, category="99999")).data
+    assert "不是有效的浮点数".encode() in submit(client, form(category, lat="north", lon="east")).data
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    assert b"Not a valid choice" in submit(client, form(category, category="99999")).data
+    assert b"Not a valid float value" in submit(client, form(category, lat="north", lon="east")).data
+
+
+def test_a_category_no_longer_offered_gets_the_tip_message_in_the_reader_language(client, app_ctx, category):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    response = submit(client, form(category, category="99999"))
+    assert response.status_code == 400
+    assert "请选择线索类别".encode() in response.data and "不是有效的选择".encode() not in response.data
 
 
 def test_typed_grid_name_sets_the_grid(client, app_ctx, category):

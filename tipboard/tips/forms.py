@@ -7,11 +7,13 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateTimeLocalField, FloatField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from tipboard.tips.messages import TIP_ERRORS
 from tipboard.tips.models import CONTACT_LABELS, ContactPreference
 
 
 class TipForm(Form):
-    category = SelectField(_l("What is it about?"), coerce=int, validators=[InputRequired()])
+    # The view sets the choices (the active categories); validate_category says what is wrong.
+    category = SelectField(_l("What is it about?"), coerce=int, validators=[InputRequired()], validate_choice=False)
     description = TextAreaField(
         _l("What did you see?"),
         validators=[InputRequired(message=_l("Please describe what you saw.")), Length(min=5, max=4000)],
@@ -33,6 +35,12 @@ class TipForm(Form):
     upload_token = HiddenField()
     origin = HiddenField(validators=[Optional(), Length(max=300)])
     nearby_checked = HiddenField()
+
+    def validate_category(self, field):
+        """A category no longer offered (switched off since the form was loaded) gets the tip
+        services' own message, not WTForms' "Not a valid choice"."""
+        if field.data not in {value for value, _label in field.choices or ()}:
+            raise ValidationError(TIP_ERRORS["bad_category"])
 
     def validate_description(self, field):
         if field.data and len(field.data) > current_app.config["DESCRIPTION_MAX_CHARS"]:
