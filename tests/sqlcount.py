@@ -32,3 +32,10 @@ def touching(sent: list[str], verb: str, table: str) -> list[str]:
     marks = {"UPDATE": f"UPDATE {table} ", "INSERT": f"INSERT INTO {table} ", "DELETE": f"DELETE FROM {table} ",
              "SELECT": f"FROM {table}"}
     return [s for s in sent if s.upper().startswith(verb) and marks[verb].upper() in s.upper() + " "]
+
+
+def get_counted(client, path: str, **kwargs) -> tuple[str, list[str]]:
+    """The text of the page a GET returns and the statements the request sent."""
+    with statements() as sent:
+        response = client.get(path, **kwargs)
+    return response.data.decode(), sent

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from tests.conftest import REDIS_URL, make_app, require_redis
 from tests.factories import CategoryFactory, GridFactory, TipFactory
-from tests.sqlcount import statements
+from tests.sqlcount import get_counted
 from tipboard import caching
 from tipboard.extensions import db
 from tipboard.moderation import listing
@@ -26,17 +26,14 @@ def test_queue_counts_are_read_once_until_a_queue_item_changes(client, app_ctx, 
         enqueue_tip(TipFactory(category=category, description=f"cached {i}"))
     db.session.commit()
     login(client, users["staff"])
-    with statements() as sent:
-        first = client.get(f"/moderation/?category={category.id}").data.decode()
+    first, sent = get_counted(client, f"/moderation/?category={category.id}")
     assert _count_queries(sent) and f"({3})" in first
-    with statements() as sent:
-        again = client.get(f"/moderation/?category={category.id}").data.decode()
+    again, sent = get_counted(client, f"/moderation/?category={category.id}")
     assert not _count_queries(sent) and f"({3})" in again  # served from the cache
 
     enqueue_tip(TipFactory(category=category, description="one more"))
     db.session.commit()  # a new queue item: a new generation
-    with statements() as sent:
-        after = client.get(f"/moderation/?category={category.id}").data.decode()
+    after, sent = get_counted(client, f"/moderation/?category={category.id}")
     assert _count_queries(sent) and f"({4})" in after and "one more" in after
 
 

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import CategoryFactory, TipFactory, UserFactory
-from tests.sqlcount import statements
+from tests.sqlcount import get_counted, statements
 from tipboard.database import utcnow
 from tipboard import caching
 from tipboard.extensions import db
@@ -57,8 +57,7 @@ def test_a_warm_queue_page_asks_only_who_is_signed_in_and_shows_a_change_at_once
     login(client, me)
     add_claimed_tips(3, me)
     first = client.get("/moderation/").data.decode()
-    with statements() as sent:
-        again = client.get("/moderation/").data.decode()
+    again, sent = get_counted(client, "/moderation/")
     assert len(sent) == 1 and "login_session" in sent[0]
     assert again.count("being worked on") == first.count("being worked on") == 3
     item = db.session.scalars(sa.select(QueueItem).order_by(QueueItem.id)).first()
@@ -89,7 +88,6 @@ def test_made_up_cursors_read_as_the_first_page_from_one_cache_entry(client, app
     login(client, me)
     add_claimed_tips(2, me)
     first = client.get("/moderation/?after=not-a-cursor").data.decode()
-    with statements() as sent:
-        other = client.get("/moderation/?after=another-made-up-one").data.decode()
+    other, sent = get_counted(client, "/moderation/?after=another-made-up-one")
     assert len(sent) == 1  # who is signed in; the page came from the first one's entry
     assert other.count('name="item"') == first.count('name="item"') == 2

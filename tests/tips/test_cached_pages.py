@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import render_template
 
 from tests.factories import CategoryFactory, TipFactory, UserFactory
-from tests.sqlcount import statements, touching
+from tests.sqlcount import get_counted, statements, touching
 from tipboard.extensions import db
 from tipboard.moderation.models import QueueItem
 from tipboard.tips import views
@@ -17,11 +17,9 @@ from tipboard.tips.models import Tip, TipStatus
 def test_the_public_list_is_read_once_until_a_tip_changes(client, app_ctx):
     first = TipFactory(status=TipStatus.VERIFIED.value, description="Loose kerb stone")
     db.session.commit()
-    with statements() as sent:
-        page = client.get("/tips/public", headers={"Accept-Language": "en"}).data.decode()
+    page, sent = get_counted(client, "/tips/public", headers={"Accept-Language": "en"})
     assert touching(sent, "SELECT", "tip") and "Loose kerb stone" in page
-    with statements() as sent:
-        again = client.get("/tips/public", headers={"Accept-Language": "en"}).data.decode()
+    again, sent = get_counted(client, "/tips/public", headers={"Accept-Language": "en"})
     assert not touching(sent, "SELECT", "tip") and "Loose kerb stone" in again
 
     second = TipFactory(status=TipStatus.NEW.value, description="Broken railing")
@@ -67,11 +65,9 @@ def test_renaming_a_category_shows_at_once(client, app_ctx):
 def test_the_form_reads_categories_once_and_sees_changes_at_once(client, app_ctx):
     lamp = CategoryFactory(name_en="Street lamp out", hint_en="Lamps that stay dark")
     db.session.commit()
-    with statements() as sent:
-        page = client.get("/tips/new", headers={"Accept-Language": "en"}).data.decode()
+    page, sent = get_counted(client, "/tips/new", headers={"Accept-Language": "en"})
     assert touching(sent, "SELECT", "category") and "Street lamp out" in page and "Lamps that stay dark" in page
-    with statements() as sent:
-        again = client.get("/tips/new", headers={"Accept-Language": "en"}).data.decode()
+    again, sent = get_counted(client, "/tips/new", headers={"Accept-Language": "en"})
     assert not sent and "Street lamp out" in again
 
     CategoryFactory(name_en="Blocked fire lane")
