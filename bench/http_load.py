@@ -389,28 +389,37 @@ and what they changed, oldest first:
   request (one round trip, not one per value), and a value past its time is computed by one worker
   while the others are served the last one (with per-process caches every worker computed the
   queue's counts itself every 10 s).
+- Tip submission (later): the category comes from the cached active categories the form offered,
+  merged into the session without SQL, instead of a query: a submission is now BEGIN, four INSERTs
+  (the tip, its first event, its queue item and audit entry) and COMMIT; in alternating runs on the
+  same machine ~5-10% more submissions a second than with the query.
 - Tried and not kept: 3 or 8 workers instead of 5 (within the noise, 8 worse); a larger gen-0
   garbage-collector threshold (no change).
 
 Why the submission targets are out of reach here: the "bare write" row is one INSERT and a durable
-commit through Flask and Flask-SQLAlchemy's session, with nothing else; it reaches 0.35-0.45 of
-the hello ceiling, so no route that stores something can reach 0.5 on this machine. While tips are
-submitted the five workers use ~175% of the two cores, PostgreSQL ~20%, wrk ~3% (top): the route is
-bound by the workers' Python. A submission is ~6.5-7 ms in-process (py-spy: the ORM's two flushes
-of the tip, its first event, its queue item and audit entry ~38%, a good half of it the INSERTs'
-round trips; loading the category ~11%; the form ~7%; the commit ~5%; the session cookie ~4%;
-Flask and the test client the rest), so two cores serve ~200-270 submissions a second. At 32
-clients the latency is the queue in front of the workers (p50 ~ 32 / throughput, p99 ~1.4 x p50),
-so p99 < 100 ms needs ~450 req/s, under 4 ms of CPU a submission. Closing that would mean a
-second way of storing a tip, without WTForms and the ORM, beside the one every other path uses;
-not done. The queue page at 100,000 tips: ~330-490 req/s with p99 ~165-560 ms where each worker
-computes its counts afresh every 10 s (SQLite, and PostgreSQL without Redis: bench/moderation_queue.py,
-"computed", 40-130 ms on PostgreSQL, 0.2-0.8 s on SQLite), ~410-425 req/s with p99 ~105-120 ms
-with Redis, where one worker computes them and the others are served the last value meanwhile.
-Redis itself costs a request its round trip for the generations, to a server on the same two
-cores: the one-statement routes lose ~0.05-0.07 of the ceiling against PostgreSQL alone (healthz,
-bare write), the tip submission ~0.02-0.03. The machine's speed varies by up to a third between
-runs (hello ~2,000-3,300 req/s); compare ratios."""
+commit through Flask and Flask-SQLAlchemy's session, with nothing else; it reaches 0.30-0.45 of
+the hello ceiling (Intel Xeon and AMD EPYC runs), so no route that stores something can reach 0.5
+on these machines. While tips are submitted the five workers use ~170% of the two cores,
+PostgreSQL ~21%, wrk ~3%, Redis (when used) ~3% (top): the route is bound by the workers' Python,
+~4.7-5.4 ms of worker CPU a submission under load (~3.3 ms in-process, where the two cores are not
+shared with PostgreSQL and wrk). Where it goes (py-spy on the in-process loop, before the category
+change above): the ORM's two flushes (tip and first event; queue item and audit entry) about half,
+each INSERT a round trip (taking the queue item and audit entry out altogether, as an experiment,
+gave ~25% more submissions a second); the category query ~15%; building and checking the form
+~10%; the commit ~7%; Flask, the session cookie and CSRF the rest. At 32 clients the latency is the
+queue in front of the workers (p50 ~ 32 / throughput, p99 ~1.2-1.4 x p50), so p99 < 100 ms needs
+~400-450 req/s: met in some runs on the AMD machine (300-420 req/s over this stop's runs, p99
+~95-140 ms), never on the Intel one (~230 req/s). Closing the gap for good would mean a second way
+of storing a tip, without WTForms and the ORM, beside the one every other path uses; not done.
+The queue page at 100,000 tips: p99 ~90-165 ms where each worker computes its counts afresh every
+10 s (bench/moderation_queue.py, "computed": 35-130 ms on PostgreSQL, 0.15-0.9 s on SQLite, so the
+SQLite p99 is higher still), ~85-120 ms with Redis, where one worker computes them and the others
+are served the last value meanwhile. Redis costs a request a round trip for the generations (~60 us
+of client CPU in-process), to a server on the same two contended cores: in sequential runs the
+one-statement routes lose up to ~0.1-0.15 of the ceiling against PostgreSQL alone, the submission
+up to ~0.02 (in alternating runs 0-15% of its rate). The machines' speed varies by up to a third
+between runs (hello ~2,000-3,300 req/s on the Intel machine, ~4,200-4,400 on the AMD one); compare
+ratios, and compare two versions in alternating runs."""
 
 
 def main(argv=None) -> int:
