@@ -1,10 +1,21 @@
-"""Error pages: readable, translated, and a rollback on 500."""
+"""Refusals and error pages: readable, translated, and a rollback on 500."""
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tipboard.extensions import db
+
+class Refusal(ValueError):
+    """Something a service refuses to do, for the user to read: ``code`` picks the message from
+    the caller's table (each module's ``*_ERRORS``), ``params`` fill it in. Each service module
+    has its own subclass (TipError, RewardError ...), so a view catches the refusals of exactly
+    the services it called."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
 
 MESSAGES = {
     400: _l("The request could not be understood. Please check what you sent."),

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from tipboard.auth.models import User, UserRole
 from tipboard.database import is_unique_violation
+from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.geo import Grid
 from tipboard.moderation.models import ItemStatus, QueueItem
@@ -24,10 +25,8 @@ CATEGORY_FIELDS = ("slug", "name_zh", "name_en", "hint_zh", "hint_en", "is_hazar
 GRID_FIELDS = ("code", "name_zh", "name_en", "center_lat", "center_lon", "radius_m")
 
 
-class AdminError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class AdminError(Refusal):
+    """A refusal of the admin services (messages: admin.views.ERRORS)."""
 
 
 @dataclasses.dataclass(frozen=True)

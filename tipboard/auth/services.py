@@ -15,6 +15,7 @@ from flask import current_app
 from tipboard import caching
 from tipboard.auth.models import LoginSession, User, UserRole
 from tipboard.database import utcnow
+from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.permissions import Role
 
@@ -23,12 +24,8 @@ log = logging.getLogger("tipboard.auth")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 
 
-class AuthError(Exception):
-    """A refusal the user should read (already translated by the caller's message table)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class AuthError(Refusal):
+    """A refusal of the account services (messages: auth.views.AUTH_ERRORS)."""
 
 
 def _hasher() -> PasswordHasher:

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import force_locale, get_locale, lazy_gettext as _l
 
 from tipboard.database import utcnow
+from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.moderation.models import AuditEntry, ItemStatus, QueueItem, ResponseTemplate
 from tipboard.moderation.registry import KEEP, ActionContext, ActionOutcome, ActionRefused, get_kind
@@ -19,10 +20,8 @@ CLAIM_MINUTES = 15
 NOT_NOW = _l("That action is not possible for this item in its current state.")
 
 
-class QueueError(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class QueueError(Refusal):
+    """A refusal of the queue services (messages: moderation.views.QUEUE_ERRORS)."""
 
 
 _UNCHANGED = object()

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from tipboard.database import utcnow
+from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.outbox import notify, register_message
 from tipboard.patrols.models import (
@@ -39,10 +40,8 @@ register_message("patrols.swap_offered", _l("A shift swap is offered to you"),
                  _l("%(name)s offers you their place on %(shift)s on %(when)s. Open My shifts to take it."))
 
 
-class PatrolError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class PatrolError(Refusal):
+    """A refusal of the patrol services (messages: patrols.views.ERRORS)."""
 
 
 def _label(shift: Shift) -> dict:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from tipboard.database import utcnow
+from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.outbox import notify
 from tipboard.permissions import STAFF, SUPERVISORS
@@ -32,10 +33,8 @@ PAY_METHODS = ("cash", "bank", "wallet")
 CLAIM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-class RewardError(ValueError):
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code, self.params = code, params
+class RewardError(Refusal):
+    """A refusal of the reward services (messages: rewards.messages)."""
 
 
 # --- rules and proposals -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from tipboard.database import is_postgresql, utcnow
+from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.jobs import _lock_key, claim_run
 from tipboard.outbox import notify, register_message
@@ -37,13 +38,13 @@ register_message("roster.unfilled", _l("A patrol could not be refilled"),
                  _l("Someone dropped out of %(shift)s on %(when)s and nobody free could take the place."))
 
 
-class RosterError(ValueError):
+class RosterError(Refusal):
     """``code`` says what went wrong; for "violates", ``problems`` holds the broken rules (for people,
     see ``roster.views.describe``) and ``detail`` their short English form (for logs)."""
 
     def __init__(self, code: str, problems: list[Violation] | tuple = ()):
         super().__init__(code)
-        self.code, self.problems = code, list(problems)
+        self.problems = list(problems)
         self.detail = "; ".join(str(p) for p in self.problems)
 
 

@@ -7,13 +7,14 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
-from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tipboard.database import utcnow
+from tipboard.errors import Refusal
 from tipboard.extensions import db
+from tipboard.forms import Form
 from tipboard.outbox import notify, register_message
 from tipboard.tips.models import EventKind, EventVisibility, Tip, TipEvent, TipStatus
 from tipboard.tips.panels import register_tracking_panel
@@ -48,8 +49,8 @@ class FollowUp(db.Model):
     )
 
 
-class FollowUpError(ValueError):
-    pass
+class FollowUpError(Refusal):
+    """A follow-up answer that cannot be taken (none open, a satisfaction out of range)."""
 
 
 def ask_due_followups(now: dt.datetime | None = None, days: int | None = None) -> int:

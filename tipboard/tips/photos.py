@@ -14,6 +14,8 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from tipboard.errors import Refusal
+
 register_heif_opener()
 
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "HEIF"})
@@ -29,12 +31,8 @@ _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b
 GPS_IFD = 0x8825
 
 
-class PhotoError(ValueError):
+class PhotoError(Refusal):
     """A photo that is refused; ``code`` picks the message the reporter reads."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 @dataclasses.dataclass

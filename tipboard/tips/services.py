@@ -17,6 +17,7 @@ from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from tipboard import caching
 from tipboard.database import is_unique_violation, utcnow
+from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.geo import (
     Grid, bounding_box, distance_m, grid_id_named, in_station_area, nearest_grid_id,
@@ -37,10 +38,8 @@ SECRET_LENGTH = 12  # 60 bits; only its hash is stored
 UPLOAD_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
-class TipError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class TipError(Refusal):
+    """A refusal of the tip services (messages: tips.messages.TIP_ERRORS)."""
 
 
 def _random_chars(n: int) -> str:
