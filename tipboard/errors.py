@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from tipboard.extensions import db
 
+
 class Refusal(ValueError):
     """Something a service refuses to do, for the user to read: ``code`` picks the message from
     the caller's table (each module's ``*_ERRORS``), ``params`` fill it in. Each service module

@@ -74,7 +74,7 @@ def test_anonymous_visitor_cannot_file_named(client, app_ctx, category):
 
 @pytest.mark.parametrize("changes,message", [
     ({"description": ""}, b"Please describe what you saw"),
-    ({"category": "abc"}, b"Invalid Choice"),
+    ({"category": "abc"}, b"Please choose what the tip is about"),
     ({"category": "99999"}, b"Please choose what the tip is about"),
     ({"address": "", "lat": "", "lon": ""}, b"Please say where"),
     ({"lat": "north", "lon": "east"}, b"Not a valid float value"),
@@ -104,6 +104,8 @@ def test_a_category_no_longer_offered_gets_the_tip_message_in_the_reader_languag
     response = submit(client, form(category, category="99999"))
     assert response.status_code == 400
     assert "请选择线索类别".encode() in response.data and "不是有效的选择".encode() not in response.data
+    tampered = submit(client, form(category, category="abc")).data.decode()
+    assert tampered.count("请选择线索类别") == 1 and "无法转化" not in tampered
 
 
 def test_typed_grid_name_sets_the_grid(client, app_ctx, category):

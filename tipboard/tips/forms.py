@@ -37,9 +37,11 @@ class TipForm(Form):
     nearby_checked = HiddenField()
 
     def validate_category(self, field):
-        """A category no longer offered (switched off since the form was loaded) gets the tip
-        services' own message, not WTForms' "Not a valid choice"."""
+        """Anything but an offered category (one switched off since the form was loaded, a
+        tampered value) gets the tip services' own message, and only that one: not WTForms'
+        "Not a valid choice" or "Invalid Choice: could not coerce" beside it."""
         if field.data not in {value for value, _label in field.choices or ()}:
+            field.errors.clear()
             raise ValidationError(TIP_ERRORS["bad_category"])
 
     def validate_description(self, field):
