@@ -43,3 +43,23 @@ def test_errors_are_readable_pages(client):
     assert response.status_code == 404 and b"There is nothing at this address" in response.data
     response = client.get("/no/such/page", headers={"Accept": "application/json"})
     assert response.status_code == 404 and response.get_json()["error"]
+
+
+def test_a_field_with_two_errors_gives_each_its_own_id_and_is_described_by_both(app):
+    """The form macro: ids stay unique however many messages a field has, and the control points
+    at every one of them (aria-describedby)."""
+    from flask import render_template_string
+    from wtforms import StringField
+
+    from tipboard.forms import Form
+
+    class OneField(Form):
+        name = StringField("Name")
+
+    with app.test_request_context("/"):
+        form = OneField(meta={"csrf": False})
+        form.name.errors = ["Too short.", "Not a name."]
+        html = render_template_string('{% from "_macros.html" import field %}{{ field(form.name) }}', form=form)
+    assert 'aria-describedby="name-error name-error-2"' in html
+    assert '<p class="error" id="name-error">Too short.</p>' in html
+    assert '<p class="error" id="name-error-2">Not a name.</p>' in html
