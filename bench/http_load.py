@@ -414,10 +414,12 @@ of storing a tip, without WTForms and the ORM, beside the one every other path u
 The queue page at 100,000 tips: p99 ~90-165 ms where each worker computes its counts afresh every
 10 s (bench/moderation_queue.py, "computed": 35-130 ms on PostgreSQL, 0.15-0.9 s on SQLite, so the
 SQLite p99 is higher still), ~85-120 ms with Redis, where one worker computes them and the others
-are served the last value meanwhile. Redis costs a request a round trip for the generations (~60 us
-of client CPU in-process), to a server on the same two contended cores: in sequential runs the
-one-statement routes lose up to ~0.1-0.15 of the ceiling against PostgreSQL alone, the submission
-up to ~0.02 (in alternating runs 0-15% of its rate). The machines' speed varies by up to a third
+are served the last value meanwhile. Redis costs a request a round trip for the generations, to a
+server on the same two contended cores: in-process ~0.12-0.15 ms of a request's CPU (healthz
+0.35 -> 0.47 ms), most of it redis-py's own work around the command (its pool, retry wrapper and
+socket checks; hiredis parses the reply); over HTTP the cheap routes lose up to ~0.05-0.15 of the
+ceiling against PostgreSQL alone (the cached public list the most), the submission ~0.01-0.02
+(in alternating runs 0-15% of its rate). The machines' speed varies by up to a third
 between runs (hello ~2,000-3,300 req/s on the Intel machine, ~4,200-4,400 on the AMD one); compare
 ratios, and compare two versions in alternating runs."""
 
