@@ -1,10 +1,12 @@
-"""Response headers every page carries, and the per-request CSP nonce."""
+"""Response headers every page carries, the per-request CSP nonce, and requests refused before any
+view sees them (NUL characters)."""
 from __future__ import annotations
 
 import logging
 import secrets
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, abort, g, has_request_context, request
+from flask_babel import gettext as _
 
 SENSITIVE_PREFIXES = ("/tips/track", "/tips/receipt", "/auth/", "/moderation", "/rewards",
                       "/inbox", "/patrols/me", "/admin")
@@ -32,6 +34,19 @@ def init_app(app: Flask) -> None:
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET or logger.level < logging.INFO:
             logger.setLevel(logging.INFO)
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No field of ours takes a NUL character and a browser never sends one; PostgreSQL can
+        # neither store nor compare one (a DataError, which was a 500), SQLite would store it.
+        # Checked before the views: the address, the query string and the form's text fields
+        # (uploaded files are bytes and not looked at).
+        texts = [request.path, *(value for _name, value in request.args.items(multi=True))]
+        if request.method not in ("GET", "HEAD"):
+            texts += [value for _name, value in request.form.items(multi=True)]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            abort(400, description=_("A field holds a NUL character, which cannot be stored. "
+                                     "Nothing was saved."))
 
     @app.after_request
     def set_headers(response):
