@@ -64,6 +64,20 @@ def test_cached_counts_match_fresh_counts(app_ctx):
     assert listing.cached_counts(flt) == listing.counts(flt)  # the cached copy, still equal
 
 
+def _category_in(app) -> int:
+    """A new category committed through ``app`` (its own session, closed again); its id."""
+    with app.app_context():
+        category = CategoryFactory()
+        db.session.commit()
+        category_id = category.id
+        db.session.remove()
+    return category_id
+
+
+def _tip_form(category_id: int, description: str = "Gas smell on stairs") -> dict:
+    return {"category": str(category_id), "description": description, "address": "Old Street 7", "anonymous": "y"}
+
+
 @pytest.fixture
 def workers(databases, tmp_path):
     """Two apps on one Redis, as two workers of one site (each has its own local tier)."""
@@ -299,14 +313,10 @@ def test_a_tip_is_accepted_while_redis_is_down(databases, tmp_path):
 
     url = databases.new(template=databases.template_arg(databases.pristine))
     app = make_app(url, tmp_path, REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_ENABLED=True)
-    with app.app_context():
-        category = CategoryFactory()
-        db.session.commit()
-        category_id = category.id
+    category_id = _category_in(app)
     client = app.test_client()
     assert client.get("/tips/new").status_code == 200
-    response = client.post("/tips/new", data={"category": str(category_id), "description": "Gas smell on stairs",
-                                              "address": "Old Street 7", "anonymous": "y"})
+    response = client.post("/tips/new", data=_tip_form(category_id))
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 1
@@ -353,14 +363,9 @@ def test_a_request_reads_its_generations_once_and_a_commit_bumps_in_one_round_tr
     import redis.client
 
     app = workers[0]
-    with app.app_context():
-        category = CategoryFactory()
-        db.session.commit()
-        category_id = category.id
-        db.session.remove()
+    category_id = _category_in(app)
     client = app.test_client()
-    client.post("/tips/new", data={"category": str(category_id), "description": "Warm-up tip here",
-                                   "address": "Old Street 7", "anonymous": "y"})
+    client.post("/tips/new", data=_tip_form(category_id, "Warm-up tip here"))
     sent = []
     real_command, real_pipeline = redis.client.Redis.execute_command, redis.client.Pipeline.execute
     monkeypatch.setattr(redis.client.Redis, "execute_command",
@@ -368,8 +373,7 @@ def test_a_request_reads_its_generations_once_and_a_commit_bumps_in_one_round_tr
     monkeypatch.setattr(redis.client.Pipeline, "execute",
                         lambda self, *args, **kw: sent.append(("pipeline", len(self.command_stack)))
                         or real_pipeline(self, *args, **kw))
-    response = client.post("/tips/new", data={"category": str(category_id), "description": "Gas smell on stairs",
-                                              "address": "Old Street 7", "anonymous": "y"})
+    response = client.post("/tips/new", data=_tip_form(category_id))
     assert response.status_code == 302
     assert sent.count("MGET") == 1 and "SET" not in sent
     assert [s for s in sent if isinstance(s, tuple)] == [("pipeline", 2)]  # the queue's and the public list's
@@ -389,20 +393,14 @@ def test_with_redis_a_category_switched_off_by_one_worker_is_refused_by_the_othe
     from tipboard.tips.models import Category, Tip
 
     first, second = workers
-    with first.app_context():
-        category = CategoryFactory()
-        db.session.commit()
-        category_id = category.id
-        db.session.remove()
-    form = {"category": str(category_id), "description": "Gas smell on stairs", "address": "Old Street 7",
-            "anonymous": "y"}
+    category_id = _category_in(first)
     client = second.test_client()
-    assert client.post("/tips/new", data=form).status_code == 302  # the second worker has it cached now
+    assert client.post("/tips/new", data=_tip_form(category_id)).status_code == 302  # cached in the second now
     with first.app_context():
         db.session.get(Category, category_id).active = False
         db.session.commit()
         db.session.remove()
-    response = client.post("/tips/new", data=dict(form, description="Sent after the switch"))
+    response = client.post("/tips/new", data=_tip_form(category_id, "Sent after the switch"))
     assert response.status_code == 400
     with second.app_context():
         descriptions = db.session.scalars(sa.select(Tip.description)).all()

@@ -213,9 +213,10 @@ def category_for_new_tip(category_id: int | None) -> Category | None:
 
     Taken from the cached active categories (the list the form offered) rather than queried: a
     submission costs one statement fewer (5-10% more submissions a second in bench/http_load.py,
-    measured against the query in alternating runs). The cache ends with every commit that changes a category, so with
-    Redis each worker sees a deactivation or a new response time at its next request; without a
-    shared cache, other workers see it within CATEGORY_CACHE_SECONDS, as their forms' choices do.
+    measured against the query in alternating runs). The cache ends with every commit that
+    changes a category, so with Redis each worker sees a deactivation or a new response time at
+    its next request; without a shared cache, other workers see it within CATEGORY_CACHE_SECONDS,
+    as their forms' choices do.
     A query would not be stricter anyway: a deactivation committed between it and the tip's commit
     lands the tip all the same. The foreign key still makes sure the category exists.
 
