@@ -5,7 +5,8 @@ Redis as the shared cache (the production profile). Each gets a fresh database, 
 seeded; gunicorn with gunicorn.conf.py and TIPBOARD_CONFIG=production on loopback; wrk (Debian
 package) with 32 connections for a fixed duration per route, after a short unrecorded warm-up
 (WARMUP_SECONDS). Reports requests/s, p50/p99 latency, errors, the ratio to the "hello" ceiling of
-the same app in the same run, and peak RSS per worker (VmHWM from /proc). Rate limits are off (one
+the same app in the same run, the CPU each request cost the workers, the database, Redis, wrk and
+the whole machine (bench/cpu.py), and peak RSS per worker (VmHWM from /proc). Rate limits are off (one
 client address makes all the requests); CSRF is ON: the POSTs carry a real session cookie and
 token fetched first.
 
@@ -28,6 +29,7 @@ import argparse  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
 import re  # noqa: E402
+import resource  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -36,6 +38,7 @@ from dataclasses import dataclass  # noqa: E402
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench import cpu  # noqa: E402
 from tests.production.harness import Client, Server, csrf_token, migrate, server_env  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("TIPBOARD_BENCH_PG_ADMIN_URL",
@@ -204,7 +207,13 @@ class RssSampler(threading.Thread):
         self.join()
 
 
-def _run_wrk(port: int, route: Route, params: dict, duration: int, connections: int, tmp: Path) -> dict:
+def _children_cpu() -> float:
+    """CPU seconds of this process's reaped children (each wrk run, once it has ended)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_wrk(server: Server, route: Route, params: dict, duration: int, connections: int, tmp: Path) -> dict:
     body = ""
     if route.body:
         form = route.body.format(**params)
@@ -217,13 +226,15 @@ def _run_wrk(port: int, route: Route, params: dict, duration: int, connections: 
 
     def wrk(seconds: int) -> str:
         return subprocess.run(["wrk", "-t", "4", "-c", str(connections), "-d", f"{seconds}s", "--latency",
-                               "--timeout", "5s", "-s", str(script), f"http://127.0.0.1:{port}{path}"],
+                               "--timeout", "5s", "-s", str(script), f"http://127.0.0.1:{server.port}{path}"],
                               capture_output=True, text=True, check=True).stdout
 
     # Unrecorded warm-up: every worker has served the route and filled its own caches (without
     # Redis each process has its own; bench/moderation_queue.py times the first, uncached reader).
     wrk(WARMUP_SECONDS)
+    before = cpu.snapshot(server.process.pid, load_generator=_children_cpu())
     out = wrk(duration)
+    after = cpu.snapshot(server.process.pid, load_generator=_children_cpu())
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     bad_status = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -231,7 +242,8 @@ def _run_wrk(port: int, route: Route, params: dict, duration: int, connections: 
     errors = (int(bad_status.group(1)) if bad_status else 0) + (sum(map(int, sock.groups())) if sock else 0)
     m = re.search(r"BENCH p50=([\d.]+) p99=([\d.]+)", out)
     return {"rps": rps, "requests": total, "errors": errors,
-            "p50_ms": float(m.group(1)) / 1000, "p99_ms": float(m.group(2)) / 1000}
+            "p50_ms": float(m.group(1)) / 1000, "p99_ms": float(m.group(2)) / 1000,
+            "cpu_ms": cpu.per_request(before, after, total)}
 
 
 def _session(port: int, params: dict) -> dict:
@@ -282,7 +294,7 @@ def bench_backend(backend: str, duration: int, connections: int, workers: int | 
                 sampler.start()
                 results = {}
                 for route in ROUTES:
-                    results[route.name] = _run_wrk(server.port, route, params, duration, connections, tmp)
+                    results[route.name] = _run_wrk(server, route, params, duration, connections, tmp)
                     if not results[route.name]["requests"]:
                         raise RuntimeError(f"{route.name}: no request completed")
                     print(f"  {backend:<10} {route.name:<22} {results[route.name]}", flush=True)
@@ -324,10 +336,14 @@ def report(all_results: dict, duration: int, connections: int, queue_tips: int) 
         ceiling = res["routes"][ROUTES[0].name]["rps"]
         lines += [f"### {backend} ({res['workers']} workers, peak RSS per worker "
                   f"{res['peak_rss_mb']:.0f} MB max; all: {res['peak_rss_all_mb']})", "",
-                  "| route | req/s | ratio | p50 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|"]
+                  "| route | req/s | ratio | p50 ms | p99 ms | errors | CPU ms/req: app | database | redis "
+                  "| wrk | machine (busy) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for name, r in res["routes"].items():
+            c = r["cpu_ms"]
             lines.append(f"| {name} | {r['rps']:.0f} | {r['rps'] / ceiling:.2f} | {r['p50_ms']:.1f} | "
-                         f"{r['p99_ms']:.1f} | {r['errors']} |")
+                         f"{r['p99_ms']:.1f} | {r['errors']} | {c['app']:.2f} | {c['database']:.2f} | "
+                         f"{c['redis']:.2f} | {c['load']:.2f} | {c['busy']:.2f} ({c['busy_share']:.0%}) |")
         lines.append("")
     lines += ["Targets (tip submission >= 0.5 of the ceiling on PostgreSQL, p99 < 100 ms, no errors, "
               "worker < 150 MB):", ""]
@@ -342,8 +358,31 @@ def report(all_results: dict, duration: int, connections: int, queue_tips: int) 
             f"{', '.join(slow) or 'none'}; errors {sum(r['errors'] for r in routes.values())}; "
             f"peak worker RSS {res['peak_rss_mb']:.0f} MB ({'met' if res['peak_rss_mb'] < 150 else 'MISSED'})"
             if sub else f"- {backend}: tip submission not measured")
-    lines += ["", PROFILE_NOTE]
+        if sub and sub["cpu_ms"]["database"] > 0:  # (SQLite's work is in the workers' own column)
+            lines.append(f"  {submission_bound(routes[ROUTES[0].name], sub)}")
+    lines += ["", CPU_NOTE, "", PROFILE_NOTE]
     return "\n".join(lines)
+
+
+def submission_bound(hello: dict, sub: dict) -> str:
+    """The most of the ceiling a submission could have on this machine if the app's own work for it
+    cost nothing: every request costs the machine at least what a hello costs it (connection, HTTP,
+    wrk, the app's hooks), and a submission the database's work on top."""
+    cores = os.cpu_count() or 1
+    floor_ms = hello["cpu_ms"]["busy"] + sub["cpu_ms"]["database"] + sub["cpu_ms"]["redis"]
+    best = cores * 1000 / floor_ms
+    return (f"bound: a hello costs the machine {hello['cpu_ms']['busy']:.2f} ms of CPU, the database and "
+            f"Redis {sub['cpu_ms']['database'] + sub['cpu_ms']['redis']:.2f} ms a submission; with no app CPU "
+            f"at all {cores} cores allow {best:.0f} submissions/s, {best / hello['rps']:.2f} of the ceiling "
+            f"(measured: app {sub['cpu_ms']['app']:.2f} ms, machine {sub['cpu_ms']['busy']:.2f} ms a "
+            f"submission)")
+
+
+CPU_NOTE = """CPU ms/req: CPU time per request over the timed run, from /proc (bench/cpu.py): "app" the
+gunicorn master and its workers (recycled ones included), "database" PostgreSQL's processes,
+"redis" the Redis server, "wrk" the load generator, "machine" every core's busy time (all of these
+and the kernel's network work), with the share of the machine's time that was busy. The load
+generator, the database and the app share the same cores."""
 
 
 PROFILE_NOTE = """Profiles (py-spy on the loaded workers; cProfile and pyinstrument in-process, production config)
@@ -399,21 +438,26 @@ and what they changed, oldest first:
   in autocommit for GETs and read-only POSTs: healthz ~+5%, the tracking lookup within the noise,
   in alternating runs).
 
-Why the submission targets are out of reach here: the "bare write" row is one INSERT and a durable
-commit through Flask and Flask-SQLAlchemy's session, with nothing else; it reaches 0.30-0.45 of
-the hello ceiling (Intel Xeon and AMD EPYC runs), so no route that stores something can reach 0.5
-on these machines. While tips are submitted the five workers use ~170% of the two cores,
-PostgreSQL ~21%, wrk ~3%, Redis (when used) ~3% (top): the route is bound by the workers' Python,
-~4.7-5.4 ms of worker CPU a submission under load (~3.3 ms in-process, where the two cores are not
-shared with PostgreSQL and wrk). Where it goes (py-spy on the in-process loop, before the category
-change above): the ORM's two flushes (tip and first event; queue item and audit entry) about half,
-each INSERT a round trip (taking the queue item and audit entry out altogether, as an experiment,
-gave ~25% more submissions a second); the category query ~15%; building and checking the form
-~10%; the commit ~7%; Flask, the session cookie and CSRF the rest. At 32 clients the latency is the
-queue in front of the workers (p50 ~ 32 / throughput, p99 ~1.2-1.4 x p50), so p99 < 100 ms needs
-~400-450 req/s: met in some runs on the AMD machine (300-420 req/s over this stop's runs, p99
-~95-140 ms), never on the Intel one (~230 req/s). Closing the gap for good would mean a second way
-of storing a tip, without WTForms and the ORM, beside the one every other path uses; not done.
+Why the submission targets are out of reach here, from the CPU columns (bench/cpu.py; the same
+machine, December 2026): a submission costs the machine ~3.9-4.7 ms of CPU, of which the workers
+~3.3-4.1 ms (about 90% of it Python in user mode; the kernel's share, loopback TCP included, ~10%),
+PostgreSQL ~0.5 ms for BEGIN, four INSERTs and a durable COMMIT, wrk ~0.1 ms; a hello costs it
+~0.44-0.50 ms. Every request costs at least what a hello does, so even with no app CPU at all the
+two cores would allow ~2,100 submissions a second, ~0.48 of the ceiling (the "bound" line under the
+targets computes it for each run): 0.5 is out of reach on this machine whatever the app does, and
+the bare write (one INSERT and a durable commit through Flask-SQLAlchemy, nothing else) reaches
+only ~0.35-0.45. The workers' share is the ORM's two flushes about half (each INSERT a round trip
+that costs the worker ~0.15 ms of CPU, as the bare write shows against hello), building and
+checking the form ~10%, the commit ~7%, Flask, the session cookie and CSRF the rest. At 32 clients
+the latency is the queue in front of the workers (p50 ~ 32 / throughput, p99 ~1.3-1.6 x p50 on every
+route, hello included: the scheduling of five workers, PostgreSQL and wrk on two cores), so p99 <
+100 ms needs ~450-500 submissions a second: met in some runs (today 420-540 req/s, p99 ~70-117 ms,
+as the machine's speed drifted), never on the Intel machine of an earlier stop (~230 req/s).
+Measured and not kept: the self-referential "duplicate of" relationship made view-only (no change
+in the flush's CPU); the audit entry written by a Core INSERT instead of with its queue item in one
+flush (slower: a flush and a statement cost more than one flush). What would close the rest: a
+second way of storing a tip, without WTForms and the ORM, beside the one every other path uses;
+not done.
 The queue page at 100,000 tips: p99 ~90-165 ms where each worker computes its counts afresh every
 10 s (bench/moderation_queue.py, "computed": 35-130 ms on PostgreSQL, 0.15-0.9 s on SQLite, so the
 SQLite p99 is higher still), ~85-120 ms with Redis, where one worker computes them and the others
