@@ -438,26 +438,28 @@ and what they changed, oldest first:
   in autocommit for GETs and read-only POSTs: healthz ~+5%, the tracking lookup within the noise,
   in alternating runs).
 
-Why the submission targets are out of reach here, from the CPU columns (bench/cpu.py; the same
-machine, December 2026): a submission costs the machine ~3.9-4.7 ms of CPU, of which the workers
-~3.3-4.1 ms (about 90% of it Python in user mode; the kernel's share, loopback TCP included, ~10%),
-PostgreSQL ~0.5 ms for BEGIN, four INSERTs and a durable COMMIT, wrk ~0.1 ms; a hello costs it
-~0.44-0.50 ms. Every request costs at least what a hello does, so even with no app CPU at all the
-two cores would allow ~2,100 submissions a second, ~0.48 of the ceiling (the "bound" line under the
-targets computes it for each run): 0.5 is out of reach on this machine whatever the app does, and
-the bare write (one INSERT and a durable commit through Flask-SQLAlchemy, nothing else) reaches
-only ~0.35-0.45. The workers' share is the ORM's two flushes about half (each INSERT a round trip
-that costs the worker ~0.15 ms of CPU, as the bare write shows against hello), building and
-checking the form ~10%, the commit ~7%, Flask, the session cookie and CSRF the rest. At 32 clients
-the latency is the queue in front of the workers (p50 ~ 32 / throughput, p99 ~1.3-1.6 x p50 on every
-route, hello included: the scheduling of five workers, PostgreSQL and wrk on two cores), so p99 <
-100 ms needs ~450-500 submissions a second: met in some runs (today 420-540 req/s, p99 ~70-117 ms,
-as the machine's speed drifted), never on the Intel machine of an earlier stop (~230 req/s).
-Measured and not kept: the self-referential "duplicate of" relationship made view-only (no change
-in the flush's CPU); the audit entry written by a Core INSERT instead of with its queue item in one
-flush (slower: a flush and a statement cost more than one flush). What would close the rest: a
-second way of storing a tip, without WTForms and the ORM, beside the one every other path uses;
-not done.
+Why the submission targets are out of reach here, from the CPU columns (bench/cpu.py; one machine,
+four full runs on 2026-12-01): a submission costs the machine ~3.8-4.8 ms of CPU, of which the
+workers ~3.2-4.1 ms (~90% of it in user mode, i.e. Python; ~10% in the kernel, loopback TCP
+included), PostgreSQL ~0.45-0.55 ms for BEGIN, four INSERTs and a durable COMMIT, wrk
+~0.1 ms; a hello costs it ~0.44-0.51 ms. Every request costs at least what a hello does, so even
+with no app CPU at all the two cores would allow ~1,900-2,200 submissions a second, 0.45-0.51 of
+the ceiling (the "bound" line under the targets computes it for each run): 0.5 is out of reach on
+this machine whatever the app does, and the bare write (one INSERT and a durable commit through
+Flask-SQLAlchemy, nothing else) reaches only ~0.35-0.42. The workers' share is the ORM's two
+flushes about half (each statement a round trip that costs the worker ~0.15 ms of CPU, as the
+bare write and healthz show against hello), building and checking the form ~10%, the commit ~7%,
+Flask, the session cookie and CSRF the rest. At 32 clients the latency is the queue in front of
+the workers (p50 ~ 32 / throughput, p99 ~1.3-1.6 x p50 on every route, hello included: five
+workers, PostgreSQL and wrk scheduled on two cores), so p99 < 100 ms needs ~450-500 submissions a
+second: met in most PostgreSQL runs of the day (420-540 req/s, p99 ~73-117 ms as the machine's
+speed drifted), never on the Intel machine of an earlier stop (~230 req/s); with Redis ~360-430
+req/s, p99 ~93-120 ms. Measured and not kept: the self-referential "duplicate of" relationship
+made view-only (no change in the flush's CPU); the audit entry written by a Core INSERT after its
+queue item's flush instead of with it in one flush (slower: a flush and a statement cost more than
+one flush). What would close the rest: a second way of storing a tip, without WTForms and the
+ORM, beside the one every other path uses; not done.
+
 The queue page at 100,000 tips: p99 ~90-165 ms where each worker computes its counts afresh every
 10 s (bench/moderation_queue.py, "computed": 35-130 ms on PostgreSQL, 0.15-0.9 s on SQLite, so the
 SQLite p99 is higher still), ~85-120 ms with Redis, where one worker computes them and the others
@@ -465,10 +467,12 @@ are served the last value meanwhile. Redis costs a request a round trip for the 
 server on the same two contended cores: in-process ~0.12-0.15 ms of a request's CPU (healthz
 0.35 -> 0.47 ms), most of it redis-py's own work around the command (its pool, retry wrapper and
 socket checks; hiredis parses the reply); over HTTP the cheap routes lose up to ~0.05-0.15 of the
-ceiling against PostgreSQL alone (the cached public list the most), the submission ~0.01-0.02
-(in alternating runs 0-15% of its rate). The machines' speed varies by up to a third
-between runs (hello ~2,000-3,300 req/s on the Intel machine, ~4,200-4,400 on the AMD one); compare
-ratios, and compare two versions in alternating runs."""
+ceiling against PostgreSQL alone (the cached public list the most), the submission ~0.01-0.03
+(in alternating runs 0-15% of its rate). A submission makes two round trips to Redis: the
+generations, and after the commit the bump of the two it changed (one pipelined SET each); the
+CPU columns show Redis itself ~0.07 ms a submission, the workers ~0.2-1.4 ms more than without it.
+The machines' speed varies by up to a third between runs (hello ~2,000-3,300 req/s on the Intel
+machine, ~3,900-4,500 on the AMD one); compare ratios, and compare two versions in alternating runs."""
 
 
 def main(argv=None) -> int:
