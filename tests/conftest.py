@@ -100,10 +100,10 @@ def make_app(url: str, tmp: Path, **overrides):
     @application.before_request
     def _forget_cached_user():
         # A request made while the test holds an app context (``app_ctx``) reuses that context
-        # and its ``g``; drop what Flask-Login, Flask-Babel, the CSP, Flask-WTF and the caches
-        # kept there so every request computes its own user, language, nonce, CSRF token and
+        # and its ``g``; drop what Flask-Login, Flask-Babel, Flask-WTF and the caches
+        # kept there so every request computes its own user, language, CSRF token and
         # cache generations.
-        for name in ("_login_user", "_flask_babel", "csp_nonce", "csrf_token", caching._EARLY):  # noqa: SLF001
+        for name in ("_login_user", "_flask_babel", "csrf_token", caching._EARLY):  # noqa: SLF001
             g.pop(name, None)
 
     return application

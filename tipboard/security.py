@@ -1,25 +1,15 @@
-"""Response headers every page carries, the per-request CSP nonce, and requests refused before any
-view sees them (NUL characters)."""
+"""Response headers every page carries, and requests refused before any view sees them (NUL
+characters)."""
 from __future__ import annotations
 
+import functools
 import logging
-import secrets
 
-from flask import Flask, abort, g, has_request_context, request
+from flask import Flask, abort, request
 from flask_babel import gettext as _
 
 SENSITIVE_PREFIXES = ("/tips/track", "/tips/receipt", "/auth/", "/moderation", "/rewards",
                       "/inbox", "/patrols/me", "/admin")
-
-
-def csp_nonce() -> str:
-    """One nonce per request. Kept in the WSGI environ, not on ``g``: an app context can outlive
-    a request (CLI, tests, a worker that reuses one), and a nonce must never repeat."""
-    if not has_request_context():
-        if "csp_nonce" not in g:
-            g.csp_nonce = secrets.token_urlsafe(16)
-        return g.csp_nonce
-    return request.environ.setdefault("tipboard.csp_nonce", secrets.token_urlsafe(16))
 
 
 # Third-party loggers that print what they parse from uploads at DEBUG (Pillow logs every EXIF
@@ -29,7 +19,6 @@ QUIET_LOGGERS = ("PIL", "pillow_heif")
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
     for name in QUIET_LOGGERS:
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET or logger.level < logging.INFO:
@@ -50,29 +39,44 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def set_headers(response):
-        tile_origin = _origin(app.config["MAP_TILE_URL"])
-        policy = [
-            "default-src 'self'",
-            f"script-src 'self' 'nonce-{csp_nonce()}'",
-            "style-src 'self'",
-            f"img-src 'self' data: {tile_origin}".strip(),
-            "connect-src 'self'",
-            "font-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-        response.headers.setdefault("Content-Security-Policy", "; ".join(policy))
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers = response.headers
+        # Looked up once: Headers raises (and catches) an exception for each missing name it is asked for.
+        present = {name.lower() for name, _value in headers}
+        for name, value in (("Content-Security-Policy", content_security_policy(app.config["MAP_TILE_URL"])),
+                            *HEADERS):
+            if name.lower() not in present:
+                headers.add(name, value)
+        if request.is_secure and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.path.startswith(SENSITIVE_PREFIXES):
-            response.headers["Cache-Control"] = "no-store"
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"),
+)
+
+
+@functools.lru_cache(maxsize=8)
+def content_security_policy(tile_url: str) -> str:
+    """Our own scripts, styles and fonts only (no inline script or style: the templates have none,
+    tests/security/test_headers.py checks), images also from the map's tile server."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"img-src 'self' data: {_origin(tile_url)}".strip(),
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
 
 
 def _origin(url: str) -> str:

@@ -16,7 +16,6 @@ def _fresh_g_per_request(app):
     """
     def forget(sender, **extra):
         g.pop("_login_user", None)
-        g.pop("csp_nonce", None)
 
     request_started.connect(forget, app)
     yield
