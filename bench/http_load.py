@@ -30,6 +30,7 @@ import os  # noqa: E402
 import platform  # noqa: E402
 import re  # noqa: E402
 import resource  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -351,8 +352,7 @@ def report(all_results: dict, duration: int, connections: int, queue_tips: int) 
              "it, errors summed; ratio = req/s divided by the hello ceiling's of the same backend.", ""]
     for backend, res in all_results.items():
         ceiling = res["routes"][ROUTES[0].name]["rps"]
-        lines += [f"### {backend} ({res['workers']} workers, peak RSS per worker "
-                  f"{res['peak_rss_mb']:.0f} MB max; all: {res['peak_rss_all_mb']})", "",
+        lines += [f"### {backend} ({res['workers']} workers; {rss_summary(res['peak_rss_all_mb'])})", "",
                   "| route | req/s | of rounds | ratio | p50 ms | p99 ms | errors | CPU ms/req: app | database "
                   "| redis | wrk | machine (busy) |",
                   "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -380,6 +380,12 @@ def report(all_results: dict, duration: int, connections: int, queue_tips: int) 
             lines.append(f"  {submission_bound(routes[ROUTES[0].name], sub)}")
     lines += ["", CPU_NOTE, "", PROFILE_NOTE]
     return "\n".join(lines)
+
+
+def rss_summary(peaks_mb: list[float]) -> str:
+    """Peak resident memory of the worker processes (recycled ones included)."""
+    return (f"peak RSS per worker {max(peaks_mb):.0f} MB max, {statistics.median(peaks_mb):.0f} MB median "
+            f"over {len(peaks_mb)} worker processes")
 
 
 def submission_bound(hello: dict, sub: dict) -> str:
@@ -460,11 +466,11 @@ and what they changed, oldest first:
   in alternating runs).
 
 Why the submission targets are out of reach here, from the CPU columns (bench/cpu.py; one machine,
-four full runs on 2026-12-01): a submission costs the machine ~3.8-4.8 ms of CPU, of which the
-workers ~3.2-4.1 ms (~90% of it in user mode, i.e. Python; ~10% in the kernel, loopback TCP
-included), PostgreSQL ~0.45-0.55 ms for BEGIN, four INSERTs and a durable COMMIT, wrk
+five full runs on 2026-12-01): a submission costs the machine ~3.8-4.9 ms of CPU, of which the
+workers ~3.2-4.2 ms (~90% of it in user mode, i.e. Python; ~10% in the kernel, loopback TCP
+included), PostgreSQL ~0.45-0.6 ms for BEGIN, four INSERTs and a durable COMMIT, wrk
 ~0.1 ms; a hello costs it ~0.44-0.51 ms. Every request costs at least what a hello does, so even
-with no app CPU at all the two cores would allow ~1,900-2,200 submissions a second, 0.45-0.51 of
+with no app CPU at all the two cores would allow ~1,880-2,190 submissions a second, 0.43-0.51 of
 the ceiling (the "bound" line under the targets computes it for each run): 0.5 is out of reach on
 this machine whatever the app does, and the bare write (one INSERT and a durable commit through
 Flask-SQLAlchemy, nothing else) reaches only ~0.35-0.42. The workers' share is the ORM's two
@@ -474,8 +480,8 @@ Flask, the session cookie and CSRF the rest. At 32 clients the latency is the qu
 the workers (p50 ~ 32 / throughput, p99 ~1.3-1.6 x p50 on every route, hello included: five
 workers, PostgreSQL and wrk scheduled on two cores), so p99 < 100 ms needs ~450-500 submissions a
 second: met in most PostgreSQL runs of the day (420-540 req/s, p99 ~73-117 ms as the machine's
-speed drifted), never on the Intel machine of an earlier stop (~230 req/s); with Redis ~360-430
-req/s, p99 ~93-120 ms. Measured and not kept: the self-referential "duplicate of" relationship
+speed drifted), never on the Intel machine of an earlier stop (~230 req/s); with Redis ~310-430
+req/s, p99 ~93-150 ms. Measured and not kept: the self-referential "duplicate of" relationship
 made view-only (no change in the flush's CPU); the audit entry written by a Core INSERT after its
 queue item's flush instead of with it in one flush (slower: a flush and a statement cost more than
 one flush). What would close the rest: a second way of storing a tip, without WTForms and the
