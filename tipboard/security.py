@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
         # Looked up once: Headers raises (and catches) an exception for each missing name it is asked for.
         present = {name.lower() for name, _value in headers}
         for name, value in (("Content-Security-Policy", content_security_policy(app.config["MAP_TILE_URL"])),
-                            *HEADERS):
+                            *SECURITY_HEADERS):
             if name.lower() not in present:
                 headers.add(name, value)
         if request.is_secure and "strict-transport-security" not in present:
@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
         return response
 
 
-HEADERS = (
+SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
     ("X-Frame-Options", "DENY"),
