@@ -64,10 +64,11 @@ def named_seconds(procs: list[Proc], name: str) -> float:
 
 
 def machine_seconds() -> tuple[float, float]:
-    """(busy, idle) CPU seconds of the whole machine since boot, all cores."""
-    values = [int(v) for v in (PROC / "stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]  # idle, iowait
-    return (sum(values[:8]) - idle) / TICK, idle / TICK
+    """(busy, idle) CPU seconds of the whole machine since boot, all cores. Time a virtual
+    machine's hypervisor gave to others (steal) is neither."""
+    user, nice, system, idle, iowait, irq, softirq = (
+        int(v) for v in (PROC / "stat").read_text().splitlines()[0].split()[1:8])
+    return (user + nice + system + irq + softirq) / TICK, (idle + iowait) / TICK
 
 
 @dataclass

@@ -23,6 +23,14 @@ def test_stat_line_with_parentheses_and_spaces_in_the_name(tmp_path, monkeypatch
     assert cpu.read_proc(43) is None  # gone
 
 
+def test_machine_time_is_busy_or_idle_and_steal_is_neither(tmp_path, monkeypatch):
+    t = cpu.TICK
+    # user nice system idle iowait irq softirq steal guest guest_nice
+    (tmp_path / "stat").write_text(f"cpu  {5*t} {t} {2*t} {10*t} {t} 0 {t} {7*t} 0 0\ncpu0 ...\n")
+    monkeypatch.setattr(cpu, "PROC", tmp_path)
+    assert cpu.machine_seconds() == (9.0, 11.0)
+
+
 def test_a_tree_counts_its_live_children_and_what_it_reaped_once():
     procs = [Proc(10, "gunicorn", 1, 1.0, 5.0),     # master: 5 s of workers it reaped
              Proc(11, "gunicorn", 10, 2.0, 0.0), Proc(12, "gunicorn", 10, 3.0, 0.0),
