@@ -11,7 +11,7 @@ PostgreSQL backend that exits) leaves its time to its parent, which counts its r
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -71,11 +71,11 @@ def machine_seconds() -> tuple[float, float]:
     return (user + nice + system + irq + softirq) / TICK, (idle + iowait) / TICK
 
 
-@dataclass
+@dataclass(frozen=True)
 class Snapshot:
-    groups: dict[str, float] = field(default_factory=dict)
-    busy: float = 0.0
-    idle: float = 0.0
+    groups: dict[str, float]  # CPU seconds so far per process group
+    busy: float
+    idle: float
 
 
 def snapshot(app_root: int, *, load_generator: float) -> Snapshot:
