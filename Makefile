@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install run serve scheduler test security-lint chromium test-sqlite test-postgresql bench lint translations clean
+.PHONY: install run serve scheduler test test-fast security-lint chromium test-sqlite test-postgresql bench lint translations clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,11 @@ bench: install
 	cd bench && ../$(BIN)/python moderation_queue.py && ../$(BIN)/python roster.py
 	$(BIN)/python bench/http_load.py
 
-test: install security-lint chromium test-sqlite test-postgresql
+test: install lint chromium test-sqlite test-postgresql
+
+# A quick local loop: SQLite only, in parallel.
+test-fast: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 
 # Static security checks: no medium or high findings (each `# nosec` says why).
 security-lint: install
@@ -55,7 +59,10 @@ test-sqlite: install
 test-postgresql: install
 	TIPBOARD_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider
 
-lint: security-lint
+# Style (ruff) and static security checks; part of `make test`.
+lint: install security-lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The end-to-end tests drive Debian's chromium; install it when we may, else say why and fail.
 chromium:

@@ -5,6 +5,7 @@ prefixed with ``TIPBOARD_`` (``TIPBOARD_SECRET_KEY``, ``TIPBOARD_DATABASE_URL`` 
 parsed as JSON when they look like JSON (numbers, booleans, lists, objects) and kept as strings
 otherwise, so ``TIPBOARD_MAX_PHOTOS=5`` is an int and ``TIPBOARD_MAP_TILE_URL=https://...`` a str.
 """
+
 from __future__ import annotations
 
 import json
@@ -125,9 +126,9 @@ class Config:
 def _extra_env_keys(known: dict) -> list[str]:
     """Settings given only by environment (not declared on a class) are accepted too."""
     return [
-        name[len(ENV_PREFIX):]
+        name[len(ENV_PREFIX) :]
         for name in os.environ
-        if name.startswith(ENV_PREFIX) and name[len(ENV_PREFIX):] not in known
+        if name.startswith(ENV_PREFIX) and name[len(ENV_PREFIX) :] not in known
     ]
 
 

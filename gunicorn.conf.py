@@ -4,6 +4,7 @@ Every value can be overridden from the environment (``GUNICORN_WORKERS``, ``GUNI
 or the command line. The access log never contains the client address: tipsters are anonymous and
 the address is not needed to run the service.
 """
+
 import gc
 import multiprocessing
 import os

@@ -1,4 +1,5 @@
 """WSGI entry point: ``gunicorn wsgi:app`` and ``flask --app wsgi ...``."""
+
 from tipboard import create_app
 
 app = create_app()

@@ -8,6 +8,7 @@ so a route's rate is bounded by all of their work per request, not by the app's 
 Counts stay right while processes come and go: a gunicorn worker recycled during the run (or a
 PostgreSQL backend that exits) leaves its time to its parent, which counts its reaped children.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,8 @@ class Proc:
     pid: int
     comm: str
     ppid: int
-    own: float        # seconds: user + system
-    reaped: float     # seconds of its children that it has waited for
+    own: float  # seconds: user + system
+    reaped: float  # seconds of its children that it has waited for
 
 
 def read_proc(pid: int) -> Proc | None:
@@ -34,8 +35,8 @@ def read_proc(pid: int) -> Proc | None:
     except OSError:
         return None
     # The name is in parentheses and may hold spaces or parentheses itself.
-    comm = text[text.index("(") + 1:text.rindex(")")]
-    fields = text[text.rindex(")") + 2:].split()
+    comm = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
     utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
     return Proc(pid, comm, int(fields[1]), (utime + stime) / TICK, (cutime + cstime) / TICK)
 
@@ -67,7 +68,8 @@ def machine_seconds() -> tuple[float, float]:
     """(busy, idle) CPU seconds of the whole machine since boot, all cores. Time a virtual
     machine's hypervisor gave to others (steal) is neither."""
     user, nice, system, idle, iowait, irq, softirq = (
-        int(v) for v in (PROC / "stat").read_text().splitlines()[0].split()[1:8])
+        int(v) for v in (PROC / "stat").read_text().splitlines()[0].split()[1:8]
+    )
     return (user + nice + system + irq + softirq) / TICK, (idle + iowait) / TICK
 
 
@@ -84,8 +86,16 @@ def snapshot(app_root: int, *, load_generator: float) -> Snapshot:
     machine's busy and idle time."""
     procs = processes()
     busy, idle = machine_seconds()
-    return Snapshot({"app": tree_seconds(procs, app_root), "database": named_seconds(procs, "postgres"),
-                     "redis": named_seconds(procs, "redis-server"), "load": load_generator}, busy, idle)
+    return Snapshot(
+        {
+            "app": tree_seconds(procs, app_root),
+            "database": named_seconds(procs, "postgres"),
+            "redis": named_seconds(procs, "redis-server"),
+            "load": load_generator,
+        },
+        busy,
+        idle,
+    )
 
 
 def per_request(before: Snapshot, after: Snapshot, requests: int) -> dict[str, float]:

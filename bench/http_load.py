@@ -17,6 +17,7 @@ database.
 Usage: python bench/http_load.py [--duration 10] [--connections 32] [--rounds 3]
                                  [--backends sqlite,postgresql,postgresql+redis] [--queue-tips 100000]
 """
+
 from __future__ import annotations
 
 import sys
@@ -42,8 +43,9 @@ import sqlalchemy as sa  # noqa: E402
 from bench import cpu  # noqa: E402
 from tests.production.harness import Client, Server, csrf_token, migrate, server_env  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("TIPBOARD_BENCH_PG_ADMIN_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "TIPBOARD_BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 REDIS_URL = os.environ.get("TIPBOARD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SEED_TIPS = 300
 QUEUE_TIPS = 100_000
@@ -76,8 +78,9 @@ def bench_app():
     @public
     @csrf.exempt
     def bare_write():
-        db.session.execute(sa.text("INSERT INTO bench_write (body) VALUES (:body)"),
-                           {"body": request.form.get("body", "")})
+        db.session.execute(
+            sa.text("INSERT INTO bench_write (body) VALUES (:body)"), {"body": request.form.get("body", "")}
+        )
         db.session.commit()
         return "stored", 201
 
@@ -100,11 +103,17 @@ ROUTES = [
     Route("healthz (SELECT 1)", "GET", "/healthz"),
     Route("tip form page", "GET", "/tips/new"),
     Route("bare write (floor)", "POST", "/_bench/write", "body=bench+tip+about+a+broken+lamp"),
-    Route("tip submission", "POST", "/tips/new",
-          "csrf_token={csrf}&category={category}&description=bench+tip+about+a+broken+lamp"
-          "&address=Bench+road+1&anonymous=y&contact_preference=inbox", ok="302"),
-    Route("tracking lookup", "POST", "/tips/track", "csrf_token={csrf}&code={code}&secret={secret}",
-          ok="302"),
+    Route(
+        "tip submission",
+        "POST",
+        "/tips/new",
+        "csrf_token={csrf}&category={category}&description=bench+tip+about+a+broken+lamp"
+        "&address=Bench+road+1&anonymous=y&contact_preference=inbox",
+        ok="302",
+    ),
+    Route(
+        "tracking lookup", "POST", "/tips/track", "csrf_token={csrf}&code={code}&secret={secret}", ok="302"
+    ),
     Route("public hazard list", "GET", "/tips/public"),
     Route("moderation queue, 100k tips", "GET", "/moderation/", who="staff"),
 ]
@@ -166,8 +175,9 @@ with app.app_context():
     db.session.commit()
     print(json.dumps({{"category": cat.id, "code": r.code, "secret": r.secret}}))
 """
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     import json
 
     _settle(env["TIPBOARD_DATABASE_URL"])
@@ -226,9 +236,26 @@ def _run_wrk(server: Server, route: Route, params: dict, duration: int, connecti
     path = route.path.format(**params)
 
     def wrk(seconds: int) -> str:
-        return subprocess.run(["wrk", "-t", "4", "-c", str(connections), "-d", f"{seconds}s", "--latency",
-                               "--timeout", "5s", "-s", str(script), f"http://127.0.0.1:{server.port}{path}"],
-                              capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "4",
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--latency",
+                "--timeout",
+                "5s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{server.port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
     # Unrecorded warm-up: every worker has served the route and filled its own caches (without
     # Redis each process has its own; bench/moderation_queue.py times the first, uncached reader).
@@ -242,9 +269,14 @@ def _run_wrk(server: Server, route: Route, params: dict, duration: int, connecti
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = (int(bad_status.group(1)) if bad_status else 0) + (sum(map(int, sock.groups())) if sock else 0)
     m = re.search(r"BENCH p50=([\d.]+) p99=([\d.]+)", out)
-    return {"rps": rps, "requests": total, "errors": errors,
-            "p50_ms": float(m.group(1)) / 1000, "p99_ms": float(m.group(2)) / 1000,
-            "cpu_ms": cpu.per_request(before, after, total)}
+    return {
+        "rps": rps,
+        "requests": total,
+        "errors": errors,
+        "p50_ms": float(m.group(1)) / 1000,
+        "p99_ms": float(m.group(2)) / 1000,
+        "cpu_ms": cpu.per_request(before, after, total),
+    }
 
 
 def _session(port: int, params: dict) -> dict:
@@ -252,8 +284,9 @@ def _session(port: int, params: dict) -> dict:
     cookie from the real login form."""
     staff = Client(port)
     status, _, html = staff.get("/auth/login")
-    status, _, _ = staff.post("/auth/login", {"csrf_token": csrf_token(html), "login": STAFF_LOGIN,
-                                              "password": STAFF_PASSWORD})
+    status, _, _ = staff.post(
+        "/auth/login", {"csrf_token": csrf_token(html), "login": STAFF_LOGIN, "password": STAFF_PASSWORD}
+    )
     assert status == 302, f"staff login failed: {status}"
     status, _, _ = staff.get("/moderation/")
     assert status == 200, f"queue page check failed: {status}"
@@ -263,16 +296,25 @@ def _session(port: int, params: dict) -> dict:
     assert status == 200, status
     params = dict(params, csrf=csrf_token(html))
     # Check the POSTs really work before timing them.
-    status, headers, _ = client.post("/tips/new", {
-        "csrf_token": params["csrf"], "category": params["category"], "description": "bench check tip",
-        "address": "Bench road 1", "anonymous": "y", "contact_preference": "inbox"})
+    status, headers, _ = client.post(
+        "/tips/new",
+        {
+            "csrf_token": params["csrf"],
+            "category": params["category"],
+            "description": "bench check tip",
+            "address": "Bench road 1",
+            "anonymous": "y",
+            "contact_preference": "inbox",
+        },
+    )
     assert status == 302, f"tip submission check failed: {status}"
     params["cookie"] = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     return params
 
 
-def bench_backend(backend: str, duration: int, connections: int, workers: int | None, queue_tips: int,
-                  rounds: int = 1) -> dict:
+def bench_backend(
+    backend: str, duration: int, connections: int, workers: int | None, queue_tips: int, rounds: int = 1
+) -> dict:
     """One profile: "sqlite" or "postgresql", "+redis" for Redis as the shared cache. Every route is
     timed ``rounds`` times, a round being all the routes in turn, and reported by its median run:
     the machine's speed drifts (by up to a third within minutes), and one slow minute would
@@ -293,7 +335,9 @@ def bench_backend(backend: str, duration: int, connections: int, workers: int | 
             migrate(env)
             params = _seed(env, queue_tips)
             n = workers or (os.cpu_count() or 1) * 2 + 1
-            with Server(env, workers=n, app="bench.http_load:bench_app()", ready_path="/_bench/hello") as server:
+            with Server(
+                env, workers=n, app="bench.http_load:bench_app()", ready_path="/_bench/hello"
+            ) as server:
                 params = _session(server.port, params)
                 sampler = RssSampler(server)
                 sampler.start()
@@ -307,8 +351,11 @@ def bench_backend(backend: str, duration: int, connections: int, workers: int | 
                         print(f"  {backend:<10} {route.name:<22} {run}", flush=True)
                 sampler.stop()
                 results = {name: median_run(found) for name, found in runs.items()}
-            return {"routes": results, "workers": n,
-                    "peak_rss_all_mb": sorted(round(v / 1024, 1) for v in sampler.peak.values())}
+            return {
+                "routes": results,
+                "workers": n,
+                "peak_rss_all_mb": sorted(round(v / 1024, 1) for v in sampler.peak.values()),
+            }
         finally:
             drop()
             if extra == "redis":
@@ -319,8 +366,11 @@ def median_run(runs: list[dict]) -> dict:
     """The run with the median rate (the lower middle one of an even number), with every run's
     rate beside it ("rps_all") and the errors of all of them."""
     ordered = sorted(runs, key=lambda run: run["rps"])
-    return dict(ordered[(len(ordered) - 1) // 2], rps_all=[run["rps"] for run in runs],
-                errors=sum(run["errors"] for run in runs))
+    return dict(
+        ordered[(len(ordered) - 1) // 2],
+        rps_all=[run["rps"] for run in runs],
+        errors=sum(run["errors"] for run in runs),
+    )
 
 
 def _forget_keys(prefix: str) -> None:
@@ -339,32 +389,46 @@ def machine() -> str:
         pass
     mem = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.splitlines()[0:1]
-    return (f"{cpu}, {os.cpu_count()} cores, {int(mem) // 1024} MB RAM, {platform.platform()}, "
-            f"Python {platform.python_version()}, {' '.join(wrk)}; load generator on the same machine")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {int(mem) // 1024} MB RAM, {platform.platform()}, "
+        f"Python {platform.python_version()}, {' '.join(wrk)}; load generator on the same machine"
+    )
 
 
 def report(all_results: dict, duration: int, connections: int, queue_tips: int) -> str:
     rounds = len(next(iter(all_results.values()))["routes"][ROUTES[0].name]["rps_all"])
-    lines = [f"Machine: {machine()}", "",
-             f"{connections} connections, {duration} s per route after {WARMUP_SECONDS} s unrecorded, "
-             f"{queue_tips:,} tips in the database, gunicorn sync workers; each route timed in {rounds} "
-             "rounds (all the routes in turn) and shown by its median run, every round's req/s beside "
-             "it, errors summed; ratio = req/s divided by the hello ceiling's of the same backend.", ""]
+    lines = [
+        f"Machine: {machine()}",
+        "",
+        f"{connections} connections, {duration} s per route after {WARMUP_SECONDS} s unrecorded, "
+        f"{queue_tips:,} tips in the database, gunicorn sync workers; each route timed in {rounds} "
+        "rounds (all the routes in turn) and shown by its median run, every round's req/s beside "
+        "it, errors summed; ratio = req/s divided by the hello ceiling's of the same backend.",
+        "",
+    ]
     for backend, res in all_results.items():
         ceiling = res["routes"][ROUTES[0].name]["rps"]
-        lines += [f"### {backend} ({res['workers']} workers; {rss_summary(res['peak_rss_all_mb'])})", "",
-                  "| route | req/s | of rounds | ratio | p50 ms | p99 ms | errors | CPU ms/req: app | database "
-                  "| redis | wrk | machine (busy) |",
-                  "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            f"### {backend} ({res['workers']} workers; {rss_summary(res['peak_rss_all_mb'])})",
+            "",
+            "| route | req/s | of rounds | ratio | p50 ms | p99 ms | errors | CPU ms/req: app | database "
+            "| redis | wrk | machine (busy) |",
+            "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for name, r in res["routes"].items():
             c = r["cpu_ms"]
             spread = ", ".join(f"{v:.0f}" for v in r["rps_all"])
-            lines.append(f"| {name} | {r['rps']:.0f} | {spread} | {r['rps'] / ceiling:.2f} | {r['p50_ms']:.1f} | "
-                         f"{r['p99_ms']:.1f} | {r['errors']} | {c['app']:.2f} | {c['database']:.2f} | "
-                         f"{c['redis']:.2f} | {c['load']:.2f} | {c['busy']:.2f} ({c['busy_share']:.0%}) |")
+            lines.append(
+                f"| {name} | {r['rps']:.0f} | {spread} | {r['rps'] / ceiling:.2f} | {r['p50_ms']:.1f} | "
+                f"{r['p99_ms']:.1f} | {r['errors']} | {c['app']:.2f} | {c['database']:.2f} | "
+                f"{c['redis']:.2f} | {c['load']:.2f} | {c['busy']:.2f} ({c['busy_share']:.0%}) |"
+            )
         lines.append("")
-    lines += ["Targets (tip submission >= 0.5 of the ceiling on PostgreSQL, p99 < 100 ms, no errors, "
-              "worker < 150 MB):", ""]
+    lines += [
+        "Targets (tip submission >= 0.5 of the ceiling on PostgreSQL, p99 < 100 ms, no errors, "
+        "worker < 150 MB):",
+        "",
+    ]
     for backend, res in all_results.items():
         routes = res["routes"]
         ceiling = routes[ROUTES[0].name]["rps"]
@@ -376,7 +440,9 @@ def report(all_results: dict, duration: int, connections: int, queue_tips: int) 
             f"({'met' if sub['rps'] / ceiling >= 0.5 else 'MISSED'}); p99 >= 100 ms on: "
             f"{', '.join(slow) or 'none'}; errors {sum(r['errors'] for r in routes.values())}; "
             f"peak worker RSS {peak:.0f} MB ({'met' if peak < 150 else 'MISSED'})"
-            if sub else f"- {backend}: tip submission not measured")
+            if sub
+            else f"- {backend}: tip submission not measured"
+        )
         if sub and sub["cpu_ms"]["database"] > 0:  # (SQLite's work is in the workers' own column)
             lines.append(f"  {submission_bound(routes[ROUTES[0].name], sub)}")
     lines += ["", CPU_NOTE, "", PROFILE_NOTE]
@@ -385,8 +451,10 @@ def report(all_results: dict, duration: int, connections: int, queue_tips: int) 
 
 def rss_summary(peaks_mb: list[float]) -> str:
     """Peak resident memory of the worker processes (recycled ones included)."""
-    return (f"peak RSS per worker {max(peaks_mb):.0f} MB max, {statistics.median(peaks_mb):.0f} MB median "
-            f"over {len(peaks_mb)} worker processes")
+    return (
+        f"peak RSS per worker {max(peaks_mb):.0f} MB max, {statistics.median(peaks_mb):.0f} MB median "
+        f"over {len(peaks_mb)} worker processes"
+    )
 
 
 def submission_bound(hello: dict, sub: dict) -> str:
@@ -396,11 +464,13 @@ def submission_bound(hello: dict, sub: dict) -> str:
     cores = os.cpu_count() or 1
     floor_ms = hello["cpu_ms"]["busy"] + sub["cpu_ms"]["database"] + sub["cpu_ms"]["redis"]
     best = cores * 1000 / floor_ms
-    return (f"bound: a hello costs the machine {hello['cpu_ms']['busy']:.2f} ms of CPU, the database and "
-            f"Redis {sub['cpu_ms']['database'] + sub['cpu_ms']['redis']:.2f} ms a submission; with no app CPU "
-            f"at all {cores} cores allow {best:.0f} submissions/s, {best / hello['rps']:.2f} of the ceiling "
-            f"(measured: app {sub['cpu_ms']['app']:.2f} ms, machine {sub['cpu_ms']['busy']:.2f} ms a "
-            f"submission)")
+    return (
+        f"bound: a hello costs the machine {hello['cpu_ms']['busy']:.2f} ms of CPU, the database and "
+        f"Redis {sub['cpu_ms']['database'] + sub['cpu_ms']['redis']:.2f} ms a submission; with no app CPU "
+        f"at all {cores} cores allow {best:.0f} submissions/s, {best / hello['rps']:.2f} of the ceiling "
+        f"(measured: app {sub['cpu_ms']['app']:.2f} ms, machine {sub['cpu_ms']['busy']:.2f} ms a "
+        f"submission)"
+    )
 
 
 CPU_NOTE = """CPU ms/req: CPU time per request over the timed run, from /proc (bench/cpu.py): "app" the
@@ -509,8 +579,11 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=3, help="times each route is timed (median shown)")
-    parser.add_argument("--backends", default="sqlite,postgresql,postgresql+redis",
-                        help="profiles: a database, '+redis' for Redis as the shared cache")
+    parser.add_argument(
+        "--backends",
+        default="sqlite,postgresql,postgresql+redis",
+        help="profiles: a database, '+redis' for Redis as the shared cache",
+    )
     parser.add_argument("--queue-tips", type=int, default=QUEUE_TIPS)
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     parser.add_argument("--only", default="", help="comma-separated substrings of route names")
@@ -518,8 +591,10 @@ def main(argv=None) -> int:
     if args.only:
         keep = [w for w in args.only.split(",") if w]
         ROUTES[:] = [ROUTES[0]] + [r for r in ROUTES[1:] if any(w in r.name for w in keep)]
-    results = {b: bench_backend(b, args.duration, args.connections, args.workers, args.queue_tips, args.rounds)
-               for b in args.backends.split(",")}
+    results = {
+        b: bench_backend(b, args.duration, args.connections, args.workers, args.queue_tips, args.rounds)
+        for b in args.backends.split(",")
+    }
     text = report(results, args.duration, args.connections, args.queue_tips)
     print(text)
     if not args.no_write:
@@ -529,7 +604,11 @@ def main(argv=None) -> int:
 
 def write_section(path: Path, title: str, body: str) -> None:
     """Replace (or append) the ``## title`` section of RESULTS.md; other sections stay."""
-    text = path.read_text() if path.exists() else "# Benchmark results\n\nEach section is rewritten by its script.\n"
+    text = (
+        path.read_text()
+        if path.exists()
+        else "# Benchmark results\n\nEach section is rewritten by its script.\n"
+    )
     section = f"## {title}\n\nWritten by `make bench` (bench/http_load.py).\n\n{body.strip()}\n"
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):

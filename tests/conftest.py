@@ -5,6 +5,7 @@ The suite runs on SQLite by default and on PostgreSQL with ``TIPBOARD_TEST_DB=po
 Tests that need real commits from several threads or processes use ``fresh_app``: a separate
 database copied from the pristine migrated one.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,25 +25,29 @@ from tipboard.extensions import db
 from tipboard.i18n import compile_catalogues
 
 BACKEND = os.environ.get("TIPBOARD_TEST_DB", "sqlite")
-PG_ADMIN_URL = os.environ.get("TIPBOARD_TEST_PG_ADMIN_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "TIPBOARD_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: long-running (still run by make test)")
     config.addinivalue_line("markers", "postgresql_only: needs PostgreSQL")
-    config.addinivalue_line("markers", "own_database: the test makes its own app and database (no shared transaction)")
+    config.addinivalue_line(
+        "markers", "own_database: the test makes its own app and database (no shared transaction)"
+    )
     if BACKEND == "postgresql":
         try:
             engine = sa.create_engine(PG_ADMIN_URL)
             with engine.connect():
                 pass
             engine.dispose()
-        except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
+        except Exception as exc:
             if os.environ.get("CI"):
                 pytest.exit(f"PostgreSQL is required under CI and not reachable: {exc}", returncode=1)
-            pytest.exit(f"PostgreSQL not reachable at {PG_ADMIN_URL}; skipping the PostgreSQL run.",
-                        returncode=0)
+            pytest.exit(
+                f"PostgreSQL not reachable at {PG_ADMIN_URL}; skipping the PostgreSQL run.", returncode=0
+            )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -103,7 +108,7 @@ def make_app(url: str, tmp: Path, **overrides):
         # and its ``g``; drop what Flask-Login, Flask-Babel, Flask-WTF and the caches
         # kept there so every request computes its own user, language, CSRF token and
         # cache generations.
-        for name in ("_login_user", "_flask_babel", "csrf_token", caching._EARLY):  # noqa: SLF001
+        for name in ("_login_user", "_flask_babel", "csrf_token", caching._EARLY):
             g.pop(name, None)
 
     return application
@@ -164,8 +169,9 @@ def _transaction(request, app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        factory = sessionmaker(class_=_ConnectionBoundSession, db=db, bind=connection,
-                               join_transaction_mode="create_savepoint")
+        factory = sessionmaker(
+            class_=_ConnectionBoundSession, db=db, bind=connection, join_transaction_mode="create_savepoint"
+        )
         db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
         try:
             yield
@@ -175,7 +181,7 @@ def _transaction(request, app):
             outer.rollback()
             connection.close()
             caching.clear()  # what was cached came from the rolled-back data
-            caching._UNBUMPED.clear()  # noqa: SLF001 - nor is anything left to bump
+            caching._UNBUMPED.clear()
     app.extensions.pop("outbox_sent", None)
 
 

@@ -1,4 +1,5 @@
 """factory_boy factories; they flush into the test's transaction."""
+
 from __future__ import annotations
 
 import factory

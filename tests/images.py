@@ -1,19 +1,20 @@
 """Test images made on the fly (no binary fixtures needed)."""
+
 from __future__ import annotations
 
 import io
 
 from PIL import Image
 
-GPS_LAT = (31, 57, 7.2)   # 31.952 N
+GPS_LAT = (31, 57, 7.2)  # 31.952 N
 GPS_LON = (119, 57, 36.0)  # 119.96 E
 
 
 def jpeg_with_gps(size=(64, 48), color=(200, 30, 30), lat=GPS_LAT, lon=GPS_LON) -> bytes:
     image = Image.new("RGB", size, color)
     exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"       # Make
-    exif[0x0110] = "Model X"          # Model
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Model X"  # Model
     gps = exif.get_ifd(0x8825)
     gps[1], gps[2] = "N", tuple(float(v) for v in lat)
     gps[3], gps[4] = "E", tuple(float(v) for v in lon)

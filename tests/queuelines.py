@@ -1,4 +1,5 @@
 """Reading the moderation queue's list lines as a person sees them, in a chosen language."""
+
 from __future__ import annotations
 
 import html
@@ -16,4 +17,6 @@ def queue_lines(client, user, locale: str, query: str = "status=all") -> dict[in
     db.session.commit()
     response = client.get(f"/moderation/?{query}")
     assert response.status_code == 200
-    return {int(i): html.unescape(f"{label} · {line}") for i, label, line in _LINE.findall(response.data.decode())}
+    return {
+        int(i): html.unescape(f"{label} · {line}") for i, label, line in _LINE.findall(response.data.decode())
+    }

@@ -1,4 +1,5 @@
 """Counting the SQL a piece of code sends (N+1 checks and "one sync per action" checks)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -15,7 +16,11 @@ def statements():
     sent: list[str] = []
 
     def _record(_conn, _cursor, statement, _params, _context, _executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+        if (
+            not statement.lstrip()
+            .upper()
+            .startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+        ):
             sent.append(" ".join(statement.split()))
 
     engine = db.engine
@@ -29,8 +34,12 @@ def statements():
 def touching(sent: list[str], verb: str, table: str) -> list[str]:
     """The statements of one kind on one table: ``touching(sent, "UPDATE", "queue_item")``."""
     verb = verb.upper()
-    marks = {"UPDATE": f"UPDATE {table} ", "INSERT": f"INSERT INTO {table} ", "DELETE": f"DELETE FROM {table} ",
-             "SELECT": f"FROM {table}"}
+    marks = {
+        "UPDATE": f"UPDATE {table} ",
+        "INSERT": f"INSERT INTO {table} ",
+        "DELETE": f"DELETE FROM {table} ",
+        "SELECT": f"FROM {table}",
+    }
     return [s for s in sent if s.upper().startswith(verb) and marks[verb].upper() in s.upper() + " "]
 
 

@@ -1,5 +1,6 @@
 """Cached reads (tipboard.caching): the queue's facet counts are read once per generation, a
 committed change to a queue item starts a new generation, and with Redis every process shares it."""
+
 import time
 import uuid
 
@@ -13,6 +14,7 @@ from tipboard import caching
 from tipboard.extensions import db
 from tipboard.moderation import listing
 from tipboard.moderation.models import QueueItem
+
 
 def _count_queries(sent):
     return [s for s in sent if "count(" in s.lower() and "queue_item" in s.lower()]
@@ -75,7 +77,12 @@ def _category_in(app) -> int:
 
 
 def _tip_form(category_id: int, description: str = "Gas smell on stairs") -> dict:
-    return {"category": str(category_id), "description": description, "address": "Old Street 7", "anonymous": "y"}
+    return {
+        "category": str(category_id),
+        "description": description,
+        "address": "Old Street 7",
+        "anonymous": "y",
+    }
 
 
 @pytest.fixture
@@ -85,8 +92,10 @@ def workers(databases, tmp_path):
     import redis
 
     prefix = f"tipboard-test-{uuid.uuid4().hex[:8]}:"
-    apps = [make_app(databases.pristine, tmp_path / name, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
-            for name in ("a", "b")]
+    apps = [
+        make_app(databases.pristine, tmp_path / name, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
+        for name in ("a", "b")
+    ]
     assert all(a.config["CACHE_TYPE"] == "RedisCache" for a in apps)
     yield apps
     client = redis.Redis.from_url(REDIS_URL)
@@ -216,9 +225,8 @@ def test_savepoints_neither_bump_early_nor_drop_what_is_pending(app_ctx):
     with db.session.begin_nested():
         item.status = "waiting"
     assert caching.generation(listing.QUEUE_GENERATION) == before  # released, not committed
-    with pytest.raises(RuntimeError):
-        with db.session.begin_nested():
-            raise RuntimeError("refused")
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        raise RuntimeError("refused")
     db.session.commit()
     assert caching.generation(listing.QUEUE_GENERATION) != before
     assert listing.cached_counts(flt)["status"] == {"waiting": 1}
@@ -239,7 +247,9 @@ def test_a_bulk_action_whose_last_item_is_refused_still_refreshes_the_counts(app
     ids = [services.item_for("tip", tip.id).id for tip in (fresh, rejected)]
     results = services.perform_many("tip", ids, "reject", users["staff"], {"reason": "spam"})
     assert [r.done for r in results] == [True, False]
-    assert caching.generation(listing.QUEUE_GENERATION) == before  # other workers still read what is committed
+    assert (
+        caching.generation(listing.QUEUE_GENERATION) == before
+    )  # other workers still read what is committed
     db.session.commit()  # as the bulk view does
     assert listing.cached_counts(flt)["status"] == {"closed": 2}
 
@@ -249,7 +259,10 @@ def test_reads_are_cached_under_the_generation_their_transaction_began_in(app_ct
     commit (and bump) elsewhere after that must not get this transaction's view stored as new."""
     db.session.execute(sa.text("SELECT 1"))  # the transaction, and its view of the data, begins
     caching.bump(listing.QUEUE_GENERATION)  # another worker commits a queue change now
-    assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "seen before that commit") == "seen before that commit"
+    assert (
+        caching.remember(listing.QUEUE_GENERATION, "k", lambda: "seen before that commit")
+        == "seen before that commit"
+    )
     db.session.rollback()
     assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "fresh") == "fresh"
 
@@ -350,11 +363,11 @@ def test_a_bump_the_cache_missed_is_made_when_it_answers_again(app_ctx, monkeypa
     monkeypatch.setattr(cache, "set_many", refused)
     db.session.add(QueueItem(kind="tip", subject_id=97_004, status="open", summary="while down"))
     db.session.commit()  # the bump fails: logged, remembered
-    assert listing.QUEUE_GENERATION in caching._UNBUMPED  # noqa: SLF001
+    assert listing.QUEUE_GENERATION in caching._UNBUMPED
     monkeypatch.setattr(cache, "set", real_set)  # the cache is back
     monkeypatch.setattr(cache, "set_many", real_set_many)
     assert listing.cached_counts(flt)["status"] == {"open": 1}  # not the entry from before the commit
-    assert not caching._UNBUMPED  # noqa: SLF001
+    assert not caching._UNBUMPED
 
 
 def test_a_request_reads_its_generations_once_and_a_commit_bumps_in_one_round_trip(workers, monkeypatch):
@@ -368,11 +381,18 @@ def test_a_request_reads_its_generations_once_and_a_commit_bumps_in_one_round_tr
     client.post("/tips/new", data=_tip_form(category_id, "Warm-up tip here"))
     sent = []
     real_command, real_pipeline = redis.client.Redis.execute_command, redis.client.Pipeline.execute
-    monkeypatch.setattr(redis.client.Redis, "execute_command",
-                        lambda self, *args, **kw: sent.append(args[0]) or real_command(self, *args, **kw))
-    monkeypatch.setattr(redis.client.Pipeline, "execute",
-                        lambda self, *args, **kw: sent.append(("pipeline", len(self.command_stack)))
-                        or real_pipeline(self, *args, **kw))
+    monkeypatch.setattr(
+        redis.client.Redis,
+        "execute_command",
+        lambda self, *args, **kw: sent.append(args[0]) or real_command(self, *args, **kw),
+    )
+    monkeypatch.setattr(
+        redis.client.Pipeline,
+        "execute",
+        lambda self, *args, **kw: (
+            sent.append(("pipeline", len(self.command_stack))) or real_pipeline(self, *args, **kw)
+        ),
+    )
     response = client.post("/tips/new", data=_tip_form(category_id))
     assert response.status_code == 302
     assert sent.count("MGET") == 1 and "SET" not in sent
@@ -383,7 +403,9 @@ def test_generations_read_early_in_a_request_end_with_a_bump(workers):
     with workers[0].test_request_context():
         assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "before") == "before"
         assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "again") == "before"
-        caching.bump(listing.QUEUE_GENERATION)  # (another worker's commit is not seen before the next request)
+        caching.bump(
+            listing.QUEUE_GENERATION
+        )  # (another worker's commit is not seen before the next request)
         assert caching.remember(listing.QUEUE_GENERATION, "k", lambda: "after") == "after"
 
 
@@ -395,7 +417,9 @@ def test_with_redis_a_category_switched_off_by_one_worker_is_refused_by_the_othe
     first, second = workers
     category_id = _category_in(first)
     client = second.test_client()
-    assert client.post("/tips/new", data=_tip_form(category_id)).status_code == 302  # cached in the second now
+    assert (
+        client.post("/tips/new", data=_tip_form(category_id)).status_code == 302
+    )  # cached in the second now
     with first.app_context():
         db.session.get(Category, category_id).active = False
         db.session.commit()

@@ -1,5 +1,6 @@
 """commit_unless_refused (tipboard.flow): a refused service call is rolled back and explained as an
 error; any other result is committed and announced (or not, with no message)."""
+
 import pytest
 import sqlalchemy as sa
 from flask import get_flashed_messages
@@ -15,7 +16,9 @@ class Refused(Exception):
 
 
 def _exists(slug: str) -> bool:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Category).where(Category.slug == slug)) == 1
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Category).where(Category.slug == slug)) == 1
+    )
 
 
 def test_a_refusal_is_rolled_back_and_explained(app_ctx):
@@ -23,14 +26,23 @@ def test_a_refusal_is_rolled_back_and_explained(app_ctx):
         CategoryFactory(slug="refused-flow")
         raise Refused("no budget")
 
-    assert commit_unless_refused(call, Refused, explain=lambda exc: f"Refused: {exc}", success="Done.") is False
+    assert (
+        commit_unless_refused(call, Refused, explain=lambda exc: f"Refused: {exc}", success="Done.") is False
+    )
     assert not _exists("refused-flow")
     assert get_flashed_messages(with_categories=True) == [("error", "Refused: no budget")]
 
 
 def test_a_result_is_committed_and_announced(app_ctx):
-    assert commit_unless_refused(lambda: CategoryFactory(slug="kept-flow").slug, (Refused, KeyError), explain=str,
-                                 success=lambda slug: f"Made {slug}.") is True
+    assert (
+        commit_unless_refused(
+            lambda: CategoryFactory(slug="kept-flow").slug,
+            (Refused, KeyError),
+            explain=str,
+            success=lambda slug: f"Made {slug}.",
+        )
+        is True
+    )
     db.session.rollback()  # what was committed stays
     assert _exists("kept-flow")
     assert get_flashed_messages(with_categories=True) == [("success", "Made kept-flow.")]

@@ -1,4 +1,5 @@
 """Configuration, the demo loader and production safety."""
+
 import pytest
 import sqlalchemy as sa
 

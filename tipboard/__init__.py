@@ -2,6 +2,7 @@
 
 ``create_app`` reads as the table of contents of the application.
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ SQLite: the online backup API copies a consistent snapshot while the app keeps r
 PostgreSQL: ``pg_dump`` in custom format (a consistent snapshot by MVCC), ``pg_restore --clean``.
 The archive is one .tar.gz with the database, the photo directory and a manifest of row counts.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,7 +29,10 @@ def _libpq_url(url: sa.engine.URL) -> str:
 
 
 def _counts() -> dict[str, int]:
-    return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+    return {
+        t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
+        for t in db.metadata.sorted_tables
+    }
 
 
 def backup(target: Path) -> dict:
@@ -48,11 +52,24 @@ def backup(target: Path) -> dict:
             db_file = "database.sqlite3"
         else:
             db_file = "database.pgdump"
-            subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={tmp / db_file}",
-                            _libpq_url(engine.url)], check=True, capture_output=True)  # nosec B603 B607
-        manifest = {"created_at": dt.datetime.now(dt.timezone.utc).isoformat(), "backend": engine.dialect.name,
-                    "database": db_file, "rows": _counts(),
-                    "photos": sorted(p.name for p in photos.glob("*") if p.is_file())}
+            subprocess.run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    f"--file={tmp / db_file}",
+                    _libpq_url(engine.url),
+                ],
+                check=True,
+                capture_output=True,
+            )  # nosec B603 B607
+        manifest = {
+            "created_at": dt.datetime.now(dt.UTC).isoformat(),
+            "backend": engine.dialect.name,
+            "database": db_file,
+            "rows": _counts(),
+            "photos": sorted(p.name for p in photos.glob("*") if p.is_file()),
+        }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
         target.parent.mkdir(parents=True, exist_ok=True)
         with tarfile.open(target, "w:gz") as archive:
@@ -73,7 +90,9 @@ def restore(source: Path) -> dict:
             archive.extractall(tmp, filter="data")
         manifest = json.loads((tmp / MANIFEST).read_text())
         if manifest["backend"] != engine.dialect.name:
-            raise ValueError(f"this backup is from {manifest['backend']}, the database is {engine.dialect.name}")
+            raise ValueError(
+                f"this backup is from {manifest['backend']}, the database is {engine.dialect.name}"
+            )
         db.session.remove()
         engine.dispose()
         if engine.dialect.name == "sqlite":
@@ -87,9 +106,19 @@ def restore(source: Path) -> dict:
             restored.close()
             live.close()
         else:
-            subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                            f"--dbname={_libpq_url(engine.url)}", str(tmp / manifest["database"])],
-                           check=True, capture_output=True)  # nosec B603 B607
+            subprocess.run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    f"--dbname={_libpq_url(engine.url)}",
+                    str(tmp / manifest["database"]),
+                ],
+                check=True,
+                capture_output=True,
+            )  # nosec B603 B607
         photos.mkdir(parents=True, exist_ok=True)
         for item in (tmp / "photos").glob("*") if (tmp / "photos").exists() else []:
             shutil.copy2(item, photos / item.name)

@@ -18,6 +18,7 @@ computed by one worker is fetched once by each other worker instead of computed 
 A cache that fails (Redis down) is logged and skipped: the read is computed as if nothing were
 cached, so the page stays up and merely gets slower.
 """
+
 from __future__ import annotations
 
 import collections
@@ -28,8 +29,9 @@ import pickle  # nosec B403 - only values this app pickled itself, read back fro
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context, has_request_context
@@ -47,11 +49,11 @@ try:  # redis is a runtime dependency; its errors are not OSErrors
 except ImportError:  # pragma: no cover
     pass
 
-_WATCHED: dict[type, set[str]] = {}   # model class -> the generations its changes end
+_WATCHED: dict[type, set[str]] = {}  # model class -> the generations its changes end
 _PENDING = "tipboard.caching.changed"  # session.info key: generations to bump at commit
-_TOKENS = "tipboard.caching.tokens"    # session.info key: the generations when the transaction began
-_UNBUMPED: set[str] = set()             # generations this process failed to bump (cache down)
-_EARLY = "tipboard_caching_early"       # flask.g: generations read in this request before its transaction
+_TOKENS = "tipboard.caching.tokens"  # session.info key: the generations when the transaction began
+_UNBUMPED: set[str] = set()  # generations this process failed to bump (cache down)
+_EARLY = "tipboard_caching_early"  # flask.g: generations read in this request before its transaction
 
 
 # A Redis that does not answer must cost a request half a second, not a TCP timeout: every
@@ -225,7 +227,9 @@ def _tokens_outside_a_transaction(names: list[str]) -> dict[str, str | None]:
     return {name: early[name] for name in names}
 
 
-def remember(name: str | tuple[str, ...], key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
+def remember(
+    name: str | tuple[str, ...], key: str, compute: Callable[[], Any], timeout: int | None = None
+) -> Any:
     """The value of ``compute()`` cached under ``name``'s current generation and ``key``, for
     ``timeout`` seconds (the app's CACHE_DEFAULT_TIMEOUT if None; 0: until the generation ends).
     A value computed from what several generations watch names them all (a tuple): a change to
@@ -246,8 +250,10 @@ def remember(name: str | tuple[str, ...], key: str, compute: Callable[[], Any], 
     session = db.session()
     tokens = session.info.get(_TOKENS) or {}
     missing = [n for n in names if n not in tokens]
-    gens = {**{n: tokens[n] for n in names if n in tokens},
-            **(_tokens_outside_a_transaction(missing) if missing else {})}
+    gens = {
+        **{n: tokens[n] for n in names if n in tokens},
+        **(_tokens_outside_a_transaction(missing) if missing else {}),
+    }
     if None in gens.values() or _changed_here(session, names):
         return compute()
     full_key = "".join(f"{n}:{gens[n]}:" for n in names) + key
@@ -306,8 +312,10 @@ def _changed_here(session: Session, names: tuple[str, ...]) -> bool:
     """This transaction changed what one of ``names`` watches: flushed, or waiting in the session."""
     if not session.info.get(_PENDING, set()).isdisjoint(names):
         return True
-    return any(not _WATCHED.get(type(obj), set()).isdisjoint(names)
-               for obj in (*session.new, *session.dirty, *session.deleted))
+    return any(
+        not _WATCHED.get(type(obj), set()).isdisjoint(names)
+        for obj in (*session.new, *session.dirty, *session.deleted)
+    )
 
 
 def _note(session: Session, models) -> None:

@@ -1,4 +1,5 @@
 """``flask --app wsgi tipboard ...``: demo data, the scheduler, jobs by hand, translations."""
+
 from __future__ import annotations
 
 import click
@@ -106,7 +107,9 @@ def backup_command(path: str):
     from tipboard.backup import backup
 
     manifest = backup(Path(path))
-    click.echo(f"backup written to {path}: {sum(manifest['rows'].values())} rows, {len(manifest['photos'])} photos")
+    click.echo(
+        f"backup written to {path}: {sum(manifest['rows'].values())} rows, {len(manifest['photos'])} photos"
+    )
 
 
 @tipboard_cli.command("restore")

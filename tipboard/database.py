@@ -7,6 +7,7 @@ turn on a lock file beside it (:class:`QueuedWriterConnection`) rather than in S
 handler, whose growing sleeps (up to 100 ms a try) made the slowest submissions under load wait
 ~0.8 s for a lock that is held ~1 ms at a time.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,7 +59,7 @@ class Model(FsaModel):
 
 def utcnow() -> dt.datetime:
     """Naive UTC now: stored as-is on every backend, converted for display by the view."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class TimestampMixin:

@@ -1,4 +1,5 @@
 """Refusals and error pages: readable, translated, and a rollback on 500."""
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -34,7 +35,9 @@ def _render(status: int, detail: str | None = None):
 
     cfg = current_app.config
     message = str(MESSAGES.get(status, MESSAGES[400])) % {
-        "mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024), "total": cfg["MAX_CONTENT_LENGTH"] // (1024 * 1024)}
+        "mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024),
+        "total": cfg["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+    }
     if request.accept_mimetypes.best == "application/json" or request.is_json:
         return jsonify(error=message, detail=detail), status
     return render_template("errors/error.html", status=status, message=message, detail=detail), status

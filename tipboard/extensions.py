@@ -1,4 +1,5 @@
 """Every Flask extension, created unbound; ``create_app`` binds them."""
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter

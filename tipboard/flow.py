@@ -1,8 +1,10 @@
 """The end of a request that changes something (DESIGN.md, "How a request flows"): run one service
 call, then either commit and say it is done, or roll back and say why the service refused."""
+
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import flash
 
@@ -11,9 +13,13 @@ from tipboard.extensions import db
 T = TypeVar("T")
 
 
-def commit_unless_refused(call: Callable[[], T], refused: type[Exception] | tuple[type[Exception], ...], *,
-                          explain: Callable[[Exception], str],
-                          success: str | Callable[[T], str] | None = None) -> bool:
+def commit_unless_refused(
+    call: Callable[[], T],
+    refused: type[Exception] | tuple[type[Exception], ...],
+    *,
+    explain: Callable[[Exception], str],
+    success: str | Callable[[T], str] | None = None,
+) -> bool:
     """Run `call()`. If it raises `refused`, roll back, flash `explain(exc)` as an error and return
     False. Otherwise commit, flash `success` (or `success(result)` when the message depends on
     what the call returned; nothing when None) and return True. Any other exception propagates

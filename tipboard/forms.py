@@ -6,6 +6,7 @@ life of the process instead (about half a millisecond off every page with a form
 messages WTForms' catalogue leaves untranslated in a language tipboard speaks (:data:`FILLED_IN`)
 come from tipboard's own catalogue.
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,13 +35,18 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 # WTForms' messages that its own catalogue leaves untranslated for a language tipboard speaks
 # (its Chinese has them fuzzy or empty, so they are not compiled): a tampered choice must not
 # answer a Chinese reader in English.
-FILLED_IN = frozenset(m if isinstance(m, str) else m[0] for m in (
-    N_("This field cannot be edited."),
-    N_("This field is disabled and cannot have a value."),
-    N_plural("'%(value)s' is not a valid choice for this field.",
-             "'%(value)s' are not valid choices for this field."),
-    N_("Not a valid week value."),
-))
+FILLED_IN = frozenset(
+    m if isinstance(m, str) else m[0]
+    for m in (
+        N_("This field cannot be edited."),
+        N_("This field is disabled and cannot have a value."),
+        N_plural(
+            "'%(value)s' is not a valid choice for this field.",
+            "'%(value)s' are not valid choices for this field.",
+        ),
+        N_("Not a valid week value."),
+    )
+)
 
 
 class _Catalogue:

@@ -1,4 +1,5 @@
 """Grids (the neighbourhood cells the station is divided into) and small geometry helpers."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -91,8 +92,17 @@ class GridPlace(BilingualName):
 
 def grid_places() -> list[GridPlace]:
     def load() -> list[GridPlace]:
-        rows = db.session.execute(sa.select(Grid.id, Grid.code, Grid.name_en, Grid.name_zh, Grid.center_lat,
-                                            Grid.center_lon, Grid.radius_m).order_by(Grid.id))
+        rows = db.session.execute(
+            sa.select(
+                Grid.id,
+                Grid.code,
+                Grid.name_en,
+                Grid.name_zh,
+                Grid.center_lat,
+                Grid.center_lon,
+                Grid.radius_m,
+            ).order_by(Grid.id)
+        )
         return [GridPlace(*row) for row in rows]
 
     return caching.remember(GRID_GENERATION, "all", load, GRID_CACHE_SECONDS)

@@ -8,6 +8,7 @@ modules) and one per blueprint (``tipboard/<blueprint>/translations``, covering 
 ``templates/<blueprint>/``), so a blueprint brings its own texts and Flask-Babel merges them.
 ``flask tipboard i18n update`` extracts and merges; ``compile`` builds the ``.mo`` files.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog
-from babel.messages.extract import DEFAULT_KEYWORDS, extract as babel_extract
+from babel.messages.extract import DEFAULT_KEYWORDS
+from babel.messages.extract import extract as babel_extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from flask import current_app, has_request_context, request, session
@@ -25,8 +27,14 @@ from flask_login import current_user
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = PACKAGE_DIR.parent / "templates"
 TRANSLATED_LOCALES = ("zh_Hans",)
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
-            "lazy_pgettext": ((1, "c"), 2), "N_plural": (1, 2)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+    "lazy_pgettext": ((1, "c"), 2),
+    "N_plural": (1, 2),
+}
 
 
 def select_locale() -> str:
@@ -51,7 +59,7 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, _native_name(code)) for code in current_app.config["LANGUAGES"]]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _native_name(code: str) -> str:
     locale = Locale.parse(code)
     return locale.get_language_name(locale) or code
@@ -60,13 +68,16 @@ def _native_name(code: str) -> str:
 @dataclasses.dataclass
 class CatalogueSpec:
     name: str
-    directory: Path          # .../translations
-    sources: list[Path]      # files to extract from
+    directory: Path  # .../translations
+    sources: list[Path]  # files to extract from
 
 
 def _blueprint_packages() -> list[Path]:
-    return sorted(p.parent for p in PACKAGE_DIR.glob("*/__init__.py")
-                  if (p.parent / "views.py").exists() or (p.parent / "translations").exists())
+    return sorted(
+        p.parent
+        for p in PACKAGE_DIR.glob("*/__init__.py")
+        if (p.parent / "views.py").exists() or (p.parent / "translations").exists()
+    )
 
 
 def catalogue_specs() -> list[CatalogueSpec]:
@@ -79,7 +90,8 @@ def catalogue_specs() -> list[CatalogueSpec]:
         owned_templates.add(templates)
         specs.append(CatalogueSpec(package.name, package / "translations", sources))
     core_sources = sorted(PACKAGE_DIR.glob("*.py")) + sorted(
-        p for p in TEMPLATE_DIR.rglob("*.html") if not any(t in p.parents for t in owned_templates))
+        p for p in TEMPLATE_DIR.rglob("*.html") if not any(t in p.parents for t in owned_templates)
+    )
     specs.insert(0, CatalogueSpec("core", PACKAGE_DIR / "translations", core_sources))
     return specs
 
@@ -96,9 +108,15 @@ def extract(spec: CatalogueSpec) -> Catalog:
         options = {"extensions": "jinja2.ext.do", "trimmed": "true"} if method == "jinja2" else {}
         with path.open("rb") as fh:
             for lineno, message, comments, context in babel_extract(
-                    method, fh, keywords=KEYWORDS, options=options):
-                catalog.add(message, None, [(str(path.relative_to(PACKAGE_DIR.parent)), lineno)],
-                            auto_comments=comments, context=context)
+                method, fh, keywords=KEYWORDS, options=options
+            ):
+                catalog.add(
+                    message,
+                    None,
+                    [(str(path.relative_to(PACKAGE_DIR.parent)), lineno)],
+                    auto_comments=comments,
+                    context=context,
+                )
     return catalog
 
 

@@ -4,6 +4,7 @@ A number too large for an INTEGER column makes the database driver raise (SQLite
 PostgreSQL: a numeric-out-of-range error), which would be a 500. Such a number names nothing, so
 it is treated like any other id that matches nothing.
 """
+
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter

@@ -5,6 +5,7 @@ Blueprints register their jobs with :func:`scheduled`. Exactly one scheduler pro
 opens a transaction, takes its guard for the period it covers, calls a service and commits, so a
 second scheduler, a restart or a manual run never does the same period twice.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,7 +15,7 @@ import logging
 import os
 import socket
 import zlib
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -86,8 +87,14 @@ class JobSpec:
 JOBS: dict[str, JobSpec] = {}
 
 
-def scheduled(job_id: str, trigger: str = "cron", *, misfire_grace_time: int = 3600,
-              config_key: str | None = None, **trigger_args):
+def scheduled(
+    job_id: str,
+    trigger: str = "cron",
+    *,
+    misfire_grace_time: int = 3600,
+    config_key: str | None = None,
+    **trigger_args,
+):
     """Register a function as a scheduled job (called inside an app context)."""
 
     def decorator(func):
@@ -122,14 +129,21 @@ def build_scheduler(app: Flask, scheduler_class=BlockingScheduler):
     scheduler = scheduler_class(timezone=app.config["SCHEDULER_TIMEZONE"])
     for spec in JOBS.values():
         scheduler.add_job(
-            _run, make_trigger(app, spec), args=(app, spec.id), id=spec.id, name=spec.id,
-            coalesce=True, max_instances=1, misfire_grace_time=spec.misfire_grace_time,
+            _run,
+            make_trigger(app, spec),
+            args=(app, spec.id),
+            id=spec.id,
+            name=spec.id,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=spec.misfire_grace_time,
             replace_existing=True,
         )
     return scheduler
 
 
 # --- one scheduler per database ----------------------------------------------------------------
+
 
 class SchedulerLock(db.Model):
     """The lock row of the SQLite profile: whoever holds a fresh heartbeat owns the scheduler."""
@@ -186,7 +200,9 @@ class SingleSchedulerGuard:
                 db.session.add(SchedulerLock(name=SCHEDULER_LOCK_NAME, owner=self.owner, heartbeat_at=now))
             elif row.owner != self.owner and row.heartbeat_at > stale:
                 db.session.rollback()
-                raise SchedulerAlreadyRunning(f"scheduler {row.owner} is alive (heartbeat {row.heartbeat_at})")
+                raise SchedulerAlreadyRunning(
+                    f"scheduler {row.owner} is alive (heartbeat {row.heartbeat_at})"
+                )
             else:
                 row.owner, row.heartbeat_at = self.owner, now
             try:
@@ -211,15 +227,18 @@ class SingleSchedulerGuard:
     def release(self) -> None:
         if self._pg_connection is not None:
             # Unlock explicitly: closing only returns the connection to the pool, lock and all.
-            self._pg_connection.scalar(sa.select(sa.func.pg_advisory_unlock(zlib.crc32(b"tipboard-scheduler"))))
+            self._pg_connection.scalar(
+                sa.select(sa.func.pg_advisory_unlock(zlib.crc32(b"tipboard-scheduler")))
+            )
             self._pg_connection.commit()
             self._pg_connection.close()
             self._pg_connection = None
             return
         with self.app.app_context():
             db.session.execute(
-                sa.delete(SchedulerLock).where(SchedulerLock.name == SCHEDULER_LOCK_NAME,
-                                               SchedulerLock.owner == self.owner)
+                sa.delete(SchedulerLock).where(
+                    SchedulerLock.name == SCHEDULER_LOCK_NAME, SchedulerLock.owner == self.owner
+                )
             )
             db.session.commit()
 
@@ -228,8 +247,14 @@ def run_scheduler(app: Flask) -> None:
     guard = SingleSchedulerGuard(app)
     guard.acquire()
     scheduler = build_scheduler(app)
-    scheduler.add_job(guard.heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="_heartbeat",
-                      coalesce=True, max_instances=1, misfire_grace_time=HEARTBEAT_SECONDS)
+    scheduler.add_job(
+        guard.heartbeat,
+        IntervalTrigger(seconds=HEARTBEAT_SECONDS),
+        id="_heartbeat",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=HEARTBEAT_SECONDS,
+    )
     log.info("scheduler.start owner=%s jobs=%s", guard.owner, sorted(JOBS))
     try:
         scheduler.start()

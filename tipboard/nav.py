@@ -1,4 +1,5 @@
 """The navigation menu: each blueprint registers its entries, base.html shows those a user may use."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 @dataclasses.dataclass(frozen=True)
 class NavItem:
     endpoint: str
-    label: object          # a lazy string
+    label: object  # a lazy string
     roles: frozenset[str] | None  # None: everyone; empty: any signed-in user
     order: int
 
@@ -28,8 +29,9 @@ def register_nav(endpoint: str, label, roles=None, order: int = 50) -> None:
 def visible_items(user) -> list[NavItem]:
     signed_in = getattr(user, "is_authenticated", False)
     held = user.role_names if signed_in else frozenset()
-    return [item for item in _ITEMS
-            if item.roles is None or (signed_in and (not item.roles or item.roles & held))]
+    return [
+        item for item in _ITEMS if item.roles is None or (signed_in and (not item.roles or item.roles & held))
+    ]
 
 
 register_nav("tips.new", _l("Report"), order=10)

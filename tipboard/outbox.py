@@ -4,6 +4,7 @@ A message is stored as a key and parameters, and rendered in the recipient's lan
 shown or sent, so the texts stay in the translation catalogues. Blueprints register their message
 texts with :func:`register_message`. Every message also shows in the recipient's in-app inbox.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tipboard.database import utcnow
@@ -31,8 +33,10 @@ def register_message(key: str, subject, body) -> None:
 register_message(
     "auth.lockout",
     _l("Your account was locked"),
-    _l("Too many wrong passwords were tried for your account. It is locked for %(minutes)s "
-       "minutes. If this was not you, change your password after the lock ends."),
+    _l(
+        "Too many wrong passwords were tried for your account. It is locked for %(minutes)s "
+        "minutes. If this was not you, change your password after the lock ends."
+    ),
 )
 register_message(
     "auth.password_reset",
@@ -75,8 +79,10 @@ def deliver_pending(limit: int = 500) -> int:
     """Send what is waiting. Called by the scheduler and ``flask tipboard outbox``; commits."""
     backend = current_app.config["OUTBOX_BACKEND"]
     pending = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-        .order_by(OutboxMessage.id).limit(limit)
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None))
+        .order_by(OutboxMessage.id)
+        .limit(limit)
     ).all()
     for message in pending:
         message.attempts += 1
@@ -97,8 +103,10 @@ def deliver_pending(limit: int = 500) -> int:
 
 def inbox(user, limit: int = 50) -> list[OutboxMessage]:
     return db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id)
-        .order_by(OutboxMessage.id.desc()).limit(limit)
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.user_id == user.id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
     ).all()
 
 

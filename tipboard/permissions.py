@@ -7,6 +7,7 @@ are the common sets. Per-object rules live on the models (``tip.can_view(user)``
 HTML routes answer an anonymous visitor with a login redirect and a signed-in user without the
 role with 403; JSON routes answer 401/403 with a JSON body.
 """
+
 from __future__ import annotations
 
 import enum

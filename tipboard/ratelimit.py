@@ -4,6 +4,7 @@ Flask-Limiter needs a key per client. The raw address would end up in Redis (or 
 which an anonymous tipster must not have to trust, so the key is a keyed hash of the address:
 stable enough to count requests, useless for finding a person.
 """
+
 import hashlib
 import hmac
 

@@ -1,5 +1,6 @@
 """Response headers every page carries, and requests refused before any view sees them (NUL
 characters)."""
+
 from __future__ import annotations
 
 import functools
@@ -8,8 +9,16 @@ import logging
 from flask import Flask, abort, request
 from flask_babel import gettext as _
 
-SENSITIVE_PREFIXES = ("/tips/track", "/tips/receipt", "/auth/", "/moderation", "/rewards",
-                      "/inbox", "/patrols/me", "/admin")
+SENSITIVE_PREFIXES = (
+    "/tips/track",
+    "/tips/receipt",
+    "/auth/",
+    "/moderation",
+    "/rewards",
+    "/inbox",
+    "/patrols/me",
+    "/admin",
+)
 
 
 # Third-party loggers that print what they parse from uploads at DEBUG (Pillow logs every EXIF
@@ -34,16 +43,20 @@ def init_app(app: Flask) -> None:
         if request.method not in ("GET", "HEAD"):
             texts += [value for _name, value in request.form.items(multi=True)]
         if any(isinstance(text, str) and "\x00" in text for text in texts):
-            abort(400, description=_("A field holds a NUL character, which cannot be stored. "
-                                     "Nothing was saved."))
+            abort(
+                400,
+                description=_("A field holds a NUL character, which cannot be stored. Nothing was saved."),
+            )
 
     @app.after_request
     def set_headers(response):
         headers = response.headers
         # Looked up once: Headers raises (and catches) an exception for each missing name it is asked for.
         present = {name.lower() for name, _value in headers}
-        for name, value in (("Content-Security-Policy", content_security_policy(app.config["MAP_TILE_URL"])),
-                            *SECURITY_HEADERS):
+        for name, value in (
+            ("Content-Security-Policy", content_security_policy(app.config["MAP_TILE_URL"])),
+            *SECURITY_HEADERS,
+        ):
             if name.lower() not in present:
                 headers.add(name, value)
         if request.is_secure and "strict-transport-security" not in present:
@@ -65,18 +78,20 @@ SECURITY_HEADERS = (
 def content_security_policy(tile_url: str) -> str:
     """Our own scripts, styles and fonts only (no inline script or style: the templates have none,
     tests/security/test_headers.py checks), images also from the map's tile server."""
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        f"img-src 'self' data: {_origin(tile_url)}".strip(),
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src 'self' data: {_origin(tile_url)}".strip(),
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def _origin(url: str) -> str:

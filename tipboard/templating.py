@@ -1,4 +1,5 @@
 """Jinja filters and globals shared by every template."""
+
 from __future__ import annotations
 
 from babel.dates import get_day_names
@@ -52,8 +53,11 @@ def init_app(app: Flask) -> None:
         return {
             "current_locale": str(locale) if locale else "zh_Hans",
             "html_lang": "zh-Hans" if locale and locale.language == "zh" else "en",
-            "station_name": (current_app.config["STATION_NAME_ZH"]
-                             if locale and locale.language == "zh" else current_app.config["STATION_NAME"]),
+            "station_name": (
+                current_app.config["STATION_NAME_ZH"]
+                if locale and locale.language == "zh"
+                else current_app.config["STATION_NAME"]
+            ),
             "current_path": request.full_path.rstrip("?") if request else "/",
             "user_roles": current_user.role_names if current_user.is_authenticated else frozenset(),
             "nav_items": visible_items(current_user),

@@ -1,4 +1,5 @@
 """Times are stored as naive UTC and shown in the station's time zone."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,7 @@ def to_local(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(station_tz())
 
 
@@ -23,7 +24,7 @@ def from_local(value: dt.datetime) -> dt.datetime:
     """A naive wall-clock time in the station's zone, as naive UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=station_tz())
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def local_now() -> dt.datetime:

@@ -7,6 +7,7 @@ request queued behind it waited that out; gunicorn recycles workers (``max_reque
 came back under load. gunicorn.conf.py calls :func:`warm_up` in the master when the app is preloaded.
 Nothing here touches the database or the cache.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,28 +1,47 @@
 """Admin services called directly: one save for every kind of reference data."""
+
 import pytest
 import sqlalchemy as sa
-
-from tests.factories import CategoryFactory, GridFactory, UserFactory
 from sqlalchemy.exc import IntegrityError
 
+from tests.factories import CategoryFactory, GridFactory, UserFactory
 from tipboard.admin import services
 from tipboard.database import is_unique_violation
 from tipboard.extensions import db
 from tipboard.geo import Grid
 from tipboard.tips.models import Category
 
-GRID = {"code": " WC-01 ", "name_zh": "新区", "name_en": " New Area ", "center_lat": 31.95, "center_lon": 119.96,
-        "radius_m": 600}
-CATEGORY = {"slug": "e-bike", "name_zh": "电动车隐患", "name_en": "E-bike hazard", "hint_zh": None, "hint_en": None,
-            "is_hazard": True, "active": True, "sort_order": None, "response_hours": 2, "resolution_hours": None}
+GRID = {
+    "code": " WC-01 ",
+    "name_zh": "新区",
+    "name_en": " New Area ",
+    "center_lat": 31.95,
+    "center_lon": 119.96,
+    "radius_m": 600,
+}
+CATEGORY = {
+    "slug": "e-bike",
+    "name_zh": "电动车隐患",
+    "name_en": "E-bike hazard",
+    "hint_zh": None,
+    "hint_en": None,
+    "is_hazard": True,
+    "active": True,
+    "sort_order": None,
+    "response_hours": 2,
+    "resolution_hours": None,
+}
 
 
-@pytest.mark.parametrize("ref,data,model", [(services.GRID, GRID, Grid), (services.CATEGORY, CATEGORY, Category)],
-                         ids=["grid", "category"])
+@pytest.mark.parametrize(
+    "ref,data,model",
+    [(services.GRID, GRID, Grid), (services.CATEGORY, CATEGORY, Category)],
+    ids=["grid", "category"],
+)
 def test_one_save_creates_updates_and_refuses_a_taken_short_name(app_ctx, ref, data, model):
     row = services.save_reference(ref, None, data)
     assert row.id and isinstance(row, model)
-    assert getattr(row, ref.key) == data[ref.key].strip()       # text is trimmed
+    assert getattr(row, ref.key) == data[ref.key].strip()  # text is trimmed
     again = services.save_reference(ref, row, {**data, "name_en": "Renamed"})  # its own name is no clash
     assert again is row and row.name_en == "Renamed"
     with pytest.raises(services.AdminError) as refused:
@@ -59,8 +78,16 @@ def test_a_code_saved_by_someone_else_after_the_check_is_a_refusal_not_a_500(fre
                 return
             done.append(True)
             with db.engine.connect() as other:
-                other.execute(sa.insert(Grid).values(code="WC-01", name_zh="甲", name_en="A", center_lat=31.95,
-                                                     center_lon=119.96, radius_m=500))
+                other.execute(
+                    sa.insert(Grid).values(
+                        code="WC-01",
+                        name_zh="甲",
+                        name_en="A",
+                        center_lat=31.95,
+                        center_lon=119.96,
+                        radius_m=500,
+                    )
+                )
                 other.commit()
 
         sa.event.listen(session, "before_flush", other_admin_first)
@@ -74,22 +101,41 @@ def test_a_code_saved_by_someone_else_after_the_check_is_a_refusal_not_a_500(fre
         assert db.session.scalars(sa.select(Grid.name_en)).all() == ["A"]
 
 
-REFERENCES = pytest.mark.parametrize("ref,data,model", [(services.GRID, GRID, Grid),
-                                                        (services.CATEGORY, CATEGORY, Category)], ids=["grid", "category"])
+REFERENCES = pytest.mark.parametrize(
+    "ref,data,model",
+    [(services.GRID, GRID, Grid), (services.CATEGORY, CATEGORY, Category)],
+    ids=["grid", "category"],
+)
 
 
 def _row(model, key: str) -> dict:
     """Another row of ``model`` with the short name ``key``, as a plain INSERT's values."""
     if model is Grid:
-        return {"code": key, "name_zh": "甲", "name_en": "A", "center_lat": 31.9, "center_lon": 119.9, "radius_m": 500}
-    return {"slug": key, "name_zh": "甲", "name_en": "A", "hint_zh": "", "hint_en": "", "is_hazard": False,
-            "active": True, "sort_order": 0}
+        return {
+            "code": key,
+            "name_zh": "甲",
+            "name_en": "A",
+            "center_lat": 31.9,
+            "center_lon": 119.9,
+            "radius_m": 500,
+        }
+    return {
+        "slug": key,
+        "name_zh": "甲",
+        "name_en": "A",
+        "hint_zh": "",
+        "hint_en": "",
+        "is_hazard": False,
+        "active": True,
+        "sort_order": 0,
+    }
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new", "renamed"])
 @REFERENCES
-def test_a_short_name_saved_after_the_check_is_a_taken_refusal_on_every_backend(app_ctx, ref, data, model,
-                                                                                existing):
+def test_a_short_name_saved_after_the_check_is_a_taken_refusal_on_every_backend(
+    app_ctx, ref, data, model, existing
+):
     """The same race as below, within one transaction so SQLite can run it: the row with the same
     short name appears between the check and the flush; the key's unique constraint decides. Also
     for a row given a new short name, whose refused UPDATE must not fail the whole transaction."""
@@ -115,7 +161,9 @@ def test_a_short_name_saved_after_the_check_is_a_taken_refusal_on_every_backend(
 
 
 @REFERENCES
-def test_a_row_the_database_refuses_for_another_reason_is_refused_as_such_not_as_taken(app_ctx, ref, data, model):
+def test_a_row_the_database_refuses_for_another_reason_is_refused_as_such_not_as_taken(
+    app_ctx, ref, data, model
+):
     """A NOT NULL column left None (the forms require the names; a caller that skips the form
     does not): not "that short name is taken", and nothing is saved."""
     with pytest.raises(services.AdminError) as refused:

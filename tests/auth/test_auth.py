@@ -15,8 +15,15 @@ def _login(client, login, password=TEST_PASSWORD, **extra):
 
 
 def test_register_creates_resident_and_signs_in(client, app_ctx):
-    response = client.post("/auth/register", data={
-        "name": "Li Hua", "contact": "13800138000", "password": "long enough pw", "confirm": "long enough pw"})
+    response = client.post(
+        "/auth/register",
+        data={
+            "name": "Li Hua",
+            "contact": "13800138000",
+            "password": "long enough pw",
+            "confirm": "long enough pw",
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.phone == "13800138000"))
     assert user is not None and user.role_names == {"resident"}
@@ -26,19 +33,30 @@ def test_register_creates_resident_and_signs_in(client, app_ctx):
 
 @pytest.mark.parametrize("contact", ["not a contact", "12", "a@b", "@example.com"])
 def test_register_refuses_bad_contact_with_message(client, contact):
-    response = client.post("/auth/register", data={
-        "name": "X", "contact": contact, "password": "long enough pw", "confirm": "long enough pw"})
+    response = client.post(
+        "/auth/register",
+        data={"name": "X", "contact": contact, "password": "long enough pw", "confirm": "long enough pw"},
+    )
     assert response.status_code == 400
     assert b"mobile number or an email" in response.data
 
 
 def test_register_refuses_taken_email_and_short_password(client, app_ctx):
     UserFactory(email="taken@example.test")
-    response = client.post("/auth/register", data={
-        "name": "X", "contact": "Taken@Example.test", "password": "long enough pw", "confirm": "long enough pw"})
+    response = client.post(
+        "/auth/register",
+        data={
+            "name": "X",
+            "contact": "Taken@Example.test",
+            "password": "long enough pw",
+            "confirm": "long enough pw",
+        },
+    )
     assert response.status_code == 400 and b"already exists" in response.data
-    response = client.post("/auth/register", data={
-        "name": "X", "contact": "new@example.test", "password": "short", "confirm": "short"})
+    response = client.post(
+        "/auth/register",
+        data={"name": "X", "contact": "new@example.test", "password": "short", "confirm": "short"},
+    )
     assert response.status_code == 400 and b"10 to 128" in response.data
 
 
@@ -77,10 +95,18 @@ def test_session_rotates_at_login_and_dies_at_logout(app, app_ctx):
         assert sess["_user_id"] != token
 
 
-@pytest.mark.parametrize("target,expected", [
-    ("/tips/mine", "/tips/mine"), ("//evil.example", None), ("https://evil.example/", None),
-    ("/\\evil.example", None), ("javascript:alert(1)", None), ("", None), ("tips", None),
-])
+@pytest.mark.parametrize(
+    "target,expected",
+    [
+        ("/tips/mine", "/tips/mine"),
+        ("//evil.example", None),
+        ("https://evil.example/", None),
+        ("/\\evil.example", None),
+        ("javascript:alert(1)", None),
+        ("", None),
+        ("tips", None),
+    ],
+)
 def test_next_only_redirects_within_the_site(target, expected):
     assert safe_next(target) == expected
 
@@ -102,7 +128,10 @@ def test_repeated_failures_lock_the_account_and_notify(client, app, app_ctx):
     assert response.status_code == 400 and b"locked" in response.data
     db.session.refresh(user)
     assert user.locked_until is not None
-    assert db.session.scalar(sa.select(OutboxMessage.key).where(OutboxMessage.user_id == user.id)) == "auth.lockout"
+    assert (
+        db.session.scalar(sa.select(OutboxMessage.key).where(OutboxMessage.user_id == user.id))
+        == "auth.lockout"
+    )
 
 
 def test_unknown_account_gets_the_same_message(client):
@@ -115,8 +144,10 @@ def test_change_password_signs_out_other_devices(app, app_ctx, login):
     phone, laptop = app.test_client(), app.test_client()
     login(phone, user)
     login(laptop, user)
-    response = phone.post("/auth/password", data={
-        "current": TEST_PASSWORD, "password": "a new long password", "confirm": "a new long password"})
+    response = phone.post(
+        "/auth/password",
+        data={"current": TEST_PASSWORD, "password": "a new long password", "confirm": "a new long password"},
+    )
     assert response.status_code == 302
     assert phone.get("/auth/settings").status_code == 200
     assert laptop.get("/auth/settings").status_code == 302
@@ -125,8 +156,14 @@ def test_change_password_signs_out_other_devices(app, app_ctx, login):
 
 def test_change_password_refuses_wrong_current(client, app_ctx, login):
     login(client, UserFactory())
-    response = client.post("/auth/password", data={
-        "current": "not it at all", "password": "a new long password", "confirm": "a new long password"})
+    response = client.post(
+        "/auth/password",
+        data={
+            "current": "not it at all",
+            "password": "a new long password",
+            "confirm": "a new long password",
+        },
+    )
     assert response.status_code == 400 and b"current password is wrong" in response.data
 
 

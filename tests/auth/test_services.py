@@ -1,4 +1,5 @@
 """Account services called directly."""
+
 import pytest
 
 from tests.factories import UserFactory

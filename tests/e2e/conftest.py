@@ -1,4 +1,5 @@
 """Fixtures for the browser tests: one live server and one chromium per run."""
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ a free port. ``phone_page(browser, locale)`` opens a 390x844 phone context. ``sh
 saves a screenshot under tests/e2e/artifacts/. ``axe_violations(page)`` runs the vendored
 axe-core and returns the serious and critical violations.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 390, "height": 844}
 LOCALES = {"zh_Hans": "zh-CN", "en": "en-US"}
 
@@ -36,15 +43,17 @@ class LiveServer:
         self.tmp = tmp
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ,
-                    "TIPBOARD_DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite3'}",
-                    "TIPBOARD_PHOTO_DIR": str(tmp / "photos"),
-                    "TIPBOARD_INSTANCE_DIR": str(tmp),
-                    "FLASK_APP": "wsgi",
-                    # One browser walks through many reports from one address; the limits
-                    # themselves are tested in tests/security/test_ratelimits.py.
-                    "TIPBOARD_RATE_TIP_SUBMIT": "100 per minute",
-                    "TIPBOARD_RATE_TRACK_LOOKUP": "100 per minute"}
+        self.env = {
+            **os.environ,
+            "TIPBOARD_DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite3'}",
+            "TIPBOARD_PHOTO_DIR": str(tmp / "photos"),
+            "TIPBOARD_INSTANCE_DIR": str(tmp),
+            "FLASK_APP": "wsgi",
+            # One browser walks through many reports from one address; the limits
+            # themselves are tested in tests/security/test_ratelimits.py.
+            "TIPBOARD_RATE_TIP_SUBMIT": "100 per minute",
+            "TIPBOARD_RATE_TRACK_LOOKUP": "100 per minute",
+        }
         self.env.pop("TIPBOARD_TEST_DB", None)
         self.process: subprocess.Popen | None = None
         self.log = tmp / "server.log"
@@ -52,13 +61,18 @@ class LiveServer:
     def _flask(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "flask", "--app", "wsgi", *args]
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         for args in (("db", "upgrade"), ("tipboard", "i18n", "compile"), ("tipboard", "demo")):
-            subprocess.run(self._flask(*args), cwd=ROOT, env=self.env, check=True,
-                           capture_output=True, timeout=300)
+            subprocess.run(
+                self._flask(*args), cwd=ROOT, env=self.env, check=True, capture_output=True, timeout=300
+            )
         self.process = subprocess.Popen(
             self._flask("run", "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"),
-            cwd=ROOT, env=self.env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -81,8 +95,9 @@ class LiveServer:
 
 
 def phone_page(browser, locale: str):
-    context = browser.new_context(viewport=PHONE, locale=LOCALES[locale], bypass_csp=True,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=PHONE, locale=LOCALES[locale], bypass_csp=True, is_mobile=True, has_touch=True
+    )
     return context.new_page()
 
 
@@ -100,6 +115,13 @@ def axe_violations(page) -> list[dict]:
         """async () => (await axe.run(document, {runOnly: {type: 'tag',
              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"""
     )
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in violations if v["impact"] in ("serious", "critical")]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]

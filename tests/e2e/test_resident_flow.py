@@ -1,6 +1,7 @@
 """Step 1 and 6 of the browser walk-through: a resident reports a hazard anonymously on a phone,
 keeps the code and secret, and follows the report on the tracking page; in Chinese and English.
 Axe-core runs on every resident page on the way."""
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,14 @@ from tests.e2e.harness import axe_violations, phone_page, shot
 
 pytestmark = pytest.mark.slow
 
-RESIDENT_PAGES = {"home": "/", "tip-form": "/tips/new", "public-list": "/tips/public",
-                  "login": "/auth/login", "register": "/auth/register", "track": "/tips/track"}
+RESIDENT_PAGES = {
+    "home": "/",
+    "tip-form": "/tips/new",
+    "public-list": "/tips/public",
+    "login": "/auth/login",
+    "register": "/auth/register",
+    "track": "/tips/track",
+}
 
 
 @pytest.fixture
@@ -25,8 +32,14 @@ def photo(tmp_path):
     return path
 
 
-def report_hazard_anonymously(page, base_url: str, photo_path, address: str, lang: str,
-                              description: str = "Loose manhole cover outside the school gate") -> dict:
+def report_hazard_anonymously(
+    page,
+    base_url: str,
+    photo_path,
+    address: str,
+    lang: str,
+    description: str = "Loose manhole cover outside the school gate",
+) -> dict:
     """Step 1: fill in the tip form with a photo and a typed address; read the receipt."""
     page.goto(base_url + "/tips/new")
     select = page.locator("select[name=category]")

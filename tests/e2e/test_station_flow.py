@@ -2,6 +2,7 @@
 report on a desktop and a reward proposal appears; a supervisor approves it; the tipster sees the
 reward on the tracking page and gets a claim code, which staff redeem; a volunteer signs up for a
 shift, checks in through the point's QR link and logs an observation."""
+
 from __future__ import annotations
 
 import re
@@ -64,9 +65,17 @@ def soon_shifts(live_server):
         "                  requires_leader=False)\n"
         "        db.session.add(s); db.session.flush(); out += [point.id, s.id]\n"
         "    db.session.commit()\n"
-        "    print(*out)\n")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=live_server.env, check=True,
-                            capture_output=True, text=True, timeout=120)
+        "    print(*out)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=live_server.env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     zh_point, zh_shift, en_point, en_shift = (int(x) for x in result.stdout.split()[-4:])
     return {"zh_Hans": (zh_point, zh_shift), "en": (en_point, en_shift)}
 
@@ -107,7 +116,7 @@ def test_from_report_to_reward_to_patrol(live_server, browser, photo, soon_shift
         # 4. the tipster sees the reward and gets a claim code; staff redeem it
         open_tracking_page(resident, base, receipt, lang)
         assert resident.locator("#reward").count() == 1
-        resident.locator('#reward form button[type=submit]').click()
+        resident.locator("#reward form button[type=submit]").click()
         resident.wait_for_url("**/rewards/claim-code")
         claim = resident.locator("#claim-code").inner_text().strip()
         shot(resident, f"4-{lang}-claim-code")

@@ -3,6 +3,7 @@
 ``roles`` is "public", "login" (any signed-in user) or a tuple of role names. ``params`` fills
 the URL's variables; ``method`` defaults to GET.
 """
+
 ACCESS = {
     "main.index": {"roles": "public"},
     "main.set_language": {"roles": "public", "method": "POST"},

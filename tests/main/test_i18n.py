@@ -20,15 +20,25 @@ def test_tipboard_translates_what_wtforms_leaves_untranslated_in_chinese():
 
     with (Path(messages_path()) / "zh" / "LC_MESSAGES" / "wtforms.po").open("rb") as fh:
         catalogue = read_po(fh)
-    lacking = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue
-               if m.id and (m.fuzzy or not any(m.string if isinstance(m.string, tuple) else [m.string]))}
+    lacking = {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalogue
+        if m.id and (m.fuzzy or not any(m.string if isinstance(m.string, tuple) else [m.string]))
+    }
     assert lacking and lacking <= FILLED_IN
 
 
-@pytest.mark.parametrize("header,expected", [
-    ("zh-CN,zh;q=0.9,en;q=0.8", "zh-Hans"), ("en-GB,en;q=0.9", "en"), ("zh-TW", "zh-Hans"),
-    ("fr-FR,en;q=0.5", "en"), ("fr-FR", "zh-Hans"), ("", "zh-Hans"),
-])
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh-Hans"),
+        ("en-GB,en;q=0.9", "en"),
+        ("zh-TW", "zh-Hans"),
+        ("fr-FR,en;q=0.5", "en"),
+        ("fr-FR", "zh-Hans"),
+        ("", "zh-Hans"),
+    ],
+)
 def test_accept_language_decides_without_a_choice(app, header, expected):
     client = app.test_client()
     html = client.get("/", headers={"Accept-Language": header}).data.decode()

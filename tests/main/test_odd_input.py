@@ -1,5 +1,6 @@
 """Numbers too large for an id column, in URLs, query strings and cursors: a 404 or an ignored
 filter, never a 500 (SQLite raised OverflowError, PostgreSQL 'integer out of range')."""
+
 import base64
 import json
 
@@ -10,11 +11,24 @@ from tipboard.ids import MAX_ID, db_id
 BIG = "99999999999999999999"
 CURSOR = base64.urlsafe_b64encode(json.dumps([int(BIG), "2025-01-01T00:00:00", int(BIG)]).encode()).decode()
 
-NOT_FOUND = [f"/moderation/item/{BIG}", f"/moderation/templates/{BIG}", f"/admin/categories/{BIG}",
-             f"/admin/grids/{BIG}", f"/admin/users/{BIG}", f"/moderation/item/{MAX_ID + 1}"]
-IGNORED = [f"/tips/public?before={BIG}", f"/tips/public?category={BIG}", f"/tips/public.json?category={BIG}",
-           f"/moderation/?category={BIG}", f"/moderation/?grid={BIG}&assignee={BIG}", f"/moderation/?after={CURSOR}",
-           f"/tips/new?category={BIG}", "/tips/public?before=-5"]
+NOT_FOUND = [
+    f"/moderation/item/{BIG}",
+    f"/moderation/templates/{BIG}",
+    f"/admin/categories/{BIG}",
+    f"/admin/grids/{BIG}",
+    f"/admin/users/{BIG}",
+    f"/moderation/item/{MAX_ID + 1}",
+]
+IGNORED = [
+    f"/tips/public?before={BIG}",
+    f"/tips/public?category={BIG}",
+    f"/tips/public.json?category={BIG}",
+    f"/moderation/?category={BIG}",
+    f"/moderation/?grid={BIG}&assignee={BIG}",
+    f"/moderation/?after={CURSOR}",
+    f"/tips/new?category={BIG}",
+    "/tips/public?before=-5",
+]
 
 
 @pytest.mark.parametrize("path", NOT_FOUND)
@@ -36,8 +50,19 @@ def test_posts_to_ids_too_large(client, users, login):
     assert client.get(f"/tips/nearby?category={BIG}&lat=31.95&lon=119.96").status_code == 400
 
 
-@pytest.mark.parametrize("text,expected", [("7", 7), (str(MAX_ID), MAX_ID), (BIG, None), ("0", None),
-                                           ("-3", None), ("x", None), ("", None), ("²", None)])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("7", 7),
+        (str(MAX_ID), MAX_ID),
+        (BIG, None),
+        ("0", None),
+        ("-3", None),
+        ("x", None),
+        ("", None),
+        ("²", None),
+    ],
+)
 def test_db_id(text, expected):
     try:
         assert db_id(text) == expected

@@ -59,7 +59,9 @@ def test_a_field_with_two_errors_gives_each_its_own_id_and_is_described_by_both(
     with app.test_request_context("/"):
         form = OneField(meta={"csrf": False})
         form.name.errors = ["Too short.", "Not a name."]
-        html = render_template_string('{% from "_macros.html" import field %}{{ field(form.name) }}', form=form)
+        html = render_template_string(
+            '{% from "_macros.html" import field %}{{ field(form.name) }}', form=form
+        )
     assert 'aria-describedby="name-error name-error-2"' in html
     assert '<p class="error" id="name-error">Too short.</p>' in html
     assert '<p class="error" id="name-error-2">Not a name.</p>' in html

@@ -1,4 +1,5 @@
 """The inbox services called directly."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -19,8 +20,11 @@ def test_mark_all_read_marks_only_the_users_unread_messages(app_ctx):
     db.session.flush()
     now = dt.datetime(2025, 6, 1, 12, 0, 0)
     assert mark_all_read(me, now=now) == 2
-    read = dict(db.session.execute(sa.select(OutboxMessage.id, OutboxMessage.read_at)
-                                   .where(OutboxMessage.user_id == me.id)).all())
+    read = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.id, OutboxMessage.read_at).where(OutboxMessage.user_id == me.id)
+        ).all()
+    )
     assert sorted(read.values()) == [earlier, now, now]  # an old read time stays
     assert db.session.scalar(sa.select(OutboxMessage.read_at).where(OutboxMessage.id == theirs.id)) is None
     assert mark_all_read(me) == 0

@@ -1,4 +1,3 @@
-
 import pytest
 import sqlalchemy as sa
 
@@ -14,12 +13,19 @@ def submitted(client, app_ctx):
 
     def _submit(description="Cables across the stairwell", anonymous=True, **extra):
         category = extra.pop("category", None) or CategoryFactory()
-        data = {"category": str(category.id), "description": description, "address": "Old Street 7",
-                "anonymous": "y" if anonymous else "", **extra}
+        data = {
+            "category": str(category.id),
+            "description": description,
+            "address": "Old Street 7",
+            "anonymous": "y" if anonymous else "",
+            **extra,
+        }
         assert client.post("/tips/new", data=data).status_code == 302
         client.get("/tips/receipt")
         tip = db.session.scalars(sa.select(Tip).order_by(Tip.id.desc())).first()
-        item = db.session.scalar(sa.select(QueueItem).where(QueueItem.kind == "tip", QueueItem.subject_id == tip.id))
+        item = db.session.scalar(
+            sa.select(QueueItem).where(QueueItem.kind == "tip", QueueItem.subject_id == tip.id)
+        )
         return tip, item
 
     return _submit

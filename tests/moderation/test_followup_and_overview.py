@@ -31,10 +31,15 @@ def test_followup_job_asks_once_per_day_and_by_outbox_for_named(app_ctx):
     job = JOBS["tips.followup"]
     assert job.func() == 2
     assert job.func() == 0  # same station day: the guard holds
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(JobRun).where(JobRun.job == "tips.followup")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(JobRun).where(JobRun.job == "tips.followup"))
+        == 1
+    )
     asked = {f.tip_id for f in db.session.scalars(sa.select(FollowUp))}
     assert asked == {anonymous.id, named.id}
-    keys = db.session.scalars(sa.select(OutboxMessage.key).where(OutboxMessage.user_id == named_user.id)).all()
+    keys = db.session.scalars(
+        sa.select(OutboxMessage.key).where(OutboxMessage.user_id == named_user.id)
+    ).all()
     assert keys == ["tips.followup"]
 
 
@@ -58,8 +63,14 @@ def test_anonymous_reporter_answers_not_fixed_and_it_reopens(client, app_ctx):
     client.post("/tips/track", data={"code": tip.tracking_code, "secret": "ABCD-ABCD-ABCD"})
     page = client.get(f"/tips/track/{tip.tracking_code}").data
     assert b"Follow-up: is it fixed?" in page
-    response = client.post(f"/tips/track/{tip.tracking_code}/followup", data={
-        "followup-fixed": "no", "followup-satisfaction": "2", "followup-comment": "Still dark at night"})
+    response = client.post(
+        f"/tips/track/{tip.tracking_code}/followup",
+        data={
+            "followup-fixed": "no",
+            "followup-satisfaction": "2",
+            "followup-comment": "Still dark at night",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(tip)
     assert tip.status == TipStatus.REOPENED.value
@@ -68,16 +79,24 @@ def test_anonymous_reporter_answers_not_fixed_and_it_reopens(client, app_ctx):
     assert followup.fixed is False and followup.satisfaction == 2
     assert b"Follow-up: is it fixed?" not in client.get(f"/tips/track/{tip.tracking_code}").data
     # Answering twice is refused.
-    client.post(f"/tips/track/{tip.tracking_code}/followup", data={"followup-fixed": "yes", "followup-satisfaction": "5"})
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(FollowUp).where(FollowUp.fixed.is_(True))) == 0
+    client.post(
+        f"/tips/track/{tip.tracking_code}/followup",
+        data={"followup-fixed": "yes", "followup-satisfaction": "5"},
+    )
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(FollowUp).where(FollowUp.fixed.is_(True)))
+        == 0
+    )
 
 
 def test_followup_answer_needs_the_reporter(client, app_ctx):
     tip = resolved_tip(9)
     db.session.commit()
     JOBS["tips.followup"].func()
-    response = client.post(f"/tips/track/{tip.tracking_code}/followup", data={
-        "followup-fixed": "no", "followup-satisfaction": "1"})
+    response = client.post(
+        f"/tips/track/{tip.tracking_code}/followup",
+        data={"followup-fixed": "no", "followup-satisfaction": "1"},
+    )
     assert response.status_code == 403
 
 
@@ -87,8 +106,16 @@ def test_overview_figures(client, app_ctx, users, login):
         tip = resolved_tip(10)
         tip.created_at = now - dt.timedelta(days=12)
         tip.first_response_at = tip.created_at + dt.timedelta(hours=2)
-        db.session.add(FollowUp(tip_id=tip.id, resolved_at=tip.resolved_at, asked_at=now, answered_at=now,
-                                fixed=fixed, satisfaction=satisfaction))
+        db.session.add(
+            FollowUp(
+                tip_id=tip.id,
+                resolved_at=tip.resolved_at,
+                asked_at=now,
+                answered_at=now,
+                fixed=fixed,
+                satisfaction=satisfaction,
+            )
+        )
     TipFactory()  # new today
     db.session.commit()
     login(client, users["staff"])
@@ -135,9 +162,15 @@ def test_internal_notes_and_hidden_staff_names_never_reach_residents(app, client
 
 def test_response_templates_fill_public_notes(client, app_ctx, users, login):
     login(client, users["admin"])
-    response = client.post("/moderation/templates/new", data={
-        "title": "Fixed by the power company", "body_zh": "供电公司已整改。", "body_en": "Fixed by the power company.",
-        "active": "y"})
+    response = client.post(
+        "/moderation/templates/new",
+        data={
+            "title": "Fixed by the power company",
+            "body_zh": "供电公司已整改。",
+            "body_en": "Fixed by the power company.",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     template = db.session.scalars(sa.select(ResponseTemplate)).one()
     tip = TipFactory(status=TipStatus.VERIFIED.value, locale="zh_Hans")
@@ -153,7 +186,9 @@ def test_response_templates_fill_public_notes(client, app_ctx, users, login):
 
 def test_a_response_template_of_spaces_only_is_refused(client, app_ctx, users, login):
     login(client, users["admin"])
-    response = client.post("/moderation/templates/new", data={
-        "title": "   ", "body_zh": " \n ", "body_en": "Fixed.", "active": "y"})
+    response = client.post(
+        "/moderation/templates/new",
+        data={"title": "   ", "body_zh": " \n ", "body_en": "Fixed.", "active": "y"},
+    )
     assert response.status_code == 400 and b"This field is required." in response.data
     assert db.session.scalars(sa.select(ResponseTemplate)).all() == []

@@ -1,4 +1,5 @@
 """List pages send the same number of statements for 2 rows as for 10 (no query per row)."""
+
 import datetime as dt
 
 import pytest
@@ -6,10 +7,10 @@ import sqlalchemy as sa
 
 from tests.factories import CategoryFactory, TipFactory, UserFactory
 from tests.sqlcount import get_counted, statements
-from tipboard.database import utcnow
 from tipboard import caching
-from tipboard.extensions import db
 from tipboard.auth.models import User
+from tipboard.database import utcnow
+from tipboard.extensions import db
 from tipboard.moderation import listing, services
 from tipboard.moderation.models import QueueItem
 from tipboard.permissions import Role
@@ -20,8 +21,13 @@ def add_claimed_tips(n, reporter):
     """Tips in the queue, each claimed by a different officer, in different categories."""
     for _ in range(n):
         officer = UserFactory(roles=(Role.STAFF,))
-        tip = TipFactory(category=CategoryFactory(), reporter_id=reporter.id, anonymous=False,
-                         assignee_id=officer.id, status="verified")
+        tip = TipFactory(
+            category=CategoryFactory(),
+            reporter_id=reporter.id,
+            anonymous=False,
+            assignee_id=officer.id,
+            status="verified",
+        )
         enqueue_tip(tip)
         item = services.item_for("tip", tip.id)
         item.claimed_by_id, item.claimed_until = officer.id, utcnow() + dt.timedelta(minutes=5)

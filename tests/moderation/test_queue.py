@@ -58,7 +58,9 @@ def test_illegal_action_is_refused_with_a_message(client, submitted, users, logi
     assert response.status_code == 302
     db.session.refresh(tip)
     assert tip.status == TipStatus.NEW.value
-    assert b"not possible for this item in its current state" in client.get(f"/moderation/item/{item.id}").data
+    assert (
+        b"not possible for this item in its current state" in client.get(f"/moderation/item/{item.id}").data
+    )
     assert [e.action for e in services.audit_trail("tip", tip.id)] == ["enqueue"]
 
 
@@ -192,8 +194,11 @@ def test_filters_counts_and_keyset_pagination(client, app_ctx, users, login):
     hazard, other = CategoryFactory(is_hazard=True), CategoryFactory(is_hazard=False)
     grid = GridFactory()
     for i in range(30):
-        tip = TipFactory(category=hazard if i % 3 else other, grid_id=grid.id if i % 2 else None,
-                         description=f"queue tip {i:02d}")
+        tip = TipFactory(
+            category=hazard if i % 3 else other,
+            grid_id=grid.id if i % 2 else None,
+            description=f"queue tip {i:02d}",
+        )
         from tipboard.tips.queue import enqueue_tip
 
         enqueue_tip(tip)
@@ -263,9 +268,15 @@ def test_bulk_reject_as_spam(client, app_ctx, users, login):
     items = [enqueue_tip(t) or services.item_for("tip", t.id) for t in tips]
     db.session.commit()
     login(client, users["staff"])
-    response = client.post("/moderation/bulk", data={
-        "item": [str(i.id) for i in items[:2]], "bulk_action": "tip:reject",
-        "bulk-reason": "spam", "bulk-detail": "Advertising"})
+    response = client.post(
+        "/moderation/bulk",
+        data={
+            "item": [str(i.id) for i in items[:2]],
+            "bulk_action": "tip:reject",
+            "bulk-reason": "spam",
+            "bulk-detail": "Advertising",
+        },
+    )
     assert response.status_code == 302
     statuses = [db.session.get(Tip, t.id).status for t in tips]
     assert statuses == ["rejected", "rejected", "new"]
@@ -279,11 +290,18 @@ def test_residents_and_volunteers_are_refused_every_moderation_route(client, use
     db.session.commit()
     for role in ("resident", "volunteer"):
         login(client, users[role])
-        for path in ("/moderation/", f"/moderation/item/{item.id}", "/moderation/overview",
-                     "/moderation/templates"):
+        for path in (
+            "/moderation/",
+            f"/moderation/item/{item.id}",
+            "/moderation/overview",
+            "/moderation/templates",
+        ):
             assert client.get(path).status_code == 403, (role, path)
-        for path in (f"/moderation/item/{item.id}/claim", f"/moderation/item/{item.id}/act/verify",
-                     "/moderation/bulk"):
+        for path in (
+            f"/moderation/item/{item.id}/claim",
+            f"/moderation/item/{item.id}/act/verify",
+            "/moderation/bulk",
+        ):
             assert client.post(path).status_code == 403, (role, path)
     db.session.refresh(tip)
     assert tip.status == "new"
@@ -309,10 +327,17 @@ def test_a_second_kind_works_through_the_same_queue(client, app_ctx, users, logi
         ctx.subject.state = "approved"
         return ActionOutcome(item_status="closed", before=before, after={"state": "approved"})
 
-    register_kind(QueueKind(
-        name="thing", label=_l("Thing"), load=THINGS.get, template="moderation/kinds/tip.html",
-        view_roles=STAFF, summary=lambda t: f"thing {t.id}",
-        actions=[QueueAction("approve", _l("Approve"), approve, STAFF)]))
+    register_kind(
+        QueueKind(
+            name="thing",
+            label=_l("Thing"),
+            load=THINGS.get,
+            template="moderation/kinds/tip.html",
+            view_roles=STAFF,
+            summary=lambda t: f"thing {t.id}",
+            actions=[QueueAction("approve", _l("Approve"), approve, STAFF)],
+        )
+    )
     try:
         THINGS[7] = Thing(7)
         item = services.enqueue("thing", 7, summary="a thing to approve")
@@ -347,30 +372,60 @@ def test_counts_in_one_scan_agree_with_one_query_per_dimension(app_ctx):
     teams = [801, 802]
     for i in range(160):
         kind = rng.choice(["tip", "reward", "nomination", "team_application", "swap_request"])
-        db.session.add(QueueItem(
-            kind=kind, subject_id=10_000 + i,
-            team_id=rng.choice([None, *teams]) if kind in ("team_application", "swap_request") else None,
-            status=rng.choice(["open", "open", "waiting", "closed"]), summary=f"item {i}",
-            category_id=rng.choice([None, *(c.id for c in categories)]),
-            grid_id=rng.choice([None, *(g.id for g in grids)]),
-            assignee_id=rng.choice([None, *(u.id for u in officers)]),
-            due_at=rng.choice([None, now - dt.timedelta(hours=2), now + dt.timedelta(hours=2)])))
+        db.session.add(
+            QueueItem(
+                kind=kind,
+                subject_id=10_000 + i,
+                team_id=rng.choice([None, *teams]) if kind in ("team_application", "swap_request") else None,
+                status=rng.choice(["open", "open", "waiting", "closed"]),
+                summary=f"item {i}",
+                category_id=rng.choice([None, *(c.id for c in categories)]),
+                grid_id=rng.choice([None, *(g.id for g in grids)]),
+                assignee_id=rng.choice([None, *(u.id for u in officers)]),
+                due_at=rng.choice([None, now - dt.timedelta(hours=2), now + dt.timedelta(hours=2)]),
+            )
+        )
     db.session.flush()
-    rows = [{"id": i.id, "kind": i.kind, "status": i.status, "category_id": i.category_id, "grid_id": i.grid_id,
-             "assignee_id": i.assignee_id, "team_id": i.team_id, "overdue": i.is_overdue(now)}
-            for i in db.session.scalars(sa.select(QueueItem))]
+    rows = [
+        {
+            "id": i.id,
+            "kind": i.kind,
+            "status": i.status,
+            "category_id": i.category_id,
+            "grid_id": i.grid_id,
+            "assignee_id": i.assignee_id,
+            "team_id": i.team_id,
+            "overdue": i.is_overdue(now),
+        }
+        for i in db.session.scalars(sa.select(QueueItem))
+    ]
 
-    scopes = [(),  # staff: every team
-              (("swap_request", (teams[0],)), ("team_application", (teams[0],))),  # a leader of one team
-              (("team_application", tuple(teams)),),  # swaps seen whole, applications of both teams
-              (("swap_request", ()), ("team_application", ()))]  # a leader of no team
+    scopes = [
+        (),  # staff: every team
+        (("swap_request", (teams[0],)), ("team_application", (teams[0],))),  # a leader of one team
+        (("team_application", tuple(teams)),),  # swaps seen whole, applications of both teams
+        (("swap_request", ()), ("team_application", ())),
+    ]  # a leader of no team
     checked = 0
     for kind, status, category, grid, assignee, overdue, scope in itertools.product(
-            [None, "reward", "team_application"], ["open", "closed", "all"], [None, categories[0].id],
-            [None, grids[1].id], [None, officers[0].id], [False, True], scopes):
-        flt = listing.QueueFilter(kinds=("tip", "reward", "team_application", "swap_request"), kind=kind,
-                                  status=status, category_id=category, grid_id=grid, assignee_id=assignee,
-                                  overdue=overdue, scopes=scope)
+        [None, "reward", "team_application"],
+        ["open", "closed", "all"],
+        [None, categories[0].id],
+        [None, grids[1].id],
+        [None, officers[0].id],
+        [False, True],
+        scopes,
+    ):
+        flt = listing.QueueFilter(
+            kinds=("tip", "reward", "team_application", "swap_request"),
+            kind=kind,
+            status=status,
+            category_id=category,
+            grid_id=grid,
+            assignee_id=assignee,
+            overdue=overdue,
+            scopes=scope,
+        )
         assert listing.counts_in_one_scan(flt, now) == listing.counts_per_dimension(flt, now), flt
         in_sql = set(db.session.scalars(sa.select(QueueItem.id).where(*flt.conditions(now))))
         assert in_sql == {row["id"] for row in rows if flt.matches(row)}, flt
@@ -383,7 +438,7 @@ def test_audit_trail_speaks_words_not_codes(client, submitted, users, login):
     login(client, users["staff"])
     assert act(client, item, "verify", note="Checked on site.").status_code == 302
     page = client.get(f"/moderation/item/{item.id}").data.decode()
-    trail = page[page.index("Audit trail"):]
+    trail = page[page.index("Audit trail") :]
     assert "entered the queue" in trail and "Verify and publish" in trail
     assert "status: new → verified" in trail
     assert "<strong>verify</strong>" not in trail and "{&#34;" not in trail and '{"status"' not in trail
@@ -394,7 +449,8 @@ def test_audit_trail_speaks_words_not_codes(client, submitted, users, login):
 
 def test_odd_item_numbers_in_a_bulk_action_are_ignored_not_a_500(client, app_ctx, users, login):
     login(client, users["staff"])
-    response = client.post("/moderation/bulk", data={"item": ["²", "99999999999999999999", "-1"],
-                                                     "bulk_action": "tip:reject"})
+    response = client.post(
+        "/moderation/bulk", data={"item": ["²", "99999999999999999999", "-1"], "bulk_action": "tip:reject"}
+    )
     assert response.status_code == 302
     assert client.get("/tips/new?category=²&lat=north").status_code == 200

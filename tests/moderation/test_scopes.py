@@ -1,5 +1,6 @@
 """Team leaders see only their teams' items in the queue: the rule is in the SQL of the page and of
 the counts beside the filters (QueueKind.scope), not a filter applied to a page already fetched."""
+
 import datetime as dt
 import re
 
@@ -29,17 +30,31 @@ def two_teams(app_ctx):
     start = utcnow() - dt.timedelta(days=1)
     items = {"a": [], "b": []}
     for i in range(30):
-        item = services.enqueue("team_application", 900_000 + i, summary=f"alpha applicant {i}", team_id=team_a.id)
+        item = services.enqueue(
+            "team_application", 900_000 + i, summary=f"alpha applicant {i}", team_id=team_a.id
+        )
         item.created_at = start + dt.timedelta(minutes=i)
         items["a"].append(item)
     for i in range(40):
-        item = services.enqueue("swap_request" if i % 2 else "team_application", 910_000 + i, priority=1,
-                                summary=f"bravo applicant {i}", team_id=team_b.id, assignee_id=secret.id)
+        item = services.enqueue(
+            "swap_request" if i % 2 else "team_application",
+            910_000 + i,
+            priority=1,
+            summary=f"bravo applicant {i}",
+            team_id=team_b.id,
+            assignee_id=secret.id,
+        )
         item.created_at = start + dt.timedelta(hours=1, minutes=i)
         items["b"].append(item)
     db.session.commit()
-    return {"team_a": team_a, "team_b": team_b, "leader_a": leader_a, "leader_b": leader_b, "secret": secret,
-            "items": items}
+    return {
+        "team_a": team_a,
+        "team_b": team_b,
+        "leader_a": leader_a,
+        "leader_b": leader_b,
+        "secret": secret,
+        "items": items,
+    }
 
 
 def listed_ids(html: str) -> list[int]:
@@ -67,8 +82,10 @@ def test_a_leader_gets_full_pages_of_their_own_teams_items(client, two_teams, lo
 
 def test_counts_and_assignees_hold_only_the_leaders_teams(app_ctx, two_teams):
     flt = QueueFilter.for_user(two_teams["leader_a"])
-    assert flt.scopes == (("swap_request", (two_teams["team_a"].id,)),
-                          ("team_application", (two_teams["team_a"].id,)))
+    assert flt.scopes == (
+        ("swap_request", (two_teams["team_a"].id,)),
+        ("team_application", (two_teams["team_a"].id,)),
+    )
     counts = listing.counts(flt)
     assert counts["kind"] == {"team_application": 30} and counts["status"] == {"open": 30}
     assert counts["assignee"] == {None: 30}

@@ -1,4 +1,5 @@
 """The queue's services called directly: bulk actions, and one item update per action."""
+
 import datetime as dt
 
 import pytest
@@ -29,8 +30,15 @@ def staff(app_ctx):
 
 def test_perform_many_does_each_item_on_its_own(app_ctx, staff):
     (fresh, fresh_item), (_, closed_item), (held, held_item), (other, _) = (
-        queued(), queued(status=TipStatus.REJECTED.value), queued(), queued())
-    held_item.claimed_by_id, held_item.claimed_until = UserFactory(roles=(Role.STAFF,)).id, utcnow() + dt.timedelta(minutes=5)
+        queued(),
+        queued(status=TipStatus.REJECTED.value),
+        queued(),
+        queued(),
+    )
+    held_item.claimed_by_id, held_item.claimed_until = (
+        UserFactory(roles=(Role.STAFF,)).id,
+        utcnow() + dt.timedelta(minutes=5),
+    )
     db.session.flush()
     ids = [fresh_item.id, closed_item.id, held_item.id, 2**31 - 1, fresh_item.id]
     results = services.perform_many("tip", ids, "reject", staff, {"reason": "spam", "detail": "Ads"})
@@ -115,9 +123,15 @@ def test_changes_outside_the_queue_still_move_the_item(app_ctx, staff):
 
 
 def test_save_response_template_creates_and_updates(app_ctx):
-    template = services.save_response_template(None, title=" Fixed ", body_zh=" 已修复。 ", body_en="Fixed. ",
-                                                active=True)
-    assert template.id and (template.title, template.body_zh, template.body_en) == ("Fixed", "已修复。", "Fixed.")
-    same = services.save_response_template(template, title="Fixed", body_zh="已修复。", body_en="Repaired.",
-                                           active=False)
+    template = services.save_response_template(
+        None, title=" Fixed ", body_zh=" 已修复。 ", body_en="Fixed. ", active=True
+    )
+    assert template.id and (template.title, template.body_zh, template.body_en) == (
+        "Fixed",
+        "已修复。",
+        "Fixed.",
+    )
+    same = services.save_response_template(
+        template, title="Fixed", body_zh="已修复。", body_en="Repaired.", active=False
+    )
     assert same is template and template.body_for("en") == "Repaired." and template.active is False

@@ -1,4 +1,5 @@
 """The queue list shows a tip's line in the reader's language, whoever's language it came in."""
+
 import sqlalchemy as sa
 
 from tests.factories import CategoryFactory, TipFactory
@@ -14,10 +15,22 @@ def test_a_tip_sent_in_chinese_reads_in_english_for_english_staff_and_back(app, 
     category = CategoryFactory(name_en="Loose cables", name_zh="电线松脱")
     resident = app.test_client()
     resident.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
-    assert resident.post("/tips/new", data={"category": str(category.id), "description": "楼道里电线垂下来",
-                                            "address": "Old Street 7", "anonymous": "y"}).status_code == 302
+    assert (
+        resident.post(
+            "/tips/new",
+            data={
+                "category": str(category.id),
+                "description": "楼道里电线垂下来",
+                "address": "Old Street 7",
+                "anonymous": "y",
+            },
+        ).status_code
+        == 302
+    )
     tip = db.session.scalars(sa.select(Tip).order_by(Tip.id.desc())).first()
-    item = db.session.scalar(sa.select(QueueItem).where(QueueItem.kind == "tip", QueueItem.subject_id == tip.id))
+    item = db.session.scalar(
+        sa.select(QueueItem).where(QueueItem.kind == "tip", QueueItem.subject_id == tip.id)
+    )
     assert item.summary == "电线松脱: 楼道里电线垂下来"  # the line in the language it came in
     login(client, users["staff"])
     assert queue_lines(client, users["staff"], "en")[item.id] == "Tip · Loose cables: 楼道里电线垂下来"
@@ -35,7 +48,10 @@ def test_a_tip_queued_in_english_reads_in_chinese(client, app_ctx, users, login)
     login(client, users["staff"])
     lines = queue_lines(client, users["staff"], "zh_Hans")
     assert "线索 · 消防通道堵塞: Bikes in the stairwell" in lines.values()
-    assert "Tip · Blocked fire exit: Bikes in the stairwell" in queue_lines(client, users["staff"], "en").values()
+    assert (
+        "Tip · Blocked fire exit: Bikes in the stairwell"
+        in queue_lines(client, users["staff"], "en").values()
+    )
 
 
 def test_lines_in_the_readers_language_cost_no_statement_per_row(client, app_ctx, users, login):
@@ -58,16 +74,23 @@ def test_lines_in_the_readers_language_cost_no_statement_per_row(client, app_ctx
     assert sent() == few
 
 
-def test_items_queued_before_the_lines_per_language_get_them_from_the_cli(runner, client, app_ctx, users, login):
+def test_items_queued_before_the_lines_per_language_get_them_from_the_cli(
+    runner, client, app_ctx, users, login
+):
     category = CategoryFactory(name_en="Broken street light", name_zh="路灯损坏")
     tip = TipFactory(category=category, description="Dark corner by the school")
     enqueue_tip(tip)
-    item = db.session.scalar(sa.select(QueueItem).where(QueueItem.kind == "tip", QueueItem.subject_id == tip.id))
+    item = db.session.scalar(
+        sa.select(QueueItem).where(QueueItem.kind == "tip", QueueItem.subject_id == tip.id)
+    )
     item.summary, item.summaries = "路灯损坏: Dark corner by the school", None  # as migration 0008 left it
     db.session.commit()
     login(client, users["staff"])
     assert queue_lines(client, users["staff"], "en")[item.id] == "Tip · 路灯损坏: Dark corner by the school"
     result = runner.invoke(args=["tipboard", "queue-lines"])
     assert result.exit_code == 0 and "queue items given lines in every language: 1" in result.output
-    assert queue_lines(client, users["staff"], "en")[item.id] == "Tip · Broken street light: Dark corner by the school"
+    assert (
+        queue_lines(client, users["staff"], "en")[item.id]
+        == "Tip · Broken street light: Dark corner by the school"
+    )
     assert runner.invoke(args=["tipboard", "queue-lines"]).output.endswith(": 0\n")

@@ -1,4 +1,5 @@
 """The tip state machine: every legal and every illegal transition."""
+
 import pytest
 
 from tests.factories import TipFactory, UserFactory
@@ -10,7 +11,10 @@ S = TipStatus
 EXPECTED = {  # the documented table, written out by hand
     TipAction.VERIFY: ({S.NEW, S.NEEDS_INFO}, S.VERIFIED),
     TipAction.REJECT: ({S.NEW, S.NEEDS_INFO, S.VERIFIED, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED}, S.REJECTED),
-    TipAction.DUPLICATE: ({S.NEW, S.NEEDS_INFO, S.VERIFIED, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED}, S.DUPLICATE),
+    TipAction.DUPLICATE: (
+        {S.NEW, S.NEEDS_INFO, S.VERIFIED, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED},
+        S.DUPLICATE,
+    ),
     TipAction.ASK: ({S.NEW, S.VERIFIED, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED}, S.NEEDS_INFO),
     TipAction.ASSIGN: ({S.VERIFIED, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED}, S.ASSIGNED),
     TipAction.START: ({S.VERIFIED, S.ASSIGNED, S.REOPENED}, S.IN_PROGRESS),

@@ -33,8 +33,17 @@ def patrol(app_ctx):
     start = (utcnow() + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     shift = make_shift(point_a, start, max_volunteers=2)
     db.session.commit()
-    return {"team_a": team_a, "team_b": team_b, "leader": leader, "volunteers": volunteers, "outsider": outsider,
-            "point_a": point_a, "point_b": point_b, "shift": shift, "grid_a": grid_a}
+    return {
+        "team_a": team_a,
+        "team_b": team_b,
+        "leader": leader,
+        "volunteers": volunteers,
+        "outsider": outsider,
+        "point_a": point_a,
+        "point_b": point_b,
+        "shift": shift,
+        "grid_a": grid_a,
+    }
 
 
 def make_shift(point, start, hours=2, **kw):

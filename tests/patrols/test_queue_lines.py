@@ -1,5 +1,6 @@
 """Team applications, swap requests and patrol reports in the queue list: their lines are names and
 the report's own words, the same in both languages, whoever's language queued them."""
+
 from flask_babel import force_locale
 
 from tests.queuelines import queue_lines
@@ -19,14 +20,20 @@ def test_patrol_lines_read_the_same_in_both_languages(client, patrol, users, log
     db.session.commit()
     applicant = users["resident"].name
     expected = {
-        "en": {item_for("team_application", application.id).id: f"Team application · {applicant} → Team A",
-               item_for("swap_request", swap.id).id: "Shift swap · Volunteer A0 → Volunteer A2",
-               item_for("patrol_report", patrol["shift"].id).id:
-                   "Patrol report · Point A: Quiet night; a broken lamp by the gate."},
-        "zh_Hans": {item_for("team_application", application.id).id: f"入队申请 · {applicant} → Team A",
-                    item_for("swap_request", swap.id).id: "换班 · Volunteer A0 → Volunteer A2",
-                    item_for("patrol_report", patrol["shift"].id).id:
-                        "巡逻报告 · Point A: Quiet night; a broken lamp by the gate."},
+        "en": {
+            item_for("team_application", application.id).id: f"Team application · {applicant} → Team A",
+            item_for("swap_request", swap.id).id: "Shift swap · Volunteer A0 → Volunteer A2",
+            item_for(
+                "patrol_report", patrol["shift"].id
+            ).id: "Patrol report · Point A: Quiet night; a broken lamp by the gate.",
+        },
+        "zh_Hans": {
+            item_for("team_application", application.id).id: f"入队申请 · {applicant} → Team A",
+            item_for("swap_request", swap.id).id: "换班 · Volunteer A0 → Volunteer A2",
+            item_for(
+                "patrol_report", patrol["shift"].id
+            ).id: "巡逻报告 · Point A: Quiet night; a broken lamp by the gate.",
+        },
     }
     login(client, users["staff"])
     for locale, lines in expected.items():
@@ -36,4 +43,6 @@ def test_patrol_lines_read_the_same_in_both_languages(client, patrol, users, log
     login(client, patrol["leader"])
     for locale, lines in expected.items():
         seen = queue_lines(client, patrol["leader"], locale)
-        assert seen == {i: line for i, line in lines.items() if i != item_for("patrol_report", patrol["shift"].id).id}
+        assert seen == {
+            i: line for i, line in lines.items() if i != item_for("patrol_report", patrol["shift"].id).id
+        }

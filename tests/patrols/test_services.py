@@ -1,4 +1,5 @@
 """The patrol workflow called directly (services), and the pages that hand work to them."""
+
 import datetime as dt
 
 import pytest
@@ -35,7 +36,10 @@ def test_close_shift_sends_the_report_to_the_queue_once(patrol):
         shifts.close_shift(shift, "Quiet.", patrol["volunteers"][0])
     assert shift.closed_at is None and item_for("patrol_report", shift.id) is None
     shifts.close_shift(shift, "  Quiet night; a broken lamp by the gate.  ", patrol["leader"])
-    assert shift.report == "Quiet night; a broken lamp by the gate." and shift.closed_by_id == patrol["leader"].id
+    assert (
+        shift.report == "Quiet night; a broken lamp by the gate."
+        and shift.closed_by_id == patrol["leader"].id
+    )
     item = item_for("patrol_report", shift.id)
     assert item.status == "open" and item.summary == "Point A: Quiet night; a broken lamp by the gate."
     assert item.grid_id == patrol["grid_a"].id
@@ -48,7 +52,9 @@ def test_closing_twice_through_the_page_says_so(client, patrol, login):
     shift = patrol["shift"]
     login(client, patrol["leader"])
     client.post(f"/patrols/shifts/{shift.id}/close", data={"report": "First report"})
-    page = client.post(f"/patrols/shifts/{shift.id}/close", data={"report": "Second report"}, follow_redirects=True)
+    page = client.post(
+        f"/patrols/shifts/{shift.id}/close", data={"report": "Second report"}, follow_redirects=True
+    )
     assert b"That shift is already closed." in page.data
     db.session.refresh(shift)
     assert shift.report == "First report"
@@ -95,7 +101,11 @@ def test_add_slot(patrol):
     v0 = patrol["volunteers"][0]
     slot = add_slot(v0.id, 2, dt.time(18), dt.time(21))
     assert (slot.weekday, slot.start_time, slot.end_time) == (2, dt.time(18), dt.time(21))
-    for weekday, start, end in ((2, dt.time(21), dt.time(18)), (2, dt.time(9), dt.time(9)), (7, dt.time(9), dt.time(10))):
+    for weekday, start, end in (
+        (2, dt.time(21), dt.time(18)),
+        (2, dt.time(9), dt.time(9)),
+        (7, dt.time(9), dt.time(10)),
+    ):
         with pytest.raises(shifts.PatrolError, match="bad_slot"):
             add_slot(v0.id, weekday, start, end)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Availability)) == 1
@@ -104,29 +114,55 @@ def test_add_slot(patrol):
 def test_availability_page(client, patrol, login):
     v0 = patrol["volunteers"][0]
     login(client, v0)
-    client.post("/patrols/profile/availability", data={"weekday": "1", "start_time": "08:00", "end_time": "10:00"})
-    page = client.post("/patrols/profile/availability", data={"weekday": "1", "start_time": "10:00",
-                                                              "end_time": "08:00"}, follow_redirects=True)
+    client.post(
+        "/patrols/profile/availability", data={"weekday": "1", "start_time": "08:00", "end_time": "10:00"}
+    )
+    page = client.post(
+        "/patrols/profile/availability",
+        data={"weekday": "1", "start_time": "10:00", "end_time": "08:00"},
+        follow_redirects=True,
+    )
     assert b"ends after it starts" in page.data
     slots = db.session.scalars(sa.select(Availability).where(Availability.user_id == v0.id)).all()
     assert [(s.weekday, s.start_time) for s in slots] == [(1, dt.time(8))]
 
 
 def test_create_point(patrol):
-    point = create_point(name=" Market gate ", lat=31.9, lon=119.9, radius_m=100, grid_id=patrol["grid_a"].id,
-                         team_id=None, base_weight=2.0, route=[(31.9, 119.9), (31.91, 119.91)])
+    point = create_point(
+        name=" Market gate ",
+        lat=31.9,
+        lon=119.9,
+        radius_m=100,
+        grid_id=patrol["grid_a"].id,
+        team_id=None,
+        base_weight=2.0,
+        route=[(31.9, 119.9), (31.91, 119.91)],
+    )
     assert point.id and point.name == "Market gate" and point.active
     assert point.route_points == [[31.9, 119.9], [31.91, 119.91]] and point.is_route
 
 
 def test_new_point_page_checks_the_route(client, users, patrol, login):
     login(client, users["staff"])
-    data = {"name": "Canal path", "lat": "31.9", "lon": "119.9", "radius_m": "150", "grid": str(patrol["grid_a"].id),
-            "team": "", "base_weight": "1", "route": "31.9, 119.9\n31.91"}
+    data = {
+        "name": "Canal path",
+        "lat": "31.9",
+        "lon": "119.9",
+        "radius_m": "150",
+        "grid": str(patrol["grid_a"].id),
+        "team": "",
+        "base_weight": "1",
+        "route": "31.9, 119.9\n31.91",
+    }
     bad = client.post("/patrols/points/new", data=data)
     assert bad.status_code == 400 and b"latitude and a longitude separated by a comma" in bad.data
     assert db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name == "Canal path")) is None
-    assert client.post("/patrols/points/new", data={**data, "route": "31.9, 119.9\n\n31.91,119.91\n"}).status_code == 302
+    assert (
+        client.post(
+            "/patrols/points/new", data={**data, "route": "31.9, 119.9\n\n31.91,119.91\n"}
+        ).status_code
+        == 302
+    )
     point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name == "Canal path"))
     assert point.route_points == [[31.9, 119.9], [31.91, 119.91]]
 
@@ -156,17 +192,26 @@ def test_patrol_home_page_asks_the_same_number_of_queries_however_many_rows(clie
 
     def add_rows(n, offset):
         for i in range(n):
-            mine = make_shift(patrol["point_a"], start + dt.timedelta(days=offset + i, hours=1), title=f"Mine {offset + i}")
+            mine = make_shift(
+                patrol["point_a"], start + dt.timedelta(days=offset + i, hours=1), title=f"Mine {offset + i}"
+            )
             shifts.sign_up(mine, v0)
-            theirs = make_shift(patrol["point_a"], start + dt.timedelta(days=offset + i, hours=5),
-                                title=f"Offered {offset + i}")
+            theirs = make_shift(
+                patrol["point_a"],
+                start + dt.timedelta(days=offset + i, hours=5),
+                title=f"Offered {offset + i}",
+            )
             shifts.offer_swap(shifts.sign_up(theirs, v1 if i % 2 else v2), v0 if i % 3 == 0 else None)
         db.session.commit()
 
     # Offers the page must leave out: one's own, one for someone else, one in another team's area.
     own = shifts.offer_swap(shifts.sign_up(patrol["shift"], v0))
-    shifts.offer_swap(shifts.sign_up(make_shift(patrol["point_a"], start + dt.timedelta(hours=12),
-                                                title="For someone else"), v1), v2)
+    shifts.offer_swap(
+        shifts.sign_up(
+            make_shift(patrol["point_a"], start + dt.timedelta(hours=12), title="For someone else"), v1
+        ),
+        v2,
+    )
     other = make_shift(patrol["point_b"], start + dt.timedelta(hours=3), title="Other area")
     shifts.offer_swap(shifts.sign_up(other, patrol["outsider"]))
     add_rows(2, 1)

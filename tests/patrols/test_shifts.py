@@ -52,7 +52,10 @@ def test_other_teams_area_is_refused(patrol, client, login):
     login(client, patrol["volunteers"][0])
     assert client.get(f"/patrols/shifts/{other.id}").status_code == 403
     client.post(f"/patrols/shifts/{other.id}/signup")
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignUp).where(SignUp.shift_id == other.id)) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(SignUp).where(SignUp.shift_id == other.id))
+        == 0
+    )
 
 
 def test_late_drop_tells_the_leader(patrol, app):
@@ -109,8 +112,15 @@ def test_swap_offer_page_takes_only_a_team_member_or_anyone(patrol, client, logi
 
 
 def test_templates_generate_dated_shifts_once(patrol):
-    template = ShiftTemplate(point_id=patrol["point_a"].id, weekdays=[0, 2, 4], start_time=dt.time(19),
-                             end_time=dt.time(21), min_volunteers=2, max_volunteers=4, title="Evening")
+    template = ShiftTemplate(
+        point_id=patrol["point_a"].id,
+        weekdays=[0, 2, 4],
+        start_time=dt.time(19),
+        end_time=dt.time(21),
+        min_volunteers=2,
+        max_volunteers=4,
+        title="Evening",
+    )
     db.session.add(template)
     db.session.flush()
     monday = dt.date(2031, 3, 3)
@@ -144,7 +154,7 @@ def test_last_place_taken_twice_at_once(fresh_app):
                 signup = shifts.sign_up(db.session.get(Shift, shift_id), db.session.get(User, user_id))
                 db.session.commit()
                 results.append(signup.status)
-            except Exception as exc:  # noqa: BLE001 - asserted below
+            except Exception as exc:
                 db.session.rollback()
                 errors.append(exc)
             finally:

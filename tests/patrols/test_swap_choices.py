@@ -1,4 +1,5 @@
 """The swap offer's list of teammates."""
+
 from tipboard.extensions import db
 from tipboard.patrols import shifts
 from tipboard.patrols.teams import add_member

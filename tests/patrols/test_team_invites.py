@@ -1,4 +1,5 @@
 """A leader adds someone to the team: the service that adds them also tells them, once."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -11,8 +12,11 @@ from tipboard.patrols.shifts import PatrolError
 
 
 def _invited(user) -> list[OutboxMessage]:
-    return db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id,
-                                                             OutboxMessage.key == "patrols.invited")).all()
+    return db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.user_id == user.id, OutboxMessage.key == "patrols.invited"
+        )
+    ).all()
 
 
 def test_inviting_adds_the_person_and_tells_them_once(patrol, users):
@@ -66,14 +70,16 @@ def test_invite_page_commits_and_says_so_and_a_second_invite_is_refused(client, 
     assert team.membership(newcomer) is not None
     assert len(_invited(newcomer)) == 1
 
-    again = client.post(f"/patrols/teams/{team.id}/invite", data={"login": newcomer.username},
-                        follow_redirects=True)
+    again = client.post(
+        f"/patrols/teams/{team.id}/invite", data={"login": newcomer.username}, follow_redirects=True
+    )
     assert again.status_code == 200
     assert f"{newcomer.name} is already in the team." in again.data.decode()
     assert len(_invited(newcomer)) == 1
 
-    unknown = client.post(f"/patrols/teams/{team.id}/invite", data={"login": "nobody-by-that-name"},
-                          follow_redirects=True)
+    unknown = client.post(
+        f"/patrols/teams/{team.id}/invite", data={"login": "nobody-by-that-name"}, follow_redirects=True
+    )
     assert "No account with that phone, email or user name." in unknown.data.decode()
 
 
@@ -81,6 +87,8 @@ def test_invite_page_is_closed_to_other_teams_leaders(client, patrol, users, log
     other_leader = UserFactory()
     teams.add_member(patrol["team_b"], other_leader, MemberRole.LEADER)
     login(client, other_leader)
-    response = client.post(f"/patrols/teams/{patrol['team_a'].id}/invite", data={"login": users["resident"].username})
+    response = client.post(
+        f"/patrols/teams/{patrol['team_a'].id}/invite", data={"login": users["resident"].username}
+    )
     assert response.status_code == 403
     assert _invited(users["resident"]) == []

@@ -85,7 +85,9 @@ def test_no_show_auto_checkout_and_hours(patrol):
     v0, v1, _ = patrol["volunteers"]
     start = utcnow() - dt.timedelta(hours=3)
     shift = make_shift(patrol["point_a"], start, hours=2)
-    came = SignUp(shift_id=shift.id, user_id=v0.id, status="confirmed", checked_in_at=start + dt.timedelta(minutes=30))
+    came = SignUp(
+        shift_id=shift.id, user_id=v0.id, status="confirmed", checked_in_at=start + dt.timedelta(minutes=30)
+    )
     absent = SignUp(shift_id=shift.id, user_id=v1.id, status="confirmed")
     db.session.add_all([came, absent])
     db.session.commit()
@@ -129,14 +131,26 @@ def test_reminders_go_out_once(patrol):
 def test_priority_weights_decay_and_split_by_time_of_day(patrol, app_ctx):
     point = patrol["point_a"]
     now = dt.datetime(2026, 11, 20, 14, 0)  # 22:00 in Shanghai
-    TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat, lon=point.lon,
-               created_at=now - dt.timedelta(minutes=30), seen_at=now - dt.timedelta(hours=1))  # 21:00
-    TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat + 0.0005, lon=point.lon,
-               created_at=now - dt.timedelta(days=14, hours=8))  # 14:00 local, two weeks ago
-    TipFactory(status=TipStatus.NEW.value, lat=point.lat, lon=point.lon, created_at=now)       # unverified
-    TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat + 0.02, lon=point.lon, created_at=now)  # 2 km away
-    TipFactory(status=TipStatus.VERIFIED.value, lat=point.lat, lon=point.lon,
-               created_at=now - dt.timedelta(weeks=9))  # too old
+    TipFactory(
+        status=TipStatus.VERIFIED.value,
+        lat=point.lat,
+        lon=point.lon,
+        created_at=now - dt.timedelta(minutes=30),
+        seen_at=now - dt.timedelta(hours=1),
+    )  # 21:00
+    TipFactory(
+        status=TipStatus.VERIFIED.value,
+        lat=point.lat + 0.0005,
+        lon=point.lon,
+        created_at=now - dt.timedelta(days=14, hours=8),
+    )  # 14:00 local, two weeks ago
+    TipFactory(status=TipStatus.NEW.value, lat=point.lat, lon=point.lon, created_at=now)  # unverified
+    TipFactory(
+        status=TipStatus.VERIFIED.value, lat=point.lat + 0.02, lon=point.lon, created_at=now
+    )  # 2 km away
+    TipFactory(
+        status=TipStatus.VERIFIED.value, lat=point.lat, lon=point.lon, created_at=now - dt.timedelta(weeks=9)
+    )  # too old
     db.session.flush()
     weights = priority.weights([point], now=now)[point.id]
     assert weights["evening"] == pytest.approx(1.0 + priority.tip_weight(1 / 24), abs=1e-3)
@@ -175,8 +189,16 @@ def test_hazard_reported_from_a_patrol_is_linked_to_the_shift(client, patrol, on
     form_page = client.get(location).data.decode()
     assert "linked to your patrol shift" in form_page
     origin = re.search(r'name="origin" type="hidden" value="([^"]+)"', form_page).group(1)
-    client.post("/tips/new", data={"category": str(category.id), "description": "Blocked fire exit at the market",
-                                   "address": "Point A", "anonymous": "", "origin": origin})
+    client.post(
+        "/tips/new",
+        data={
+            "category": str(category.id),
+            "description": "Blocked fire exit at the market",
+            "address": "Point A",
+            "anonymous": "",
+            "origin": origin,
+        },
+    )
     tip = db.session.scalars(sa.select(Tip)).one()
     observation = db.session.scalars(sa.select(Observation)).one()
     assert observation.tip_id == tip.id and observation.shift_id == shift.id
@@ -187,7 +209,9 @@ def test_leader_closes_a_shift_and_the_report_reaches_staff(client, app, patrol,
 
     shift, _ = on_now
     login(client, patrol["leader"])
-    client.post(f"/patrols/shifts/{shift.id}/close", data={"report": "Quiet evening; one blocked exit reported."})
+    client.post(
+        f"/patrols/shifts/{shift.id}/close", data={"report": "Quiet evening; one blocked exit reported."}
+    )
     item = item_for("patrol_report", shift.id)
     assert item is not None and item.status == "open"
     staff = app.test_client()

@@ -1,5 +1,6 @@
 """The patrol forms name the days of the week from Babel's locale data, in the reader's language,
 Monday first, with the stored values "0".."6"; what is submitted is unchanged."""
+
 import datetime as dt
 import re
 
@@ -79,12 +80,16 @@ def test_a_chinese_reader_still_adds_availability_by_day_number(client, login, p
     volunteer.locale = "zh_Hans"
     db.session.commit()
     login(client, volunteer)
-    response = client.post("/patrols/profile/availability", data={"weekday": "6", "start_time": "18:00",
-                                                                   "end_time": "21:00"})
+    response = client.post(
+        "/patrols/profile/availability", data={"weekday": "6", "start_time": "18:00", "end_time": "21:00"}
+    )
     assert response.status_code == 302
     for bad in ("7", "周日", "Sun", ""):
-        page = client.post("/patrols/profile/availability", data={"weekday": bad, "start_time": "08:00",
-                                                                  "end_time": "09:00"}, follow_redirects=True)
+        page = client.post(
+            "/patrols/profile/availability",
+            data={"weekday": bad, "start_time": "08:00", "end_time": "09:00"},
+            follow_redirects=True,
+        )
         assert page.status_code == 200 and "请填写星期以及结束晚于开始的时间段。" in page.data.decode(), bad
     slots = db.session.scalars(sa.select(Availability).where(Availability.user_id == volunteer.id)).all()
     assert [(s.weekday, s.start_time, s.end_time) for s in slots] == [(6, dt.time(18), dt.time(21))]
@@ -96,17 +101,30 @@ def test_a_template_is_saved_with_the_days_ticked(client, login, app_ctx, locale
     db.session.commit()
     login(client, UserFactory(roles=(Role.STAFF,), locale=locale))
     url = f"/patrols/points/{point.id}/templates"
-    form = {"shift_type": "patrol", "start_time": "19:00", "end_time": "21:00", "min_volunteers": "2",
-            "max_volunteers": "4", "requires_leader": "y"}
+    form = {
+        "shift_type": "patrol",
+        "start_time": "19:00",
+        "end_time": "21:00",
+        "min_volunteers": "2",
+        "max_volunteers": "4",
+        "requires_leader": "y",
+    }
     assert client.post(url, data={**form, "weekdays": ["6", "0"]}).status_code == 302
     for bad in (["0", "9"], ["周一"], []):
         refused = client.post(url, data={**form, "weekdays": bad})
         assert refused.status_code == 400, bad
-        days = re.search(r'<fieldset[^>]*>\s*<legend>[^<]*</legend>(.*?)</fieldset>', refused.data.decode(), re.S)
+        days = re.search(
+            r"<fieldset[^>]*>\s*<legend>[^<]*</legend>(.*?)</fieldset>", refused.data.decode(), re.S
+        )
         error = re.search(r'<p class="error" id="weekdays-error">([^<]+)</p>', days.group(1))
         assert error, bad
         if bad == ["0", "9"]:  # WTForms' own message, which its Chinese catalogue lacks (tipboard.forms)
-            assert error.group(1) == {"en": "&#39;9&#39; is not a valid choice for this field.",
-                                      "zh_Hans": "“9” 不是此字段的有效选项。"}[locale]
+            assert (
+                error.group(1)
+                == {
+                    "en": "&#39;9&#39; is not a valid choice for this field.",
+                    "zh_Hans": "“9” 不是此字段的有效选项。",
+                }[locale]
+            )
     templates = db.session.scalars(sa.select(ShiftTemplate).where(ShiftTemplate.point_id == point.id)).all()
     assert [t.weekdays for t in templates] == [[6, 0]]

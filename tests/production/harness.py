@@ -7,6 +7,7 @@ database against what the clients saw succeed.
 
 Loopback only, bounded in count and time. Plain stdlib HTTP (no extra dependency).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,11 +22,11 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -40,33 +41,52 @@ def free_port() -> int:
 def server_env(database_url: str, workdir: Path, **settings) -> dict:
     """Environment for the app under test: production config, given database, tmp dirs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TIPBOARD_", "GUNICORN_"))}
-    env.update({
-        "TIPBOARD_CONFIG": "production",
-        "TIPBOARD_SECRET_KEY": "harness-secret-not-for-production",
-        "TIPBOARD_DATABASE_URL": database_url,
-        "TIPBOARD_INSTANCE_DIR": str(workdir),
-        "TIPBOARD_PHOTO_DIR": str(workdir / "photos"),
-        "TIPBOARD_SESSION_COOKIE_SECURE": "false",  # plain HTTP on loopback
-        "TIPBOARD_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    })
+    env.update(
+        {
+            "TIPBOARD_CONFIG": "production",
+            "TIPBOARD_SECRET_KEY": "harness-secret-not-for-production",
+            "TIPBOARD_DATABASE_URL": database_url,
+            "TIPBOARD_INSTANCE_DIR": str(workdir),
+            "TIPBOARD_PHOTO_DIR": str(workdir / "photos"),
+            "TIPBOARD_SESSION_COOKIE_SECURE": "false",  # plain HTTP on loopback
+            "TIPBOARD_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     env.update({f"TIPBOARD_{k}": str(v) for k, v in settings.items()})
     return env
 
 
 def migrate(env: dict) -> None:
-    subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 class Server:
     """gunicorn with ``gunicorn.conf.py`` on 127.0.0.1:<free port>."""
 
-    def __init__(self, env: dict, workers: int = 4, *, startup_timeout: float = 60, app: str = "wsgi:app",
-                 ready_path: str = "/healthz"):
+    def __init__(
+        self,
+        env: dict,
+        workers: int = 4,
+        *,
+        startup_timeout: float = 60,
+        app: str = "wsgi:app",
+        ready_path: str = "/healthz",
+    ):
         self.port = free_port()
-        self.env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS=str(workers),
-                        GUNICORN_ACCESSLOG="/dev/null", GUNICORN_LOGLEVEL="warning")
+        self.env = dict(
+            env,
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            GUNICORN_WORKERS=str(workers),
+            GUNICORN_ACCESSLOG="/dev/null",
+            GUNICORN_LOGLEVEL="warning",
+        )
         self.workers = workers
         self.startup_timeout = startup_timeout
         self.app, self.ready_path = app, ready_path
@@ -78,17 +98,24 @@ class Server:
     def log_tail(self, chars: int = 2000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
 
-    def __enter__(self) -> "Server":
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in __exit__
+    def __enter__(self) -> Server:
+        self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", self.app],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self._log)
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+        )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log_tail()}")
             with contextlib.suppress(OSError, http.client.HTTPException):
-                if Client(self.port).get(self.ready_path)[0] == 200 and len(self.worker_pids()) == self.workers:
+                if (
+                    Client(self.port).get(self.ready_path)[0] == 200
+                    and len(self.worker_pids()) == self.workers
+                ):
                     return self
             time.sleep(0.2)
         self.__exit__(None, None, None)
@@ -187,8 +214,9 @@ class Client:
 
 
 def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
     if not match:
         raise ValueError("no csrf_token in the page")
     return match.group(1)
@@ -201,8 +229,9 @@ class ClientResults:
     errors: list = field(default_factory=list)  # unexpected exceptions in the scenario itself
 
 
-def run_clients(port: int, scenario: Callable[[Client, int, int], object], *, clients: int = 6,
-                per_client: int = 20) -> ClientResults:
+def run_clients(
+    port: int, scenario: Callable[[Client, int, int], object], *, clients: int = 6, per_client: int = 20
+) -> ClientResults:
     """Run ``scenario(client, client_no, attempt_no)`` ``per_client`` times in each of ``clients``
     threads. It returns what succeeded (kept in ``succeeded``), or None, or raises
     :class:`Failed`/``OSError``/``HTTPException`` when the server failed it."""
@@ -218,7 +247,7 @@ def run_clients(port: int, scenario: Callable[[Client, int, int], object], *, cl
                 with lock:
                     results.failed += 1
                 continue
-            except Exception as exc:  # noqa: BLE001 - reported by the test
+            except Exception as exc:
                 with lock:
                     results.errors.append(repr(exc))
                 continue

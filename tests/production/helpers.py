@@ -1,4 +1,5 @@
 """Shared helpers for the production-profile tests: real tips (with photos) in a fresh database."""
+
 from __future__ import annotations
 
 import io
@@ -26,9 +27,12 @@ def submit(category_id: int, text: str, photos: int = 0):
     """Submit a tip as the view does (photos pending first) and commit; returns the receipt."""
     token = None
     if photos:
-        token = services.accept_photos([(f"p{i}.jpg", jpeg_bytes((i * 40, 80, 120))) for i in range(photos)],
-                                       None, read_gps=False)
-    receipt = services.submit_tip(services.NewTip(category_id=category_id, description=text, anonymous=True,
-                                                  address="Backup street 1"), upload_token=token)
+        token = services.accept_photos(
+            [(f"p{i}.jpg", jpeg_bytes((i * 40, 80, 120))) for i in range(photos)], None, read_gps=False
+        )
+    receipt = services.submit_tip(
+        services.NewTip(category_id=category_id, description=text, anonymous=True, address="Backup street 1"),
+        upload_token=token,
+    )
     db.session.commit()
     return receipt

@@ -1,4 +1,5 @@
 """gunicorn.conf.py: the access log never records the client address (or the query string)."""
+
 from __future__ import annotations
 
 import time

@@ -4,6 +4,7 @@ whose receipt a client received is stored exactly once.
 The app runs with the production config and CSRF ON: each client GETs the form (token and
 session cookie) before it POSTs. Rate limits are off (many tips from one address).
 """
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,15 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.production.harness import Failed, Server, WorkerKiller, csrf_token, migrate, run_clients, server_env
+from tests.production.harness import (
+    Failed,
+    Server,
+    WorkerKiller,
+    csrf_token,
+    migrate,
+    run_clients,
+    server_env,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -19,9 +28,12 @@ pytestmark = pytest.mark.slow
 def _seed_category(database_url: str) -> int:
     engine = sa.create_engine(database_url)
     with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO category (slug, name_en, name_zh, hint_en, hint_zh, is_hazard, response_hours, resolution_hours,"
-            " active, sort_order) VALUES ('kill-test', 'Kill test', '测试', '', '', true, 4, 72, true, 0)"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO category (slug, name_en, name_zh, hint_en, hint_zh, is_hazard, response_hours, resolution_hours,"
+                " active, sort_order) VALUES ('kill-test', 'Kill test', '测试', '', '', true, 4, 72, true, 0)"
+            )
+        )
         category_id = conn.execute(sa.text("SELECT id FROM category WHERE slug = 'kill-test'")).scalar()
     engine.dispose()
     return category_id
@@ -33,10 +45,17 @@ def submit_tip_scenario(category_id: int):
         status, _, html = client.get("/tips/new")
         if status != 200:
             raise Failed(f"form: {status}")
-        status, headers, _ = client.post("/tips/new", {
-            "csrf_token": csrf_token(html), "category": str(category_id), "description": marker,
-            "address": "Harness road 7", "anonymous": "y", "contact_preference": "inbox",
-        })
+        status, headers, _ = client.post(
+            "/tips/new",
+            {
+                "csrf_token": csrf_token(html),
+                "category": str(category_id),
+                "description": marker,
+                "address": "Harness road 7",
+                "anonymous": "y",
+                "contact_preference": "inbox",
+            },
+        )
         if status != 302 or "/tips/receipt" not in headers.get("Location", ""):
             raise Failed(f"submit: {status}")
         status, _, page = client.get("/tips/receipt")
@@ -108,7 +127,9 @@ def test_no_approval_seen_to_succeed_is_lost_or_doubled(databases, tmp_path):
     with seed.app_context():
         category = CategoryFactory()
         RuleFactory(category_id=category.id)
-        BudgetFactory(fund=FundFactory(code="hazard"), period=local_now().strftime("%Y-%m"), amount_fen=10_000_000)
+        BudgetFactory(
+            fund=FundFactory(code="hazard"), period=local_now().strftime("%Y-%m"), amount_fen=10_000_000
+        )
         staff = UserFactory(roles=(Role.STAFF,))
         UserFactory(email="boss@example.test", roles=(Role.STAFF, Role.SUPERVISOR))
         items = []
@@ -124,8 +145,14 @@ def test_no_approval_seen_to_succeed_is_lost_or_doubled(databases, tmp_path):
     with Server(env, workers=3) as server:
         boss = Client(server.port)
         _, _, page = boss.get("/auth/login")
-        status, _, _ = boss.post("/auth/login", {"csrf_token": csrf_token(page), "login": "boss@example.test",
-                                                 "password": "correct horse battery"})
+        status, _, _ = boss.post(
+            "/auth/login",
+            {
+                "csrf_token": csrf_token(page),
+                "login": "boss@example.test",
+                "password": "correct horse battery",
+            },
+        )
         assert status == 302
         killer = WorkerKiller(server, max_kills=6, pause=(0.2, 0.6), seed=3)
         killer.start()
@@ -139,11 +166,16 @@ def test_no_approval_seen_to_succeed_is_lost_or_doubled(databases, tmp_path):
                     if status != 200:
                         continue
                     key = key or _field(page, "approve-idempotency_key")
-                    status, _, _ = boss.post(f"/moderation/item/{item_id}/act/approve", {
-                        "approve-csrf_token": _field(page, "approve-csrf_token"), "approve-idempotency_key": key})
+                    status, _, _ = boss.post(
+                        f"/moderation/item/{item_id}/act/approve",
+                        {
+                            "approve-csrf_token": _field(page, "approve-csrf_token"),
+                            "approve-idempotency_key": key,
+                        },
+                    )
                 except (Failed, OSError, ConnectionError):
                     continue
-                except Exception as exc:  # noqa: BLE001 - http.client errors from a killed worker
+                except Exception as exc:
                     if "http.client" in type(exc).__module__:
                         continue
                     raise
@@ -154,8 +186,12 @@ def test_no_approval_seen_to_succeed_is_lost_or_doubled(databases, tmp_path):
 
     assert killer.kills > 0 and seen_ok
     with seed.app_context():
-        approved = db.session.scalar(sa.select(sa.func.count()).select_from(Reward).where(Reward.status == "approved"))
-        reserves = db.session.scalars(sa.select(LedgerEntry.reward_id).where(LedgerEntry.kind == "reserve")).all()
+        approved = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Reward).where(Reward.status == "approved")
+        )
+        reserves = db.session.scalars(
+            sa.select(LedgerEntry.reward_id).where(LedgerEntry.kind == "reserve")
+        ).all()
         assert len(reserves) == len(set(reserves)) == approved  # none doubled
         approved_items = {item_for("reward", r).id for r in reserves}
         assert set(seen_ok) <= approved_items  # none the client saw succeed is missing

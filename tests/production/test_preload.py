@@ -1,6 +1,7 @@
 """gunicorn's preload_app: the app is loaded once in the master and workers are forked from it.
 A forked worker must not reuse a database connection the master opened (check_production_safety
 queries the database while the app loads)."""
+
 import json
 import os
 
@@ -49,11 +50,10 @@ def test_warm_up_compiles_every_template_and_loads_every_language(fresh_app):
     compiled and the catalogues loaded instead of each paying for them on its first requests."""
     from flask_babel import force_locale, gettext
 
-    from tipboard.forms import wtforms_catalogue
-    from tipboard.warmup import warm_up
-
     from tests.sqlcount import statements
     from tipboard.extensions import cache
+    from tipboard.forms import wtforms_catalogue
+    from tipboard.warmup import warm_up
 
     env = fresh_app.jinja_env
     env.cache.clear()
@@ -65,7 +65,7 @@ def test_warm_up_compiles_every_template_and_loads_every_language(fresh_app):
         assert not sent  # the master holds no connection it would hand to its workers
         assert len(cache.cache._cache) == 1  # and writes nothing to the cache
     assert loaded["templates"] == len(env.list_templates()) > 50
-    assert {key[1] for key in env.cache.keys()} >= {"tips/new.html", "base.html", "_macros.html"}
+    assert {key[1] for key in env.cache} >= {"tips/new.html", "base.html", "_macros.html"}
     assert loaded["languages"] == ["zh_Hans", "en"] and wtforms_catalogue.cache_info().currsize == 2
     with fresh_app.test_request_context("/"), force_locale("zh_Hans"):
         assert gettext("Report a hazard or tip") != "Report a hazard or tip"  # the catalogue is there

@@ -1,4 +1,5 @@
 """The production profile: backups, one scheduler, shared rate limits."""
+
 import datetime as dt
 import io
 import subprocess
@@ -40,9 +41,17 @@ def test_backup_and_restore_bring_back_every_tip_photo_and_ledger_entry(fresh_ap
         db.session.commit()
         category_id = category.id
     for i in range(3):
-        client.post("/tips/new", content_type="multipart/form-data", data={
-            "category": str(category_id), "description": f"backed-up tip {i}", "address": "Lane 1", "anonymous": "y",
-            "photos": [(io.BytesIO(png()), "p.png")]})
+        client.post(
+            "/tips/new",
+            content_type="multipart/form-data",
+            data={
+                "category": str(category_id),
+                "description": f"backed-up tip {i}",
+                "address": "Lane 1",
+                "anonymous": "y",
+                "photos": [(io.BytesIO(png()), "p.png")],
+            },
+        )
     with fresh_app.app_context():
         tip = db.session.scalars(sa.select(Tip)).first()
         transition(tip, TipAction.VERIFY, db.session.merge(staff))
@@ -50,9 +59,11 @@ def test_backup_and_restore_bring_back_every_tip_photo_and_ledger_entry(fresh_ap
         db.session.commit()
         archive = tmp_path / "backup.tar.gz"
         manifest = backup(archive)
-        expected = {"tips": db.session.scalar(sa.select(sa.func.count()).select_from(Tip)),
-                    "ledger": db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)),
-                    "photos": sorted(p.file_name for p in db.session.scalars(sa.select(TipPhoto)))}
+        expected = {
+            "tips": db.session.scalar(sa.select(sa.func.count()).select_from(Tip)),
+            "ledger": db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)),
+            "photos": sorted(p.file_name for p in db.session.scalars(sa.select(TipPhoto))),
+        }
     assert expected["tips"] == 3 and expected["ledger"] == 1 and len(manifest["photos"]) == 6
 
     other = _second_app(databases, tmp_path)
@@ -64,7 +75,9 @@ def test_backup_and_restore_bring_back_every_tip_photo_and_ledger_entry(fresh_ap
         assert sorted(p.file_name for p in db.session.scalars(sa.select(TipPhoto))) == expected["photos"]
         for name in expected["photos"]:
             assert (Path(other.config["PHOTO_DIR"]) / name).stat().st_size > 0
-        assert {t.description for t in db.session.scalars(sa.select(Tip))} == {f"backed-up tip {i}" for i in range(3)}
+        assert {t.description for t in db.session.scalars(sa.select(Tip))} == {
+            f"backed-up tip {i}" for i in range(3)
+        }
         from tipboard.rewards.books import check_books
 
         assert check_books() == []
@@ -75,7 +88,9 @@ def test_backup_and_restore_bring_back_every_tip_photo_and_ledger_entry(fresh_ap
 def test_backup_cli(fresh_app, tmp_path):
     result = fresh_app.test_cli_runner().invoke(args=["tipboard", "backup", str(tmp_path / "b.tar.gz")])
     assert result.exit_code == 0 and "backup written" in result.output
-    result = fresh_app.test_cli_runner().invoke(args=["tipboard", "restore", str(tmp_path / "b.tar.gz")], input="n\n")
+    result = fresh_app.test_cli_runner().invoke(
+        args=["tipboard", "restore", str(tmp_path / "b.tar.gz")], input="n\n"
+    )
     assert result.exit_code != 0  # asked, and said no
 
 
@@ -96,8 +111,9 @@ def test_a_dead_schedulers_lock_goes_stale(fresh_app):
     if fresh_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("on PostgreSQL the lock is a session advisory lock: it dies with its connection")
     with fresh_app.app_context():
-        db.session.add(SchedulerLock(name="scheduler", owner="crashed-host:9",
-                                     heartbeat_at=dt.datetime(2020, 1, 1)))
+        db.session.add(
+            SchedulerLock(name="scheduler", owner="crashed-host:9", heartbeat_at=dt.datetime(2020, 1, 1))
+        )
         db.session.commit()
     guard = SingleSchedulerGuard(fresh_app)
     guard.acquire()
@@ -105,7 +121,6 @@ def test_a_dead_schedulers_lock_goes_stale(fresh_app):
         assert db.session.get(SchedulerLock, "scheduler").owner == guard.owner
     guard.heartbeat()
     guard.release()
-
 
 
 WORKER = textwrap.dedent("""
@@ -129,9 +144,13 @@ def test_rate_limits_are_shared_through_redis(databases, tmp_path):
     require_redis()
     redis.Redis.from_url(REDIS_URL).flushdb()
     url = databases.new(template=databases.template_arg(databases.pristine))
-    script = WORKER.format(root=str(Path(__file__).resolve().parents[2]), db=url, redis=REDIS_URL, tmp=str(tmp_path))
-    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-            for _ in range(2)]
+    script = WORKER.format(
+        root=str(Path(__file__).resolve().parents[2]), db=url, redis=REDIS_URL, tmp=str(tmp_path)
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        for _ in range(2)
+    ]
     first, second = (r.stdout.strip().splitlines()[-1].split(",") for r in runs)
     assert first == ["400"] * 5  # five attempts, under the limit of seven
     assert second == ["400", "400", "429", "429", "429"]  # the second process sees the first one's count

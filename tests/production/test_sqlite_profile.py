@@ -1,4 +1,5 @@
 """SQLite done right: the pragmas are really set and concurrent writers wait instead of failing."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -19,12 +20,11 @@ sqlite_only = pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite profile")
 
 @sqlite_only
 def test_pragmas_are_set_on_every_connection(fresh_app):
-    with fresh_app.app_context():
-        with db.engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with fresh_app.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 @sqlite_only
@@ -101,7 +101,7 @@ def test_concurrent_writers_all_succeed(fresh_app):
                 for i in range(10):
                     submit(category_id, f"writer {n} tip {i}")
                 db.session.remove()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]

@@ -19,7 +19,14 @@ def setup_money(app_ctx):
         staff = UserFactory(roles=(Role.STAFF,), name="Proposer")
         sup1 = UserFactory(roles=(Role.STAFF, Role.SUPERVISOR), name="Supervisor One")
         sup2 = UserFactory(roles=(Role.STAFF, Role.SUPERVISOR), name="Supervisor Two")
-        return {"category": category, "fund": fund, "budget": budget, "staff": staff, "sup1": sup1, "sup2": sup2}
+        return {
+            "category": category,
+            "fund": fund,
+            "budget": budget,
+            "staff": staff,
+            "sup1": sup1,
+            "sup2": sup2,
+        }
 
     return _make
 

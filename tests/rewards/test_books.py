@@ -1,4 +1,5 @@
 """The budgets page tells a supervisor, in their language, where the books disagree."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -7,12 +8,19 @@ from tipboard.rewards import books
 from tipboard.rewards.models import Budget
 
 
-@pytest.mark.parametrize("locale,expected", [
-    ("en", "Budget {id} (Grid red envelopes, {period}): the budget says ¥900.00 is left, the ledger says ¥1000.00."),
-    ("zh_Hans", "预算 {id}（网格红包，{period}）：预算记录剩余 ¥900.00，台账算出剩余 ¥1000.00。"),
-])
-def test_books_that_disagree_are_told_in_words_in_the_readers_language(client, users, login, setup_money, locale,
-                                                                       expected):
+@pytest.mark.parametrize(
+    "locale,expected",
+    [
+        (
+            "en",
+            "Budget {id} (Grid red envelopes, {period}): the budget says ¥900.00 is left, the ledger says ¥1000.00.",
+        ),
+        ("zh_Hans", "预算 {id}（网格红包，{period}）：预算记录剩余 ¥900.00，台账算出剩余 ¥1000.00。"),
+    ],
+)
+def test_books_that_disagree_are_told_in_words_in_the_readers_language(
+    client, users, login, setup_money, locale, expected
+):
     m = setup_money()
     db.session.execute(sa.update(Budget).where(Budget.id == m["budget"].id).values(remaining_fen=90_000))
     db.session.commit()

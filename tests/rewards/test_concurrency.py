@@ -1,4 +1,5 @@
 """Money under concurrency, against the real database (file SQLite or PostgreSQL), with threads."""
+
 import threading
 
 import sqlalchemy as sa
@@ -18,8 +19,9 @@ def _setup(app, n_rewards: int, budget_fen: int, n_supervisors: int):
     with app.app_context():
         category = CategoryFactory(is_hazard=True)
         RuleFactory(category_id=category.id)
-        budget = BudgetFactory(fund=FundFactory(code="hazard"), period=local_now().strftime("%Y-%m"),
-                               amount_fen=budget_fen)
+        budget = BudgetFactory(
+            fund=FundFactory(code="hazard"), period=local_now().strftime("%Y-%m"), amount_fen=budget_fen
+        )
         staff = UserFactory(roles=(Role.STAFF,))
         supervisors = [UserFactory(roles=(Role.STAFF, Role.SUPERVISOR)) for _ in range(n_supervisors)]
         reward_ids = []
@@ -40,8 +42,9 @@ def _run_together(workers):
             barrier.wait()
             try:
                 fn()
-            except Exception as exc:  # noqa: BLE001 - collected and asserted on below
+            except Exception as exc:
                 errors.append(exc)
+
         return run
 
     threads = [threading.Thread(target=wrap(w)) for w in workers]
@@ -55,7 +58,9 @@ def _run_together(workers):
 def _approve_in_own_session(app, reward_id, supervisor_id, key, results):
     with app.app_context():
         try:
-            result = services.approve(db.session.get(Reward, reward_id), db.session.get(User, supervisor_id), key)
+            result = services.approve(
+                db.session.get(Reward, reward_id), db.session.get(User, supervisor_id), key
+            )
             db.session.commit()
             results.append(result)
         except services.RewardError as exc:
@@ -68,9 +73,16 @@ def _approve_in_own_session(app, reward_id, supervisor_id, key, results):
 def test_twenty_concurrent_approvals_of_one_reward_pay_once(fresh_app):
     budget_id, [reward_id], supervisor_ids, _staff = _setup(fresh_app, 1, 100_000, 20)
     results = []
-    errors = _run_together([
-        (lambda sid=sid, i=i: _approve_in_own_session(fresh_app, reward_id, sid, f"key-{i:02d}-" + "x" * 12, results))
-        for i, sid in enumerate(supervisor_ids)])
+    errors = _run_together(
+        [
+            (
+                lambda sid=sid, i=i: _approve_in_own_session(
+                    fresh_app, reward_id, sid, f"key-{i:02d}-" + "x" * 12, results
+                )
+            )
+            for i, sid in enumerate(supervisor_ids)
+        ]
+    )
     assert errors == []
     assert results.count("approved") == 1 and len(results) == 20
     with fresh_app.app_context():
@@ -82,9 +94,16 @@ def test_twenty_concurrent_approvals_of_one_reward_pay_once(fresh_app):
 def test_same_request_twenty_times_is_one_approval(fresh_app):
     _budget, [reward_id], [supervisor_id], _staff = _setup(fresh_app, 1, 100_000, 1)
     results = []
-    errors = _run_together([
-        (lambda: _approve_in_own_session(fresh_app, reward_id, supervisor_id, "the-same-key-" + "y" * 10, results))
-        for _ in range(20)])
+    errors = _run_together(
+        [
+            (
+                lambda: _approve_in_own_session(
+                    fresh_app, reward_id, supervisor_id, "the-same-key-" + "y" * 10, results
+                )
+            )
+            for _ in range(20)
+        ]
+    )
     assert errors == [] and results.count("approved") == 1
     with fresh_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) == 1
@@ -94,10 +113,16 @@ def test_many_rewards_against_a_small_budget_never_overdraw(fresh_app):
     # 12 rewards of 10 yuan against a 75-yuan budget: exactly 7 fit.
     budget_id, reward_ids, supervisor_ids, _staff = _setup(fresh_app, 12, 7_500, 3)
     results = []
-    errors = _run_together([
-        (lambda rid=rid, i=i: _approve_in_own_session(fresh_app, rid, supervisor_ids[i % 3], f"many-{i:02d}-" + "z" * 12,
-                                                      results))
-        for i, rid in enumerate(reward_ids)])
+    errors = _run_together(
+        [
+            (
+                lambda rid=rid, i=i: _approve_in_own_session(
+                    fresh_app, rid, supervisor_ids[i % 3], f"many-{i:02d}-" + "z" * 12, results
+                )
+            )
+            for i, rid in enumerate(reward_ids)
+        ]
+    )
     assert errors == []
     assert results.count("approved") == 7 and results.count("over_budget") == 5
     with fresh_app.app_context():

@@ -1,5 +1,6 @@
 """Migration 0007 on a database that already holds rewards with ledger entries pointing at them
 (SQLite rebuilds the reward table, which must not trip the foreign keys or lose a row)."""
+
 import sqlalchemy as sa
 
 from tipboard.extensions import db
@@ -16,16 +17,29 @@ def test_0007_keeps_rewards_and_the_rows_that_point_at_them(fresh_app):
         tip, user = TipFactory(), UserFactory()
         budget = BudgetFactory(fund=FundFactory(code="hazard"), period="2031-01")
         db.session.flush()
-        db.session.execute(sa.text(
-            "INSERT INTO reward (kind, tip_id, fund_id, budget_id, amount_fen, currency, status, proposed_by_id,"
-            " approvals_needed, created_at, updated_at) VALUES ('hazard', :tip, :fund, :budget, 1000, 'CNY',"
-            " 'cancelled', :user, 1, :now, :now)"),
-            {"tip": tip.id, "fund": budget.fund_id, "budget": budget.id, "user": user.id, "now": budget.created_at})
+        db.session.execute(
+            sa.text(
+                "INSERT INTO reward (kind, tip_id, fund_id, budget_id, amount_fen, currency, status, proposed_by_id,"
+                " approvals_needed, created_at, updated_at) VALUES ('hazard', :tip, :fund, :budget, 1000, 'CNY',"
+                " 'cancelled', :user, 1, :now, :now)"
+            ),
+            {
+                "tip": tip.id,
+                "fund": budget.fund_id,
+                "budget": budget.id,
+                "user": user.id,
+                "now": budget.created_at,
+            },
+        )
         reward_id = db.session.scalar(sa.text("SELECT id FROM reward"))
         ids = {"tip": tip.id, "fund": budget.fund_id, "user": user.id}
-        db.session.execute(sa.text("INSERT INTO ledger_entry (budget_id, reward_id, kind, amount_fen, created_at)"
-                                   " VALUES (:budget, :reward, 'reserve', 1000, :now)"),
-                           {"budget": budget.id, "reward": reward_id, "now": budget.created_at})
+        db.session.execute(
+            sa.text(
+                "INSERT INTO ledger_entry (budget_id, reward_id, kind, amount_fen, created_at)"
+                " VALUES (:budget, :reward, 'reserve', 1000, :now)"
+            ),
+            {"budget": budget.id, "reward": reward_id, "now": budget.created_at},
+        )
         db.session.commit()
         db.session.remove()
         upgrade()
@@ -37,9 +51,11 @@ def test_0007_keeps_rewards_and_the_rows_that_point_at_them(fresh_app):
                 assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         # The old reward is cancelled, so the tip may get a new live one; not a second live one.
         with db.engine.begin() as conn:
-            insert = sa.text("INSERT INTO reward (kind, tip_id, fund_id, amount_fen, currency, status, proposed_by_id,"
-                             " approvals_needed, created_at, updated_at) VALUES ('hazard', :tip, :fund, 1000, 'CNY',"
-                             " 'proposed', :user, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+            insert = sa.text(
+                "INSERT INTO reward (kind, tip_id, fund_id, amount_fen, currency, status, proposed_by_id,"
+                " approvals_needed, created_at, updated_at) VALUES ('hazard', :tip, :fund, 1000, 'CNY',"
+                " 'proposed', :user, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
             conn.execute(insert, ids)
         try:
             with db.engine.begin() as conn:

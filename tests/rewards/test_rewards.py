@@ -13,7 +13,11 @@ from tipboard.jobs import JOBS
 from tipboard.moderation import services as queue
 from tipboard.rewards import books, services
 from tipboard.rewards.models import (
-    Budget, ClaimCode, LedgerEntry, LedgerIsAppendOnly, Reward,
+    Budget,
+    ClaimCode,
+    LedgerEntry,
+    LedgerIsAppendOnly,
+    Reward,
 )
 from tipboard.tips.services import hash_secret
 from tipboard.tips.workflow import TipAction, transition
@@ -28,7 +32,9 @@ def test_verifying_a_rewardable_tip_proposes_the_default_into_the_queue(setup_mo
     m = setup_money()
     tip = verified_tip(m["category"], m["staff"])
     reward = services.reward_for_tip(tip.id)
-    assert reward.amount_fen == 1000 and reward.status == "proposed" and reward.proposed_by_id == m["staff"].id
+    assert (
+        reward.amount_fen == 1000 and reward.status == "proposed" and reward.proposed_by_id == m["staff"].id
+    )
     assert queue.item_for("reward", reward.id).status == "open"
 
 
@@ -72,8 +78,9 @@ def test_maker_checker(setup_money, verified_tip):
 
 def test_a_supervisor_cannot_approve_a_reward_paid_to_themselves(setup_money, verified_tip):
     m = setup_money()
-    reward = services.reward_for_tip(verified_tip(m["category"], m["staff"], anonymous=False,
-                                                  reporter_id=m["sup1"].id).id)
+    reward = services.reward_for_tip(
+        verified_tip(m["category"], m["staff"], anonymous=False, reporter_id=m["sup1"].id).id
+    )
     with pytest.raises(services.RewardError, match="own_reward"):
         services.approve(reward, m["sup1"], "q" * 20)
     assert services.approve(reward, m["sup2"], "r" * 20) == "approved"
@@ -121,7 +128,9 @@ def test_over_budget_is_refused_and_nothing_changes(setup_money, verified_tip):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) == 1
 
 
-def test_supervisor_approves_through_the_queue_with_an_idempotency_key(client, setup_money, verified_tip, login):
+def test_supervisor_approves_through_the_queue_with_an_idempotency_key(
+    client, setup_money, verified_tip, login
+):
     m = setup_money()
     reward = services.reward_for_tip(verified_tip(m["category"], m["staff"]).id)
     item = queue.item_for("reward", reward.id)
@@ -130,8 +139,12 @@ def test_supervisor_approves_through_the_queue_with_an_idempotency_key(client, s
     page = client.get(f"/moderation/item/{item.id}").data.decode()
     key = re.search(r'name="approve-idempotency_key" type="hidden" value="([^"]+)"', page).group(1)
     for _ in range(3):  # a double click and a retry
-        assert client.post(f"/moderation/item/{item.id}/act/approve",
-                           data={"approve-idempotency_key": key}).status_code == 302
+        assert (
+            client.post(
+                f"/moderation/item/{item.id}/act/approve", data={"approve-idempotency_key": key}
+            ).status_code
+            == 302
+        )
     db.session.refresh(reward)
     assert reward.status == "approved"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) == 1
@@ -198,7 +211,10 @@ def test_named_resident_sees_own_rewards_only(client, setup_money, verified_tip,
     assert my_reward.collect_method == "wallet"
     from tipboard.outbox import OutboxMessage
 
-    assert db.session.scalar(sa.select(OutboxMessage.key).where(OutboxMessage.user_id == me.id)) == "rewards.approved"
+    assert (
+        db.session.scalar(sa.select(OutboxMessage.key).where(OutboxMessage.user_id == me.id))
+        == "rewards.approved"
+    )
 
 
 def test_expiry_releases_exactly_the_reserved_amount(setup_money, verified_tip):
@@ -252,7 +268,9 @@ def test_csv_totals_equal_the_ledger_and_statement(client, setup_money, verified
     db.session.commit()
     login(client, m["sup1"])
     today = dt.date.today()
-    response = client.get(f"/rewards/ledger.csv?from={today - dt.timedelta(days=1)}&to={today + dt.timedelta(days=1)}")
+    response = client.get(
+        f"/rewards/ledger.csv?from={today - dt.timedelta(days=1)}&to={today + dt.timedelta(days=1)}"
+    )
     rows = list(csv.DictReader(io.StringIO(response.data.decode())))
     ledger_total = db.session.scalar(sa.select(sa.func.sum(LedgerEntry.amount_fen)))
     assert sum(int(r["amount_fen"]) for r in rows) == ledger_total == 5 * 1000
@@ -263,7 +281,9 @@ def test_csv_totals_equal_the_ledger_and_statement(client, setup_money, verified
     assert client.get("/rewards/statement?month=2026-13").status_code == 400
 
 
-def test_ledger_export_period_is_station_dates_and_bad_periods_are_400(client, setup_money, verified_tip, login):
+def test_ledger_export_period_is_station_dates_and_bad_periods_are_400(
+    client, setup_money, verified_tip, login
+):
     from tipboard.timezones import to_local
 
     m = setup_money()
@@ -272,11 +292,16 @@ def test_ledger_export_period_is_station_dates_and_bad_periods_are_400(client, s
     login(client, m["sup1"])
     entry = db.session.scalar(sa.select(LedgerEntry))
     day = to_local(entry.created_at).date()
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/rewards/ledger.csv?from={day}&to={day}").data.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/rewards/ledger.csv?from={day}&to={day}").data.decode()))
+    )
     assert [int(r["id"]) for r in rows] == [entry.id]
     before = day - dt.timedelta(days=1)
     assert "amount_fen" in client.get(f"/rewards/ledger.csv?from={before}&to={before}").data.decode()
-    assert str(entry.id) not in client.get(f"/rewards/ledger.csv?from={before}&to={before}").data.decode().splitlines()[1:]
+    assert (
+        str(entry.id)
+        not in client.get(f"/rewards/ledger.csv?from={before}&to={before}").data.decode().splitlines()[1:]
+    )
     mixed = client.get("/rewards/ledger.csv?from=2026-01-01&to=2026-01-02T00:00%2B08:00")
     assert mixed.status_code == 400 and b"YYYY-MM-DD" in mixed.data
     backwards = client.get("/rewards/ledger.csv?from=2026-02-01&to=2026-01-01")
@@ -288,17 +313,32 @@ def test_nomination_through_the_queue_to_the_honour_board(client, app, setup_mon
     from tipboard.timezones import local_now
 
     m = setup_money()
-    BudgetFactory(fund=FundFactory(code="good_neighbour", name_en="Good", name_zh="好"),
-                  period=local_now().strftime("%Y"), amount_fen=50_000)
+    BudgetFactory(
+        fund=FundFactory(code="good_neighbour", name_en="Good", name_zh="好"),
+        period=local_now().strftime("%Y"),
+        amount_fen=50_000,
+    )
     resident = UserFactory()
     login(client, resident)
-    response = client.post("/rewards/nominate", data={
-        "kind": "good_neighbour", "nominee_name": "Grandma Zhou", "public_consent": "y",
-        "story": "She checks on the three elderly neighbours on her floor every morning."})
+    response = client.post(
+        "/rewards/nominate",
+        data={
+            "kind": "good_neighbour",
+            "nominee_name": "Grandma Zhou",
+            "public_consent": "y",
+            "story": "She checks on the three elderly neighbours on her floor every morning.",
+        },
+    )
     assert response.status_code == 302
-    assert client.post("/rewards/nominate", data={"kind": "courage", "nominee_name": "X",
-                                                  "story": "x" * 30}).status_code == 400  # staff only
-    nomination_item = db.session.scalar(sa.select(queue.QueueItem).where(queue.QueueItem.kind == "nomination"))
+    assert (
+        client.post(
+            "/rewards/nominate", data={"kind": "courage", "nominee_name": "X", "story": "x" * 30}
+        ).status_code
+        == 400
+    )  # staff only
+    nomination_item = db.session.scalar(
+        sa.select(queue.QueueItem).where(queue.QueueItem.kind == "nomination")
+    )
     staff_client = app.test_client()
     login(staff_client, m["staff"])
     staff_client.post(f"/moderation/item/{nomination_item.id}/act/accept", data={"accept-amount": "200"})
@@ -313,8 +353,14 @@ def test_nomination_through_the_queue_to_the_honour_board(client, app, setup_mon
 @pytest.mark.parametrize("role", ["resident", "volunteer", "leader"])
 def test_lower_roles_are_refused(client, users, login, role):
     login(client, users[role])
-    for path in ("/rewards/", "/rewards/budgets", "/rewards/rules", "/rewards/redeem", "/rewards/statement",
-                 "/rewards/ledger.csv?from=2026-01-01&to=2026-02-01"):
+    for path in (
+        "/rewards/",
+        "/rewards/budgets",
+        "/rewards/rules",
+        "/rewards/redeem",
+        "/rewards/statement",
+        "/rewards/ledger.csv?from=2026-01-01&to=2026-02-01",
+    ):
         assert client.get(path).status_code == 403, path
     assert client.post("/rewards/1/pay", data={"method": "cash"}).status_code == 403
 
@@ -333,18 +379,46 @@ def test_budget_and_rule_pages(client, users, login, app_ctx):
     fund = FundFactory(code="hazard")
     category = CategoryFactory()
     login(client, users["admin"])
-    assert client.post("/rewards/budgets", data={"fund": str(fund.id), "period": "2031-02", "amount": "1500.50"}
-                       ).status_code == 302
+    assert (
+        client.post(
+            "/rewards/budgets", data={"fund": str(fund.id), "period": "2031-02", "amount": "1500.50"}
+        ).status_code
+        == 302
+    )
     assert db.session.scalar(sa.select(Budget.amount_fen).where(Budget.period == "2031-02")) == 150_050
-    assert client.post("/rewards/budgets", data={"fund": str(fund.id), "period": "2031-13", "amount": "1"}
-                       ).status_code == 400
-    assert client.post("/rewards/budgets", data={"fund": str(fund.id), "period": "2031-03", "amount": "-5"}
-                       ).status_code == 400
-    assert client.post("/rewards/rules", data={"category_id": category.id, "rewardable": "y", "minimum": "5",
-                                               "default": "10", "maximum": "20"}).status_code == 302
+    assert (
+        client.post(
+            "/rewards/budgets", data={"fund": str(fund.id), "period": "2031-13", "amount": "1"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/rewards/budgets", data={"fund": str(fund.id), "period": "2031-03", "amount": "-5"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/rewards/rules",
+            data={
+                "category_id": category.id,
+                "rewardable": "y",
+                "minimum": "5",
+                "default": "10",
+                "maximum": "20",
+            },
+        ).status_code
+        == 302
+    )
     assert services.rule_for(category.id).default_fen == 1000
-    assert client.post("/rewards/rules", data={"category_id": 99999, "rewardable": "y", "minimum": "5",
-                                               "default": "10", "maximum": "20"}).status_code == 404
+    assert (
+        client.post(
+            "/rewards/rules",
+            data={"category_id": 99999, "rewardable": "y", "minimum": "5", "default": "10", "maximum": "20"},
+        ).status_code
+        == 404
+    )
 
 
 def test_a_second_budget_for_the_same_fund_and_period_is_refused(setup_money):
@@ -353,14 +427,27 @@ def test_a_second_budget_for_the_same_fund_and_period_is_refused(setup_money):
     services.create_budget(fund_id, "2032-05", 1000)
     with pytest.raises(services.RewardError, match="budget_exists"):
         services.create_budget(fund_id, "2032-05", 2000)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Budget).where(Budget.period == "2032-05")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Budget).where(Budget.period == "2032-05"))
+        == 1
+    )
 
 
-@pytest.mark.parametrize("url", ["/rewards/ledger.csv?from=9999-12-31&to=9999-12-31",
-                                 "/rewards/ledger.csv?from=0001-01-01&to=0001-01-02",
-                                 "/rewards/statement?month=9999-12", "/rewards/statement?month=0001-01"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/rewards/ledger.csv?from=9999-12-31&to=9999-12-31",
+        "/rewards/ledger.csv?from=0001-01-01&to=0001-01-02",
+        "/rewards/statement?month=9999-12",
+        "/rewards/statement?month=0001-01",
+    ],
+)
 def test_a_period_at_the_calendars_edge_is_a_400_not_a_500(client, setup_money, login, url):
     login(client, setup_money()["sup1"])
     response = client.get(url, headers={"Accept-Language": "en"})
     assert response.status_code == 400
-    assert b"YYYY-MM-DD" in response.data if "ledger" in url else b"No statement can be made for that month." in response.data
+    assert (
+        b"YYYY-MM-DD" in response.data
+        if "ledger" in url
+        else b"No statement can be made for that month." in response.data
+    )

@@ -1,4 +1,5 @@
 """The reward workflow called directly (services), the redeem page's two steps, and re-verification."""
+
 import re
 
 import pytest
@@ -13,7 +14,6 @@ from tipboard.rewards import books, services
 from tipboard.rewards.models import Budget, LedgerEntry, Nomination, Payout, Reward
 from tipboard.rewards.queue import KIND_LABELS
 from tipboard.tips.workflow import TipAction, transition
-
 
 CODE_INPUT = re.compile(r'<input[^>]*name="code"[^>]*type="text"')
 
@@ -36,6 +36,7 @@ def reject_then_verify_again(tip, staff) -> None:
 
 # --- rules, nominations, collecting --------------------------------------------------------------------
 
+
 def test_save_rule_creates_then_updates_and_keeps_the_default_in_range(app_ctx):
     category = CategoryFactory()
     rule = services.save_rule(category.id, True, 500, 1000, 2000)
@@ -51,32 +52,52 @@ def test_save_rule_creates_then_updates_and_keeps_the_default_in_range(app_ctx):
 def test_rules_page_refuses_a_default_outside_the_range(client, users, login, app_ctx):
     category = CategoryFactory()
     login(client, users["admin"])
-    page = client.post("/rewards/rules", data={"category_id": category.id, "rewardable": "y", "minimum": "5",
-                                               "default": "30", "maximum": "20"})
+    page = client.post(
+        "/rewards/rules",
+        data={
+            "category_id": category.id,
+            "rewardable": "y",
+            "minimum": "5",
+            "default": "30",
+            "maximum": "20",
+        },
+    )
     assert b"The default must lie between the minimum and the maximum." in page.data
     assert services.rule_for(category.id) is None
 
 
 def test_nominate_queues_the_nomination_and_keeps_courage_for_staff(app_ctx, users):
-    nomination = services.nominate("good_neighbour", "  Grandma Zhou ", "  ", " She checks on her neighbours. ",
-                                   True, users["resident"])
+    nomination = services.nominate(
+        "good_neighbour", "  Grandma Zhou ", "  ", " She checks on her neighbours. ", True, users["resident"]
+    )
     assert (nomination.nominee_name, nomination.nominee_contact, nomination.story) == (
-        "Grandma Zhou", None, "She checks on her neighbours.")
+        "Grandma Zhou",
+        None,
+        "She checks on her neighbours.",
+    )
     item = queue.item_for("nomination", nomination.id)
     assert item.status == "open" and item.summary == f"{KIND_LABELS['good_neighbour']} · Grandma Zhou"
     with pytest.raises(services.RewardError, match="courage_by_staff"):
-        services.nominate("courage", "Mr Li", None, "Pulled a child from the canal.", False, users["resident"])
+        services.nominate(
+            "courage", "Mr Li", None, "Pulled a child from the canal.", False, users["resident"]
+        )
     with pytest.raises(services.RewardError, match="bad_kind"):
         services.nominate("hazard", "Mr Li", None, "Pulled a child from the canal.", False, users["staff"])
-    assert services.nominate("courage", "Mr Li", "138", "Pulled a child from the canal.", False,
-                             users["staff"]).kind == "courage"
+    assert (
+        services.nominate(
+            "courage", "Mr Li", "138", "Pulled a child from the canal.", False, users["staff"]
+        ).kind
+        == "courage"
+    )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 2
 
 
 def test_choose_collect_method_only_for_the_reporter_of_an_approved_reward(setup_money, verified_tip):
     m = setup_money()
     me = UserFactory()
-    reward = services.reward_for_tip(verified_tip(m["category"], m["staff"], anonymous=False, reporter_id=me.id).id)
+    reward = services.reward_for_tip(
+        verified_tip(m["category"], m["staff"], anonymous=False, reporter_id=me.id).id
+    )
     with pytest.raises(services.RewardError, match="not_claimable"):
         services.choose_collect_method(reward, me, "bank")  # still only proposed
     services.approve(reward, m["sup1"], "c" * 20)
@@ -103,8 +124,10 @@ def test_reward_for_claim(setup_money, verified_tip):
 
 # --- the redeem page ----------------------------------------------------------------------------------
 
-def test_redeem_without_a_payment_method_shows_the_pay_step_again_with_the_error(client, setup_money,
-                                                                               verified_tip, login):
+
+def test_redeem_without_a_payment_method_shows_the_pay_step_again_with_the_error(
+    client, setup_money, verified_tip, login
+):
     m = setup_money()
     reward = services.reward_for_tip(verified_tip(m["category"], m["staff"]).id)
     services.approve(reward, m["sup1"], "e" * 20)
@@ -138,6 +161,7 @@ def test_redeem_pay_step_with_a_bad_code_goes_back_to_the_code_step(client, user
 
 
 # --- re-verification ----------------------------------------------------------------------------------
+
 
 def test_a_tip_rejected_and_verified_again_gets_a_new_proposal(setup_money, verified_tip):
     m = setup_money()
@@ -198,22 +222,33 @@ def test_the_database_allows_one_live_reward_per_tip(setup_money, app_ctx):
     tip = TipFactory(category=m["category"])
 
     def reward(status):
-        return Reward(kind="hazard", tip_id=tip.id, fund_id=m["fund"].id, amount_fen=1000, status=status,
-                      proposed_by_id=m["staff"].id)
+        return Reward(
+            kind="hazard",
+            tip_id=tip.id,
+            fund_id=m["fund"].id,
+            amount_fen=1000,
+            status=status,
+            proposed_by_id=m["staff"].id,
+        )
 
     db.session.add_all([reward("cancelled"), reward("cancelled"), reward("paid")])
     db.session.flush()
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.add(reward("proposed"))
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(reward("proposed"))
     assert len(rewards_of_tip(tip)) == 3
 
 
 def test_staff_nominating_for_courage_through_the_page(client, app_ctx, login):
     staff = UserFactory(roles=(Role.STAFF,))
     login(client, staff)
-    response = client.post("/rewards/nominate", data={"kind": "courage", "nominee_name": "Mr Li",
-                                                      "story": "Pulled a child from the canal last night."})
+    response = client.post(
+        "/rewards/nominate",
+        data={
+            "kind": "courage",
+            "nominee_name": "Mr Li",
+            "story": "Pulled a child from the canal last night.",
+        },
+    )
     assert response.status_code == 302
     nomination = db.session.scalar(sa.select(Nomination))
     assert nomination.kind == "courage" and nomination.nominated_by_id == staff.id
@@ -222,8 +257,10 @@ def test_staff_nominating_for_courage_through_the_page(client, app_ctx, login):
 
 def test_a_nominee_name_of_spaces_only_is_refused_not_saved_empty(client, app_ctx, login):
     login(client, UserFactory(roles=(Role.STAFF,)))
-    response = client.post("/rewards/nominate", data={"kind": "courage", "nominee_name": "   ",
-                                                      "story": "Pulled a child from the canal last night."},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/rewards/nominate",
+        data={"kind": "courage", "nominee_name": "   ", "story": "Pulled a child from the canal last night."},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 400 and "This field is required." in response.data.decode()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 0

@@ -1,4 +1,5 @@
 """Building a roster week asks the database a fixed number of questions, however many points."""
+
 import datetime as dt
 
 from tests.factories import GridFactory, UserFactory
@@ -24,8 +25,16 @@ def seed_points(n: int) -> list[Team]:
         db.session.add(point)
         db.session.flush()
         start = from_local(dt.datetime.combine(WEEK + dt.timedelta(days=i % 7), dt.time(19)))
-        db.session.add(Shift(point_id=point.id, starts_at=start, ends_at=start + dt.timedelta(hours=2),
-                             min_volunteers=1, max_volunteers=2, requires_leader=True))
+        db.session.add(
+            Shift(
+                point_id=point.id,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=2),
+                min_volunteers=1,
+                max_volunteers=2,
+                requires_leader=True,
+            )
+        )
         teams.append(team)
     db.session.flush()
     return teams

@@ -1,5 +1,6 @@
 """A refused roster edit tells the leader, in their language and with names instead of numbers,
 which rules it would break."""
+
 import html as html_lib
 import re
 
@@ -16,17 +17,38 @@ from tipboard.roster.validate import Rule
 def refusal_page(client, login, locale, run, shift_id, user_id):
     staff = UserFactory(roles=(Role.STAFF,), locale=locale)
     login(client, staff)
-    response = client.post(f"/roster/{run.id}/edit", data={"shift_id": shift_id, "user_id": user_id, "op": "add"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/roster/{run.id}/edit",
+        data={"shift_id": shift_id, "user_id": user_id, "op": "add"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     return html_lib.unescape(response.data.decode())
 
 
-@pytest.mark.parametrize("locale,expected", [
-    ("en", ["That breaks a rule of the roster:", "Market gate (", ") would have no leader on it.",
-            "would have 1 person from the roster; it needs 2 to 3."]),
-    ("zh_Hans", ["这违反了排班规则：", "Market gate（", "）将没有队长在岗。", "将由排班安排 1 人，但需要 2 至 3 人。"]),
-])
+@pytest.mark.parametrize(
+    "locale,expected",
+    [
+        (
+            "en",
+            [
+                "That breaks a rule of the roster:",
+                "Market gate (",
+                ") would have no leader on it.",
+                "would have 1 person from the roster; it needs 2 to 3.",
+            ],
+        ),
+        (
+            "zh_Hans",
+            [
+                "这违反了排班规则：",
+                "Market gate（",
+                "）将没有队长在岗。",
+                "将由排班安排 1 人，但需要 2 至 3 人。",
+            ],
+        ),
+    ],
+)
 def test_a_refused_edit_says_which_rule_in_the_leaders_language(client, login, app_ctx, locale, expected):
     _team, people, made = seed_week(n_volunteers=3, leaders=0)
     run = build.build_week(WEEK)
@@ -34,13 +56,16 @@ def test_a_refused_edit_says_which_rule_in_the_leaders_language(client, login, a
     page = refusal_page(client, login, locale, run, made[0].id, people[0].id)
     for text in expected:
         assert text in page, re.findall(r'class="flash[^"]*"[^>]*>(.*?)</', page, re.S)
-    assert "shift %d: no leader" % made[0].id not in page and "needs 2-3" not in page
+    assert f"shift {made[0].id}: no leader" not in page and "needs 2-3" not in page
 
 
-@pytest.mark.parametrize("locale,expected", [
-    ("en", "{name} is in no team that patrols Market gate ("),
-    ("zh_Hans", "{name}不属于负责Market gate（"),
-])
+@pytest.mark.parametrize(
+    "locale,expected",
+    [
+        ("en", "{name} is in no team that patrols Market gate ("),
+        ("zh_Hans", "{name}不属于负责Market gate（"),
+    ],
+)
 def test_a_refused_edit_names_the_person(client, login, app_ctx, locale, expected):
     _team, _people, made = seed_week()
     run = build.build_week(WEEK)
@@ -71,8 +96,20 @@ def test_every_rule_has_a_sentence_with_the_names(app, lang):
         _team, people, made = seed_week()
         name = people[0].name
         for rule in Rule:
-            text = describe([Violation(rule, made[0].id, people[0].id, count=2, low=1, high=1,
-                                       day=dt.date(2031, 3, 3), other_shift_id=made[1].id)])
+            text = describe(
+                [
+                    Violation(
+                        rule,
+                        made[0].id,
+                        people[0].id,
+                        count=2,
+                        low=1,
+                        high=1,
+                        day=dt.date(2031, 3, 3),
+                        other_shift_id=made[1].id,
+                    )
+                ]
+            )
             assert "%(" not in text and text.strip(), (rule, text)
             if rule not in (Rule.WEEKLY_MAX, Rule.ONE_A_DAY):
                 assert "Market gate" in text, (rule, text)
@@ -81,12 +118,25 @@ def test_every_rule_has_a_sentence_with_the_names(app, lang):
             assert str(Violation(rule, made[0].id, people[0].id)) not in text
 
 
-@pytest.mark.parametrize("locale,words", [
-    ("en", {"optimal": "Solver: best plan found in ",
-            "time_limit": "Solver: stopped at the time limit (the plan may not be the best) in "}),
-    ("zh_Hans", {"optimal": "求解器：已找到最优方案，用时 ",
-                 "time_limit": "求解器：到达时间上限而停止（方案未必最优），用时 "}),
-])
+@pytest.mark.parametrize(
+    "locale,words",
+    [
+        (
+            "en",
+            {
+                "optimal": "Solver: best plan found in ",
+                "time_limit": "Solver: stopped at the time limit (the plan may not be the best) in ",
+            },
+        ),
+        (
+            "zh_Hans",
+            {
+                "optimal": "求解器：已找到最优方案，用时 ",
+                "time_limit": "求解器：到达时间上限而停止（方案未必最优），用时 ",
+            },
+        ),
+    ],
+)
 def test_the_run_page_says_how_the_solver_finished_in_words(client, login, app_ctx, locale, words):
     seed_week()
     run = build.build_week(WEEK)
@@ -107,5 +157,7 @@ def test_an_edit_with_ids_no_row_can_have_is_a_400(client, login, app_ctx, shift
     run = build.build_week(WEEK)
     db.session.commit()
     login(client, UserFactory(roles=(Role.STAFF,)))
-    response = client.post(f"/roster/{run.id}/edit", data={"shift_id": shift_id, "user_id": user_id, "op": "add"})
+    response = client.post(
+        f"/roster/{run.id}/edit", data={"shift_id": shift_id, "user_id": user_id, "op": "add"}
+    )
     assert response.status_code == 400

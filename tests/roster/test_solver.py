@@ -1,7 +1,9 @@
 """The solver's hard constraints on generated instances, explanations, repair, fairness, stability."""
+
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tipboard.roster import generate, greedy, repair, solver, validate
 from tipboard.roster.explain import GapReason, explain
@@ -11,8 +13,11 @@ MONDAY = dt.datetime(2026, 11, 30)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(people=st.integers(min_value=3, max_value=30), points=st.integers(min_value=1, max_value=5),
-       seed=st.integers(min_value=0, max_value=10_000))
+@given(
+    people=st.integers(min_value=3, max_value=30),
+    points=st.integers(min_value=1, max_value=5),
+    seed=st.integers(min_value=0, max_value=10_000),
+)
 def test_every_hard_constraint_holds(people, points, seed):
     instance = generate.instance(people, points, seed=seed, days=4)
     result = solver.solve(instance, time_limit=10, rel_gap=0.0, with_lp_bound=False)
@@ -33,13 +38,27 @@ def test_solver_beats_or_matches_greedy_and_reports_its_figures():
 
 def slot(sid, day=0, start=19, hours=2, min_people=2, max_people=3, leader=True, weight=1.0, point=1):
     begin = MONDAY + dt.timedelta(days=day, hours=start)
-    return Slot(id=sid, point_id=point, start=begin, end=begin + dt.timedelta(hours=hours), min_people=min_people,
-                max_people=max_people, requires_leader=leader, weight=weight)
+    return Slot(
+        id=sid,
+        point_id=point,
+        start=begin,
+        end=begin + dt.timedelta(hours=hours),
+        min_people=min_people,
+        max_people=max_people,
+        requires_leader=leader,
+        weight=weight,
+    )
 
 
 def person(pid, available, leader=False, max_week=3, past=0):
-    return Person(id=pid, team_ids=frozenset({1}), is_leader=leader, max_per_week=max_week,
-                  available=frozenset(available), past_load=past)
+    return Person(
+        id=pid,
+        team_ids=frozenset({1}),
+        is_leader=leader,
+        max_per_week=max_week,
+        available=frozenset(available),
+        past_load=past,
+    )
 
 
 def test_explanations_for_unstaffed_patrols():
@@ -52,8 +71,10 @@ def test_explanations_for_unstaffed_patrols():
     assert reasons[2] == GapReason.NO_LEADER
     assert reasons[4] == GapReason.TOO_FEW
     assert 3 not in reasons
-    busy = Instance(people=[person(20, {5, 6}, leader=True, max_week=1), person(21, {5, 6}, max_week=1)],
-                    slots=[slot(5), slot(6, day=1)])
+    busy = Instance(
+        people=[person(20, {5, 6}, leader=True, max_week=1), person(21, {5, 6}, max_week=1)],
+        slots=[slot(5), slot(6, day=1)],
+    )
     assert explain(busy, {5: {20, 21}, 6: set()})[6] == GapReason.EVERYONE_BUSY
 
 

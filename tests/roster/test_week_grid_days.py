@@ -1,4 +1,5 @@
 """The roster's week grid names the days in the leader's language."""
+
 import pytest
 
 from tests.factories import UserFactory
@@ -8,10 +9,13 @@ from tipboard.permissions import Role
 from tipboard.roster import build
 
 
-@pytest.mark.parametrize("locale,days", [
-    ("en", ["Mon 03-03", "Tue 03-04", "Wed 03-05"]),
-    ("zh_Hans", ["周一 03-03", "周二 03-04", "周三 03-05"]),
-])
+@pytest.mark.parametrize(
+    "locale,days",
+    [
+        ("en", ["Mon 03-03", "Tue 03-04", "Wed 03-05"]),
+        ("zh_Hans", ["周一 03-03", "周二 03-04", "周三 03-05"]),
+    ],
+)
 def test_the_week_grid_names_the_days_in_the_leaders_language(client, login, app_ctx, locale, days):
     seed_week()
     run = build.build_week(WEEK)

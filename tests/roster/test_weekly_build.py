@@ -34,8 +34,16 @@ def seed_week(n_volunteers=6, leaders=2):
     made = []
     for day in range(3):
         start = from_local(dt.datetime.combine(WEEK + dt.timedelta(days=day), dt.time(19)))
-        made.append(Shift(point_id=point.id, starts_at=start, ends_at=start + dt.timedelta(hours=2),
-                          min_volunteers=2, max_volunteers=3, requires_leader=True))
+        made.append(
+            Shift(
+                point_id=point.id,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=2),
+                min_volunteers=2,
+                max_volunteers=3,
+                requires_leader=True,
+            )
+        )
     db.session.add_all(made)
     db.session.commit()
     return team, people, made
@@ -55,10 +63,18 @@ def test_build_once_then_publish(app_ctx):
     assert made_count == len(signups) == len(run.assignments)
     for shift in made:
         db.session.refresh(shift)
-        leaders_on = [s for s in signups if s.shift_id == shift.id and s.user_id in {p.id for p in people[:2]}]
+        leaders_on = [
+            s for s in signups if s.shift_id == shift.id and s.user_id in {p.id for p in people[:2]}
+        ]
         assert 2 <= shift.confirmed_count <= 3 and leaders_on
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.key == "roster.assigned")) == made_count
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.key == "roster.assigned")
+        )
+        == made_count
+    )
 
 
 def test_explains_gaps_and_refuses_illegal_edits(app_ctx):
@@ -116,14 +132,24 @@ def test_two_builds_at_once_make_one_roster(fresh_app):
     assert sorted(results) == [False, True]
     with fresh_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RosterRun)) == 1
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(JobRun).where(JobRun.job == "roster.build")) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(JobRun).where(JobRun.job == "roster.build")
+            )
+            == 1
+        )
 
 
 def test_the_cron_job_and_cli(app, runner, app_ctx):
     trigger = make_trigger(app, JOBS["roster.build"])
-    assert str(trigger.timezone) == "Asia/Shanghai" and "day_of_week='sun'" in str(trigger) and "hour='18'" in str(trigger)
-    from tipboard.jobs import build_scheduler
+    assert (
+        str(trigger.timezone) == "Asia/Shanghai"
+        and "day_of_week='sun'" in str(trigger)
+        and "hour='18'" in str(trigger)
+    )
     from apscheduler.schedulers.background import BackgroundScheduler
+
+    from tipboard.jobs import build_scheduler
 
     job = build_scheduler(app, BackgroundScheduler).get_job("roster.build")
     assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time == 6 * 3600
@@ -153,16 +179,28 @@ def test_drop_out_of_a_published_roster_is_repaired(app_ctx):
     run = build.build_week(WEEK)
     build.publish(run, None)
     db.session.commit()
-    rostered = db.session.scalars(sa.select(SignUp).where(SignUp.source == "roster", SignUp.shift_id == made[0].id)).all()
+    rostered = db.session.scalars(
+        sa.select(SignUp).where(SignUp.source == "roster", SignUp.shift_id == made[0].id)
+    ).all()
     leaving = next(s for s in rostered if s.user_id not in {p.id for p in people[:3]})
     before = {s.user_id for s in rostered}
     shifts.drop_out(leaving, leaving.user)
-    after = {s.user_id for s in db.session.scalars(sa.select(SignUp).where(
-        SignUp.shift_id == made[0].id, SignUp.status == "confirmed"))}
-    others = {s.shift_id: s.user_id for s in db.session.scalars(sa.select(SignUp).where(SignUp.shift_id != made[0].id))}
+    after = {
+        s.user_id
+        for s in db.session.scalars(
+            sa.select(SignUp).where(SignUp.shift_id == made[0].id, SignUp.status == "confirmed")
+        )
+    }
+    others = {
+        s.shift_id: s.user_id
+        for s in db.session.scalars(sa.select(SignUp).where(SignUp.shift_id != made[0].id))
+    }
     assert leaving.user_id not in after and len(after) >= 2
     assert before - {leaving.user_id} <= after  # nobody else moved
-    assert others == {s.shift_id: s.user_id for s in db.session.scalars(sa.select(SignUp).where(SignUp.shift_id != made[0].id))}
+    assert others == {
+        s.shift_id: s.user_id
+        for s in db.session.scalars(sa.select(SignUp).where(SignUp.shift_id != made[0].id))
+    }
 
 
 def test_leader_pages_and_button(client, users, login, app_ctx):
@@ -186,11 +224,15 @@ def test_a_leader_edits_only_their_own_teams_patrols(client, app, app_ctx, login
     add_member(other_team, outsider, MemberRole.LEADER)
     db.session.commit()
     login(client, outsider)
-    response = client.post(f"/roster/{run.id}/edit", data={"shift_id": assignment.shift_id,
-                                                           "user_id": assignment.user_id, "op": "remove"})
+    response = client.post(
+        f"/roster/{run.id}/edit",
+        data={"shift_id": assignment.shift_id, "user_id": assignment.user_id, "op": "remove"},
+    )
     assert response.status_code == 403
     own_leader = app.test_client()
     login(own_leader, people[0])
-    response = own_leader.post(f"/roster/{run.id}/edit", data={"shift_id": assignment.shift_id,
-                                                               "user_id": assignment.user_id, "op": "remove"})
+    response = own_leader.post(
+        f"/roster/{run.id}/edit",
+        data={"shift_id": assignment.shift_id, "user_id": assignment.user_id, "op": "remove"},
+    )
     assert response.status_code == 302

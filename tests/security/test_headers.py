@@ -1,4 +1,5 @@
 """Security headers on every kind of response, cookie flags, and a CSP-clean template tree."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,8 @@ from flask import Response
 
 from tests.conftest import make_app
 from tests.factories import TEST_PASSWORD, UserFactory
-from tipboard import create_app
 from tests.security.matrix import sign_in
+from tipboard import create_app
 from tipboard.extensions import db
 from tipboard.permissions import public
 
@@ -73,16 +74,22 @@ def test_scripts_and_styles_only_from_our_own_files(client, kind):
 
 def test_headers_a_view_set_itself_are_kept(databases, tmp_path):
     fresh = make_app(databases.pristine, tmp_path)
-    fresh.add_url_rule("/_own_headers", "own_headers", public(lambda: Response(
-        "x", headers={"X-Frame-Options": "SAMEORIGIN", "referrer-policy": "same-origin"})))
+    fresh.add_url_rule(
+        "/_own_headers",
+        "own_headers",
+        public(
+            lambda: Response("x", headers={"X-Frame-Options": "SAMEORIGIN", "referrer-policy": "same-origin"})
+        ),
+    )
     response = fresh.test_client().get("/_own_headers")
     assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
     assert response.headers.getlist("Referrer-Policy") == ["same-origin"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("path", ["/tips/track", "/auth/login", "/auth/register", "/inbox",
-                                  "/tips/receipt", "/moderation/"])
+@pytest.mark.parametrize(
+    "path", ["/tips/track", "/auth/login", "/auth/register", "/inbox", "/tips/receipt", "/moderation/"]
+)
 def test_sensitive_pages_are_not_cached(client, path):
     response = client.get(path)
     assert "no-store" in response.headers.get("Cache-Control", ""), path
@@ -106,8 +113,9 @@ def _cookie_attrs(response, name):
 def test_session_and_remember_cookies_flags(client, app_ctx):
     user = UserFactory(email="cookies@example.test")
     db.session.commit()
-    response = client.post("/auth/login", data={"login": "cookies@example.test",
-                                                  "password": TEST_PASSWORD, "remember": "y"})
+    response = client.post(
+        "/auth/login", data={"login": "cookies@example.test", "password": TEST_PASSWORD, "remember": "y"}
+    )
     assert response.status_code == 302
     for name in ("session", "remember_token"):
         attrs, raw = _cookie_attrs(response, name)
@@ -120,18 +128,26 @@ def test_session_and_remember_cookies_flags(client, app_ctx):
 
 def test_production_cookies_are_secure(databases, tmp_path):
     url = databases.new(template=databases.template_arg(databases.pristine))
-    prod = create_app("production", overrides={"DATABASE_URL": url, "SECRET_KEY": "x" * 40,
-                                               "PHOTO_DIR": str(tmp_path / "p"),
-                                               "INSTANCE_DIR": str(tmp_path),
-                                               "RATELIMIT_ENABLED": False,
-                                               "WTF_CSRF_ENABLED": False})
+    prod = create_app(
+        "production",
+        overrides={
+            "DATABASE_URL": url,
+            "SECRET_KEY": "x" * 40,
+            "PHOTO_DIR": str(tmp_path / "p"),
+            "INSTANCE_DIR": str(tmp_path),
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+        },
+    )
     with prod.app_context():
         UserFactory(email="prod@example.test")
         db.session.commit()
         client = prod.test_client()
-        response = client.post("/auth/login", base_url="https://localhost",
-                               data={"login": "prod@example.test", "password": TEST_PASSWORD,
-                                     "remember": "y"})
+        response = client.post(
+            "/auth/login",
+            base_url="https://localhost",
+            data={"login": "prod@example.test", "password": TEST_PASSWORD, "remember": "y"},
+        )
         assert response.status_code == 302
         for name in ("session", "remember_token"):
             attrs, raw = _cookie_attrs(response, name)
@@ -154,8 +170,12 @@ def test_templates_have_no_inline_script_or_style():
     offenders = []
     for path in files:
         text = path.read_text(encoding="utf-8")
-        for name, pattern in (("inline <script>", INLINE_SCRIPT), ("style attribute", INLINE_STYLE_ATTR),
-                              ("<style>", STYLE_TAG), ("on* handler", EVENT_HANDLER)):
+        for name, pattern in (
+            ("inline <script>", INLINE_SCRIPT),
+            ("style attribute", INLINE_STYLE_ATTR),
+            ("<style>", STYLE_TAG),
+            ("on* handler", EVENT_HANDLER),
+        ):
             if pattern.search(text):
                 offenders.append(f"{path.relative_to(TEMPLATES)}: {name}")
     assert not offenders, offenders

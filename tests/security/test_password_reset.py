@@ -1,4 +1,5 @@
 """Password reset: single-use, expiring, hashed tokens through the outbox; no enumeration."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,11 @@ def _request(client, login):
 
 
 def _link_token(user) -> str:
-    message = db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.user_id == user.id, OutboxMessage.key == "auth.password_reset")).one()
+    message = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.user_id == user.id, OutboxMessage.key == "auth.password_reset"
+        )
+    ).one()
     return re.search(r"/auth/reset/([A-Za-z0-9_\-]+)", message.params["link"]).group(1)
 
 
@@ -39,22 +43,35 @@ def test_reset_flow_single_use_and_revokes_sessions(app, app_ctx, client):
     assert stored.token_hash != token and token not in stored.token_hash  # only the hash is kept
 
     assert client.get(f"/auth/reset/{token}").status_code == 200
-    response = client.post(f"/auth/reset/{token}", data={"password": NEW_PASSWORD,
-                                                         "confirm": NEW_PASSWORD})
+    response = client.post(f"/auth/reset/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302
     # Single use.
     assert client.get(f"/auth/reset/{token}").status_code == 404
-    assert client.post(f"/auth/reset/{token}", data={"password": "another one here",
-                                                     "confirm": "another one here"}).status_code == 404
+    assert (
+        client.post(
+            f"/auth/reset/{token}", data={"password": "another one here", "confirm": "another one here"}
+        ).status_code
+        == 404
+    )
     # Every other browser is signed out; the new password works, the old one does not.
     assert other_browser.get("/inbox").status_code == 302
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession).where(
-        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        )
+        == 0
+    )
     fresh = app.test_client()
-    assert fresh.post("/auth/login", data={"login": "reset@example.test",
-                                           "password": TEST_PASSWORD}).status_code == 400
-    assert fresh.post("/auth/login", data={"login": "reset@example.test",
-                                           "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        fresh.post("/auth/login", data={"login": "reset@example.test", "password": TEST_PASSWORD}).status_code
+        == 400
+    )
+    assert (
+        fresh.post("/auth/login", data={"login": "reset@example.test", "password": NEW_PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_expired_token_is_refused(app, app_ctx, client):
@@ -65,10 +82,15 @@ def test_expired_token_is_refused(app, app_ctx, client):
     db.session.commit()
     assert token
     assert client.get(f"/auth/reset/{token}").status_code == 404
-    assert client.post(f"/auth/reset/{token}", data={"password": NEW_PASSWORD,
-                                                     "confirm": NEW_PASSWORD}).status_code == 404
+    assert (
+        client.post(
+            f"/auth/reset/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        ).status_code
+        == 404
+    )
     db.session.refresh(user)
     from tipboard.auth.services import verify_password
+
     assert verify_password(user, TEST_PASSWORD)  # unchanged
 
 
@@ -79,8 +101,14 @@ def test_no_account_enumeration(app_ctx, client):
     unknown = _request(client, "stranger@example.test")
     assert known.status_code == unknown.status_code == 302
     assert known.headers["Location"] == unknown.headers["Location"]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.key == "auth.password_reset")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.key == "auth.password_reset")
+        )
+        == 1
+    )
 
 
 def test_reset_pages_are_not_cached_and_leak_no_referrer(client):

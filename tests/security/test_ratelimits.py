@@ -1,10 +1,11 @@
 """Rate limits, tested on an app with limits on (the suite's app has them off)."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import make_app
-from tests.factories import CategoryFactory, TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, CategoryFactory, UserFactory
 from tipboard.extensions import db, limiter
 
 # Every rate-limited form: endpoint -> (limit setting, path, a form that fails validation or
@@ -26,8 +27,13 @@ def limited_app(fresh_app, tmp_path):
     """Limits on, three requests per hour for every limited form. Restores the shared limiter."""
     was_enabled = limiter.enabled
     settings = {setting: LIMIT for setting, _p, _d in RATE_LIMITED.values()}
-    application = make_app(fresh_app.config["DATABASE_URL"], tmp_path / "limited",
-                           RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", **settings)
+    application = make_app(
+        fresh_app.config["DATABASE_URL"],
+        tmp_path / "limited",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        **settings,
+    )
     assert limiter.enabled
     yield application
     limiter.enabled = was_enabled
@@ -57,8 +63,13 @@ def test_tip_submission_is_throttled(limited_app):
         category_id = CategoryFactory().id
         db.session.commit()
     client = limited_app.test_client()
-    data = {"category": str(category_id), "description": "Fallen branch on the footpath",
-            "address": "No. 9 Example Lane", "anonymous": "y", "contact_preference": "inbox"}
+    data = {
+        "category": str(category_id),
+        "description": "Fallen branch on the footpath",
+        "address": "No. 9 Example Lane",
+        "anonymous": "y",
+        "contact_preference": "inbox",
+    }
     statuses = [client.post("/tips/new", data=data).status_code for _ in range(4)]
     assert statuses[:3] == [302, 302, 302] and statuses[3] == 429, statuses
 
@@ -68,9 +79,16 @@ def test_tracking_lookup_counts_only_wrong_secrets(limited_app):
         category_id = CategoryFactory().id
         db.session.commit()
     client = limited_app.test_client()
-    client.post("/tips/new", data={
-        "category": str(category_id), "description": "Broken street light at the corner",
-        "address": "No. 1 Example Road", "anonymous": "y", "contact_preference": "inbox"})
+    client.post(
+        "/tips/new",
+        data={
+            "category": str(category_id),
+            "description": "Broken street light at the corner",
+            "address": "No. 1 Example Road",
+            "anonymous": "y",
+            "contact_preference": "inbox",
+        },
+    )
     with client.session_transaction() as sess:
         receipt = dict(sess["receipt"])
     good = {"code": receipt["code"], "secret": receipt["secret"]}
@@ -88,9 +106,16 @@ def test_login_throttle_is_per_client_not_global(limited_app):
     attacker = limited_app.test_client()
     for _ in range(3):
         attacker.post("/auth/login", data={"login": "throttle@example.test", "password": "bad"})
-    assert attacker.post("/auth/login", data={"login": "throttle@example.test",
-                                              "password": TEST_PASSWORD}).status_code == 429
+    assert (
+        attacker.post(
+            "/auth/login", data={"login": "throttle@example.test", "password": TEST_PASSWORD}
+        ).status_code
+        == 429
+    )
     owner = limited_app.test_client()
-    response = owner.post("/auth/login", environ_base={"REMOTE_ADDR": "10.1.2.3"},
-                          data={"login": "throttle@example.test", "password": TEST_PASSWORD})
+    response = owner.post(
+        "/auth/login",
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+        data={"login": "throttle@example.test", "password": TEST_PASSWORD},
+    )
     assert response.status_code == 302

@@ -1,6 +1,7 @@
 """Views marked ``reads_only`` answer a POST without writing: on SQLite they begin a deferred
 transaction (no write lock), so a write in one could fail. Each marked view is exercised here and
 must send no INSERT, UPDATE or DELETE; a newly marked view must be added to LOOKUPS."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,8 +36,13 @@ def test_on_sqlite_a_lookup_takes_no_write_lock_and_a_submission_does(fresh_app)
         if db.engine.dialect.name != "sqlite":
             pytest.skip("PostgreSQL has no database-wide write lock to avoid")
         begins: list[str] = []
-        sa.event.listen(db.engine, "before_cursor_execute",
-                        lambda _c, _cur, statement, *_a: begins.append(statement) if statement.startswith("BEGIN") else None)
+        sa.event.listen(
+            db.engine,
+            "before_cursor_execute",
+            lambda _c, _cur, statement, *_a: (
+                begins.append(statement) if statement.startswith("BEGIN") else None
+            ),
+        )
     client = fresh_app.test_client()
     client.post("/tips/track", data={"code": "ZZZZ-ZZZZ", "secret": "ZZZZ-ZZZZ-ZZZZ"})
     assert begins == ["BEGIN"]

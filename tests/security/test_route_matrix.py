@@ -1,10 +1,18 @@
 """The role x route matrix: every endpoint of the app is listed, and nobody gets in uninvited."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.security.matrix import (ACCESS, ROLES, allowed_roles, build_url, is_login_redirect,
-                                   method_of, sign_in)
+from tests.security.matrix import (
+    ACCESS,
+    ROLES,
+    allowed_roles,
+    build_url,
+    is_login_redirect,
+    method_of,
+    sign_in,
+)
 
 
 def test_every_endpoint_is_listed(app):
@@ -16,8 +24,11 @@ def test_every_endpoint_is_listed(app):
 
 
 def test_every_view_has_an_access_decorator(app):
-    undecorated = sorted(endpoint for endpoint, view in app.view_functions.items()
-                         if endpoint != "static" and not hasattr(view, "access_roles"))
+    undecorated = sorted(
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not hasattr(view, "access_roles")
+    )
     assert not undecorated, f"views without @public/@login_required/@roles_required: {undecorated}"
 
 
@@ -66,5 +77,6 @@ def test_role_matrix(app, users, endpoint, role):
         elif spec["roles"] == "public":
             assert not is_login_redirect(response), f"public {endpoint} asks for a login"
     else:
-        assert status in (401, 403) or is_login_redirect(response), \
+        assert status in (401, 403) or is_login_redirect(response), (
             f"{endpoint} let {role or 'anonymous'} in: {status} {response.headers.get('Location')}"
+        )

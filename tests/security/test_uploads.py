@@ -1,4 +1,5 @@
 """Bad uploads are refused with a message (or 413), never a 500, and memory stays bounded."""
+
 from __future__ import annotations
 
 import io
@@ -27,11 +28,18 @@ def category(app_ctx):
 
 
 def _submit(client, category, data: bytes, name: str):
-    return client.post("/tips/new", data={
-        "category": str(category.id), "description": "Loose paving stones near the bus stop",
-        "address": "No. 3 Example Street", "anonymous": "y", "contact_preference": "inbox",
-        "photos": (io.BytesIO(data), name),
-    }, content_type="multipart/form-data")
+    return client.post(
+        "/tips/new",
+        data={
+            "category": str(category.id),
+            "description": "Loose paving stones near the bus stop",
+            "address": "No. 3 Example Street",
+            "anonymous": "y",
+            "contact_preference": "inbox",
+            "photos": (io.BytesIO(data), name),
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def _stored_bytes(app) -> bytes:

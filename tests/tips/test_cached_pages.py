@@ -1,5 +1,6 @@
 """Reads that are the same for every resident are cached until what they show changes: the
 published hazards (list and map JSON, per language) and the active categories."""
+
 import datetime as dt
 import re
 
@@ -44,7 +45,9 @@ def test_each_language_and_filter_has_its_own_copy(client, app_ctx):
     chinese = client.get("/tips/public", headers={"Accept-Language": "zh-CN"}).data.decode()
     assert "Street lamp out" in english and "路灯不亮" not in english
     assert "路灯不亮" in chinese and "Verified" not in chinese
-    only_lamp = client.get(f"/tips/public?category={lamp.id}", headers={"Accept-Language": "en"}).data.decode()
+    only_lamp = client.get(
+        f"/tips/public?category={lamp.id}", headers={"Accept-Language": "en"}
+    ).data.decode()
     assert "Lamp at gate 3" in only_lamp and "Something else" not in only_lamp
     json_en = client.get("/tips/public.json", headers={"Accept-Language": "en"}).get_json()
     json_zh = client.get("/tips/public.json", headers={"Accept-Language": "zh-CN"}).get_json()
@@ -66,7 +69,9 @@ def test_the_form_reads_categories_once_and_sees_changes_at_once(client, app_ctx
     lamp = CategoryFactory(name_en="Street lamp out", hint_en="Lamps that stay dark")
     db.session.commit()
     page, sent = get_counted(client, "/tips/new", headers={"Accept-Language": "en"})
-    assert touching(sent, "SELECT", "category") and "Street lamp out" in page and "Lamps that stay dark" in page
+    assert (
+        touching(sent, "SELECT", "category") and "Street lamp out" in page and "Lamps that stay dark" in page
+    )
     again, sent = get_counted(client, "/tips/new", headers={"Accept-Language": "en"})
     assert not sent and "Street lamp out" in again
 
@@ -89,29 +94,40 @@ def test_a_submission_files_the_tip_under_the_cached_category_without_a_query(cl
     category this process switches off is refused at the next submission."""
     lamp = CategoryFactory(name_en="Street lamp out", response_hours=4)
     db.session.commit()
-    form = {"category": str(lamp.id), "description": "Dark again at gate 3", "address": "Old Street 7",
-            "anonymous": "y"}
+    form = {
+        "category": str(lamp.id),
+        "description": "Dark again at gate 3",
+        "address": "Old Street 7",
+        "anonymous": "y",
+    }
     assert client.post("/tips/new", data=form).status_code == 302  # the active categories are cached now
     with statements() as sent:
         response = client.post("/tips/new", data=form, headers={"Accept-Language": "en"})
     assert response.status_code == 302
     assert not touching(sent, "SELECT", "category") and touching(sent, "INSERT", "tip")
     tip = _newest_tip()
-    item = db.session.scalar(sa.select(QueueItem).where(QueueItem.kind == "tip", QueueItem.subject_id == tip.id))
+    item = db.session.scalar(
+        sa.select(QueueItem).where(QueueItem.kind == "tip", QueueItem.subject_id == tip.id)
+    )
     assert tip.category_id == lamp.id and item.category_id == lamp.id
     assert item.due_at == tip.created_at + dt.timedelta(hours=4)
     assert item.summaries["en"].startswith("Street lamp out: Dark again")
 
     lamp.active = False
     db.session.commit()  # ends the cached copy in this process at once (with Redis: in every process)
-    response = client.post("/tips/new", data=dict(form, description="Refused now"),
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/tips/new", data=dict(form, description="Refused now"), headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 400 and "Please choose what the tip is about." in response.data.decode()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(Tip.description == "Refused now")) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(Tip.description == "Refused now"))
+        == 0
+    )
 
 
 def test_without_a_shared_cache_another_process_switching_a_category_off_shows_within_its_time(
-        client, app_ctx, monkeypatch):
+    client, app_ctx, monkeypatch
+):
     """Without Redis, a category another process switched off is still offered by this one, and a
     tip sent in it is stored, until this process's copy is CATEGORY_CACHE_SECONDS old; then the
     form no longer offers it and a submission is refused."""
@@ -124,27 +140,39 @@ def test_without_a_shared_cache_another_process_switching_a_category_off_shows_w
     db.session.commit()
     assert [c.id for c in services.active_categories()] == [lamp.id]  # cached
     # Plain SQL, as another process's change arrives: this process's cached copy stays as it was.
-    db.session.execute(sa.text("UPDATE category SET active = :off WHERE id = :id"), {"off": False, "id": lamp.id})
+    db.session.execute(
+        sa.text("UPDATE category SET active = :off WHERE id = :id"), {"off": False, "id": lamp.id}
+    )
     db.session.commit()
-    form = {"category": str(lamp.id), "description": "Dark again", "address": "Old Street 7", "anonymous": "y"}
+    form = {
+        "category": str(lamp.id),
+        "description": "Dark again",
+        "address": "Old Street 7",
+        "anonymous": "y",
+    }
     assert client.post("/tips/new", data=form).status_code == 302
     assert _newest_tip().category_id == lamp.id
 
     later = time.time() + services.CATEGORY_CACHE_SECONDS + 1
     monkeypatch.setattr(caching.time, "time", lambda: later)
     assert "Street lamp out" not in client.get("/tips/new", headers={"Accept-Language": "en"}).data.decode()
-    response = client.post("/tips/new", data=dict(form, description="Refused now"),
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/tips/new", data=dict(form, description="Refused now"), headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 400 and "Please choose what the tip is about." in response.data.decode()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(Tip.description == "Refused now")) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(Tip.description == "Refused now"))
+        == 0
+    )
 
 
 def test_grids_are_read_once_and_a_renamed_grid_is_found_at_once(client, app_ctx):
     from tests.factories import GridFactory
     from tipboard.geo import grid_id_named, nearest_grid_id
 
-    grid = GridFactory(code="G7", name_en="Riverside Village", name_zh="河畔村", center_lat=31.9605,
-                       center_lon=119.9712)
+    grid = GridFactory(
+        code="G7", name_en="Riverside Village", name_zh="河畔村", center_lat=31.9605, center_lon=119.9712
+    )
     db.session.commit()
     assert grid_id_named(" 河畔村 ") == grid.id and nearest_grid_id(31.9606, 119.9710) == grid.id
     with statements() as sent:
@@ -166,20 +194,39 @@ def test_the_blank_tip_form_is_rendered_once_and_each_visitor_gets_their_own_tok
     lamp = CategoryFactory(name_en="Street lamp out", name_zh="路灯不亮")
     db.session.commit()
     rendered = []
-    monkeypatch.setattr(views, "render_template", lambda name, **ctx: rendered.append(name) or render_template(name, **ctx))
+    monkeypatch.setattr(
+        views, "render_template", lambda name, **ctx: rendered.append(name) or render_template(name, **ctx)
+    )
     first, second = app.test_client(), app.test_client()
     pages = [c.get("/tips/new", headers={"Accept-Language": "en"}).data.decode() for c in (first, second)]
     assert rendered.count("tips/_form.html") == 1 and rendered.count("tips/new.html") == 2
     assert all("Street lamp out" in page and views.CSRF_SLOT not in page for page in pages)
     assert _token(pages[0]) != _token(pages[1])
     assert pages[0].replace(_token(pages[0]), "") == pages[1].replace(_token(pages[1]), "")
-    response = second.post("/tips/new", data={"csrf_token": _token(pages[1]), "category": str(lamp.id),
-                                              "description": "Lamp out by gate 3", "address": "Old Street 7",
-                                              "anonymous": "y"})
+    response = second.post(
+        "/tips/new",
+        data={
+            "csrf_token": _token(pages[1]),
+            "category": str(lamp.id),
+            "description": "Lamp out by gate 3",
+            "address": "Old Street 7",
+            "anonymous": "y",
+        },
+    )
     assert response.status_code == 302
-    assert first.post("/tips/new", data={"csrf_token": _token(pages[1]), "category": str(lamp.id),
-                                         "description": "Not my token", "address": "Old Street 7",
-                                         "anonymous": "y"}).status_code == 400
+    assert (
+        first.post(
+            "/tips/new",
+            data={
+                "csrf_token": _token(pages[1]),
+                "category": str(lamp.id),
+                "description": "Not my token",
+                "address": "Old Street 7",
+                "anonymous": "y",
+            },
+        ).status_code
+        == 400
+    )
 
     chinese = first.get("/tips/new", headers={"Accept-Language": "zh-CN"}).data.decode()
     assert "路灯不亮" in chinese and rendered.count("tips/_form.html") == 2  # a copy per language
@@ -189,7 +236,8 @@ def test_the_blank_tip_form_is_rendered_once_and_each_visitor_gets_their_own_tok
 
 
 def test_the_blank_form_differs_for_a_signed_in_resident_and_is_not_used_for_a_filled_one(
-        app, app_ctx, client, login):
+    app, app_ctx, client, login
+):
     CategoryFactory()
     db.session.commit()
     anonymous = app.test_client().get("/tips/new").data.decode()

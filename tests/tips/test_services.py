@@ -1,4 +1,5 @@
 """The tip services called directly, as jobs, the CLI and the form do."""
+
 import io
 import secrets
 
@@ -13,10 +14,20 @@ from tipboard.tips import services
 from tipboard.tips.models import PendingUpload, Tip
 
 
-def pending(token, lat=None, lon=None, n=[0]):
+def pending(token, lat=None, lon=None, n=[0]):  # noqa: B006 - a counter shared across calls
     n[0] += 1
-    db.session.add(PendingUpload(token=token, file_name=f"p{n[0]}.jpg", thumb_name=f"p{n[0]}t.jpg", width=1,
-                                 height=1, size_bytes=1, gps_lat=lat, gps_lon=lon))
+    db.session.add(
+        PendingUpload(
+            token=token,
+            file_name=f"p{n[0]}.jpg",
+            thumb_name=f"p{n[0]}t.jpg",
+            width=1,
+            height=1,
+            size_bytes=1,
+            gps_lat=lat,
+            gps_lon=lon,
+        )
+    )
     db.session.flush()
 
 
@@ -28,7 +39,7 @@ def test_locate_takes_the_point_given(app_ctx):
 
 def test_locate_reads_a_photos_position_only_with_consent(app_ctx):
     token = secrets.token_urlsafe(32)
-    pending(token)                      # a photo without a position first
+    pending(token)  # a photo without a position first
     pending(token, 31.952, 119.96)
     place = services.locate(None, None, "", upload_token=token, use_photo_location=True)
     assert (place.lat, place.lon, place.problem) == (31.952, 119.96, None)
@@ -50,11 +61,14 @@ def test_locate_finds_the_grid_named_in_the_address(app_ctx):
     assert services.locate(None, None, "Old Street 7").grid_id is None
 
 
-@pytest.mark.parametrize("lat,lon,address,problem", [
-    (39.9, 116.4, "Old Street 7", "outside_area"),
-    (None, None, "   ", "no_location"),
-    (31.95, None, "", "no_location"),   # half a point is no point
-])
+@pytest.mark.parametrize(
+    "lat,lon,address,problem",
+    [
+        (39.9, 116.4, "Old Street 7", "outside_area"),
+        (None, None, "   ", "no_location"),
+        (31.95, None, "", "no_location"),  # half a point is no point
+    ],
+)
 def test_locate_says_why_a_place_cannot_be_used(app_ctx, lat, lon, address, problem):
     assert services.locate(lat, lon, address).problem == problem
 
@@ -75,9 +89,14 @@ def test_an_upload_token_not_made_here_gets_a_new_one(app_ctx, token):
 
 def test_an_overlong_upload_token_on_the_form_is_not_a_500(client, app_ctx):
     category = CategoryFactory()
-    data = {"category": str(category.id), "description": "E-bike charged in the stairwell",
-            "address": "Old Street 7", "anonymous": "y", "upload_token": "t" * 300,
-            "photos": [(io.BytesIO(jpeg_with_gps()), "p.jpg")]}
+    data = {
+        "category": str(category.id),
+        "description": "E-bike charged in the stairwell",
+        "address": "Old Street 7",
+        "anonymous": "y",
+        "upload_token": "t" * 300,
+        "photos": [(io.BytesIO(jpeg_with_gps()), "p.jpg")],
+    }
     response = client.post("/tips/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     [tip] = db.session.scalars(sa.select(Tip)).all()

@@ -18,8 +18,12 @@ def category(app_ctx):
 
 
 def form(cat, **extra):
-    data = {"category": str(cat.id), "description": "E-bike charged in the stairwell",
-            "address": "Old Street 7", "anonymous": "y"}
+    data = {
+        "category": str(cat.id),
+        "description": "E-bike charged in the stairwell",
+        "address": "Old Street 7",
+        "anonymous": "y",
+    }
     data.update(extra)
     return data
 
@@ -72,17 +76,20 @@ def test_anonymous_visitor_cannot_file_named(client, app_ctx, category):
     assert only_tip().anonymous is True
 
 
-@pytest.mark.parametrize("changes,message", [
-    ({"description": ""}, b"Please describe what you saw"),
-    ({"category": "abc"}, b"Please choose what the tip is about"),
-    ({"category": "99999"}, b"Please choose what the tip is about"),
-    ({"address": "", "lat": "", "lon": ""}, b"Please say where"),
-    ({"lat": "north", "lon": "east"}, b"Not a valid float value"),
-    ({"lat": "31.95"}, b"location is incomplete"),
-    ({"lat": "39.9", "lon": "116.4"}, b"outside the area"),
-    ({"description": "x" * 5000}, b"characters"),
-    ({"seen_at": "yesterday"}, b"Not a valid datetime value"),
-])
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"description": ""}, b"Please describe what you saw"),
+        ({"category": "abc"}, b"Please choose what the tip is about"),
+        ({"category": "99999"}, b"Please choose what the tip is about"),
+        ({"address": "", "lat": "", "lon": ""}, b"Please say where"),
+        ({"lat": "north", "lon": "east"}, b"Not a valid float value"),
+        ({"lat": "31.95"}, b"location is incomplete"),
+        ({"lat": "39.9", "lon": "116.4"}, b"outside the area"),
+        ({"description": "x" * 5000}, b"characters"),
+        ({"seen_at": "yesterday"}, b"Not a valid datetime value"),
+    ],
+)
 def test_bad_input_gets_a_message_not_a_500(client, app_ctx, category, changes, message):
     response = submit(client, form(category, **changes))
     assert response.status_code == 400
@@ -147,13 +154,16 @@ def test_phone_formats_are_accepted(client, app_ctx, category, name, content):
     assert len(only_tip().photos) == 1
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("evil.jpg", b"#!/bin/sh\nrm -rf /\n", b"Only photos"),
-    ("page.jpg", b"<html><script>alert(1)</script></html>", b"Only photos"),
-    ("flood.png", pixel_flood_png(), b"too many pixels"),
-    ("cut.jpg", jpeg_with_gps()[:200], b"could not be read"),
-    ("empty.jpg", b"", b"One of the photos is empty"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("evil.jpg", b"#!/bin/sh\nrm -rf /\n", b"Only photos"),
+        ("page.jpg", b"<html><script>alert(1)</script></html>", b"Only photos"),
+        ("flood.png", pixel_flood_png(), b"too many pixels"),
+        ("cut.jpg", jpeg_with_gps()[:200], b"could not be read"),
+        ("empty.jpg", b"", b"One of the photos is empty"),
+    ],
+)
 def test_bad_files_are_refused_with_a_message(client, app_ctx, category, name, content, message):
     response = submit(client, form(category), files=[(name, content)])
     assert response.status_code == 400 and message in response.data

@@ -16,9 +16,17 @@ def receipt(client, app_ctx):
     import io
 
     category = CategoryFactory()
-    client.post("/tips/new", content_type="multipart/form-data", data={
-        "category": str(category.id), "description": "Wires hanging low over the lane",
-        "address": "Lane 3", "anonymous": "y", "photos": [(io.BytesIO(png()), "p.png")]})
+    client.post(
+        "/tips/new",
+        content_type="multipart/form-data",
+        data={
+            "category": str(category.id),
+            "description": "Wires hanging low over the lane",
+            "address": "Lane 3",
+            "anonymous": "y",
+            "photos": [(io.BytesIO(png()), "p.png")],
+        },
+    )
     html = client.get("/tips/receipt").data.decode()
     code = re.search(r'id="tracking-code">([^<]+)<', html).group(1)
     secret = re.search(r'id="tracking-secret">([^<]+)<', html).group(1)
@@ -85,8 +93,10 @@ def test_wrong_secrets_are_throttled_but_right_ones_are_not(limited_app):
     client = limited_app.test_client()
     for _ in range(25):  # correct lookups are not counted against the reporter ...
         assert client.post("/tips/track", data={"code": code, "secret": "GOOD-GOOD-GOOD"}).status_code == 302
-    statuses = [client.post("/tips/track", data={"code": code, "secret": f"AAAA-AAAA-{i:04d}"}).status_code
-                for i in range(25)]
+    statuses = [
+        client.post("/tips/track", data={"code": code, "secret": f"AAAA-AAAA-{i:04d}"}).status_code
+        for i in range(25)
+    ]
     assert statuses[:20] == [400] * 20 and statuses[20:] == [429] * 5  # ... wrong ones are
 
 
@@ -95,10 +105,18 @@ def test_reporter_conversation_and_answering_a_question(client, receipt):
     response = client.post(f"/tips/track/{code}/message", data={"body": "It is near the bike shed."})
     assert response.status_code == 302
     tip.status = TipStatus.NEEDS_INFO.value
-    tip.events.append(TipEvent(kind=EventKind.QUESTION.value, body="Which building?",
-                               visibility=EventVisibility.REPORTER.value))
-    tip.events.append(TipEvent(kind=EventKind.NOTE.value, body="INTERNAL: caller sounded drunk",
-                               visibility=EventVisibility.INTERNAL.value))
+    tip.events.append(
+        TipEvent(
+            kind=EventKind.QUESTION.value, body="Which building?", visibility=EventVisibility.REPORTER.value
+        )
+    )
+    tip.events.append(
+        TipEvent(
+            kind=EventKind.NOTE.value,
+            body="INTERNAL: caller sounded drunk",
+            visibility=EventVisibility.INTERNAL.value,
+        )
+    )
     db.session.commit()
     received = []
     from tipboard.tips.signals import answer_received
@@ -121,10 +139,17 @@ def test_reporter_conversation_and_answering_a_question(client, receipt):
 
 def test_duplicate_follows_the_original(client, app_ctx, receipt):
     tip, code, _secret = receipt
-    original = TipFactory(category=tip.category, status=TipStatus.IN_PROGRESS.value,
-                          description="The first report of the wires")
-    original.events.append(TipEvent(kind=EventKind.STATUS.value, status=TipStatus.IN_PROGRESS.value,
-                                    visibility=EventVisibility.PUBLIC.value, body="Crew booked"))
+    original = TipFactory(
+        category=tip.category, status=TipStatus.IN_PROGRESS.value, description="The first report of the wires"
+    )
+    original.events.append(
+        TipEvent(
+            kind=EventKind.STATUS.value,
+            status=TipStatus.IN_PROGRESS.value,
+            visibility=EventVisibility.PUBLIC.value,
+            body="Crew booked",
+        )
+    )
     tip.status, tip.duplicate_of = TipStatus.DUPLICATE.value, original
     db.session.commit()
     page = client.get(f"/tips/track/{code}").data
@@ -143,16 +168,24 @@ def test_signed_in_reporter_sees_my_tips_but_not_others(client, app_ctx, login):
 
 
 def test_public_list_shows_only_verified_with_rounded_location(client, app_ctx):
-    shown = TipFactory(status=TipStatus.VERIFIED.value, lat=31.951234, lon=119.961234,
-                       description="Published hazard")
+    shown = TipFactory(
+        status=TipStatus.VERIFIED.value, lat=31.951234, lon=119.961234, description="Published hazard"
+    )
     TipFactory(status=TipStatus.NEW.value, description="Unchecked report")
     TipFactory(status=TipStatus.REJECTED.value, description="Rejected report")
     page = client.get("/tips/public").data
     assert b"Published hazard" in page and b"Unchecked report" not in page and b"Rejected report" not in page
     assert b"31.951," in page and b"31.951234" not in page
     data = client.get("/tips/public.json").get_json()
-    assert data["tips"] == [{"category": shown.category.name_en, "status": "Verified",
-                             "lat": 31.951, "lon": 119.961, "date": shown.created_at.date().isoformat()}]
+    assert data["tips"] == [
+        {
+            "category": shown.category.name_en,
+            "status": "Verified",
+            "lat": 31.951,
+            "lon": 119.961,
+            "date": shown.created_at.date().isoformat(),
+        }
+    ]
 
 
 def test_public_list_paginates_by_keyset(client, app_ctx):
@@ -185,7 +218,9 @@ def test_a_browser_remembers_its_twenty_latest_tips_and_its_cookie_stays_small(c
     for tip in tips:
         response = client.post("/tips/track", data={"code": tip.tracking_code, "secret": secrets[tip.id]})
         assert response.status_code == 302
-        cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
+        cookie = next(
+            v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session=")
+        )
         assert len(cookie) < 2048
     with client.session_transaction() as sess:
         assert len(sess["tracked"]) == TRACK_ACCESS_MAX_TIPS

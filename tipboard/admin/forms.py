@@ -1,44 +1,67 @@
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form, strip_text
 from wtforms import BooleanField, FloatField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tipboard.forms import Form, strip_text
 from tipboard.permissions import Role
 
 ROLE_LABELS = {
-    Role.RESIDENT: _l("Resident"), Role.VOLUNTEER: _l("Volunteer"), Role.LEADER: _l("Volunteer leader"),
-    Role.STAFF: _l("Station staff"), Role.SUPERVISOR: _l("Supervisor"), Role.ADMIN: _l("Administrator"),
+    Role.RESIDENT: _l("Resident"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.LEADER: _l("Volunteer leader"),
+    Role.STAFF: _l("Station staff"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 
 class CategoryForm(Form):
-    slug = StringField(_l("Short name (letters, digits, dashes)"),
-                       validators=[InputRequired(), Length(max=40), Regexp(r"^[a-z0-9-]+$")])
-    name_zh = StringField(_l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
-    name_en = StringField(_l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
+    slug = StringField(
+        _l("Short name (letters, digits, dashes)"),
+        validators=[InputRequired(), Length(max=40), Regexp(r"^[a-z0-9-]+$")],
+    )
+    name_zh = StringField(
+        _l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
+    )
+    name_en = StringField(
+        _l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
+    )
     hint_zh = StringField(_l("Examples (Chinese)"), validators=[Optional(), Length(max=300)])
     hint_en = StringField(_l("Examples (English)"), validators=[Optional(), Length(max=300)])
     is_hazard = BooleanField(_l("A hazard (may earn a reward)"))
     active = BooleanField(_l("Offered on the tip form"), default=True)
     sort_order = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=999)])
-    response_hours = IntegerField(_l("First response within (hours)"),
-                                  validators=[Optional(), NumberRange(min=1, max=24 * 60)])
-    resolution_hours = IntegerField(_l("Resolution within (hours)"),
-                                    validators=[Optional(), NumberRange(min=1, max=24 * 365)])
+    response_hours = IntegerField(
+        _l("First response within (hours)"), validators=[Optional(), NumberRange(min=1, max=24 * 60)]
+    )
+    resolution_hours = IntegerField(
+        _l("Resolution within (hours)"), validators=[Optional(), NumberRange(min=1, max=24 * 365)]
+    )
 
 
 class GridForm(Form):
     code = StringField(_l("Code"), filters=[strip_text], validators=[DataRequired(), Length(max=32)])
-    name_zh = StringField(_l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
-    name_en = StringField(_l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
+    name_zh = StringField(
+        _l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
+    )
+    name_en = StringField(
+        _l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
+    )
     center_lat = FloatField(_l("Centre latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
-    center_lon = FloatField(_l("Centre longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
-    radius_m = IntegerField(_l("Radius (metres)"), default=500,
-                            validators=[InputRequired(), NumberRange(min=50, max=20_000)])
+    center_lon = FloatField(
+        _l("Centre longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)]
+    )
+    radius_m = IntegerField(
+        _l("Radius (metres)"), default=500, validators=[InputRequired(), NumberRange(min=50, max=20_000)]
+    )
 
 
 class UserRolesForm(Form):
-    roles = SelectMultipleField(_l("Roles"), choices=[(r.value, ROLE_LABELS[r]) for r in Role],
-                                option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    roles = SelectMultipleField(
+        _l("Roles"),
+        choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
     active = BooleanField(_l("Account active"))

@@ -1,4 +1,5 @@
 """Administration of reference data and accounts. Flush only; the views commit."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,8 +21,18 @@ from tipboard.tips.queue import KIND as TIP_KIND
 
 log = logging.getLogger("tipboard.admin")
 
-CATEGORY_FIELDS = ("slug", "name_zh", "name_en", "hint_zh", "hint_en", "is_hazard", "active",
-                   "sort_order", "response_hours", "resolution_hours")
+CATEGORY_FIELDS = (
+    "slug",
+    "name_zh",
+    "name_en",
+    "hint_zh",
+    "hint_en",
+    "is_hazard",
+    "active",
+    "sort_order",
+    "response_hours",
+    "resolution_hours",
+)
 GRID_FIELDS = ("code", "name_zh", "name_en", "center_lat", "center_lon", "radius_m")
 
 
@@ -43,8 +54,14 @@ class Reference:
     when_empty: dict = dataclasses.field(default_factory=dict)
 
 
-CATEGORY = Reference(Category, CATEGORY_FIELDS, key="slug", taken="slug_taken", refused="category_refused",
-                     when_empty={"hint_zh": "", "hint_en": "", "sort_order": 0})
+CATEGORY = Reference(
+    Category,
+    CATEGORY_FIELDS,
+    key="slug",
+    taken="slug_taken",
+    refused="category_refused",
+    when_empty={"hint_zh": "", "hint_en": "", "sort_order": 0},
+)
 GRID = Reference(Grid, GRID_FIELDS, key="code", taken="code_taken", refused="grid_refused")
 
 
@@ -104,7 +121,9 @@ def rewrite_tip_lines(category: Category) -> int:
         .where(Tip.category_id == category.id, QueueItem.status != ItemStatus.CLOSED.value)
     ).all()
     for item, tip in rows:
-        came_in = next((locale for locale, line in (item.summaries or {}).items() if line == item.summary), None)
+        came_in = next(
+            (locale for locale, line in (item.summaries or {}).items() if line == item.summary), None
+        )
         summarise(item, tip)
         if came_in in item.summaries:
             item.summary = item.summaries[came_in]
@@ -124,7 +143,8 @@ def set_roles(user: User, roles: list[str], active: bool, actor: User) -> None:
     if user.id == actor.id and not active:
         raise AdminError("keep_own_admin")
     user.roles = [r for r in user.roles if r.role in wanted] + [
-        UserRole(role=r) for r in sorted(wanted - user.role_names)]
+        UserRole(role=r) for r in sorted(wanted - user.role_names)
+    ]
     user.active = active
     db.session.flush()
     log.info("admin.roles user=%s roles=%s active=%s by=%s", user.id, sorted(wanted), active, actor.id)
@@ -135,6 +155,12 @@ def find_users(query: str, limit: int = 50) -> list[User]:
     query = query.strip()
     if query:  # the text as typed: % and _ are letters here, not wildcards
         like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(sa.or_(*(column.ilike(like, escape="\\")
-                                   for column in (User.name, User.email, User.phone, User.username))))
+        stmt = stmt.where(
+            sa.or_(
+                *(
+                    column.ilike(like, escape="\\")
+                    for column in (User.name, User.email, User.phone, User.username)
+                )
+            )
+        )
     return list(db.session.scalars(stmt))

@@ -1,9 +1,11 @@
 """Administration: categories, grids and accounts (admins only)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tipboard.admin import bp, services
@@ -20,10 +22,14 @@ register_nav("admin.index", _l("Admin"), roles=ADMINS, order=95)
 ERRORS = {
     "slug_taken": _l("Another category already uses that short name."),
     "code_taken": _l("Another grid already uses that code."),
-    "category_refused": _l("The category could not be saved: the database refused one of its values. "
-                           "Nothing was changed; check the fields and try again."),
-    "grid_refused": _l("The grid could not be saved: the database refused one of its values. "
-                       "Nothing was changed; check the fields and try again."),
+    "category_refused": _l(
+        "The category could not be saved: the database refused one of its values. "
+        "Nothing was changed; check the fields and try again."
+    ),
+    "grid_refused": _l(
+        "The grid could not be saved: the database refused one of its values. "
+        "Nothing was changed; check the fields and try again."
+    ),
     "keep_own_admin": _l("You cannot remove your own administrator role or disable yourself."),
 }
 
@@ -64,14 +70,17 @@ def _edit(model, form_class, save, template: str, object_id: int | None, back: s
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 @roles_required(*ADMINS)
 def category(category_id: int | None):
-    return _edit(Category, CategoryForm, services.save_category, "admin/category.html", category_id,
-                 "admin.categories")
+    return _edit(
+        Category, CategoryForm, services.save_category, "admin/category.html", category_id, "admin.categories"
+    )
 
 
 @bp.get("/grids")
 @roles_required(*ADMINS)
 def grids():
-    return render_template("admin/grids.html", grids=db.session.scalars(sa.select(Grid).order_by(Grid.code)).all())
+    return render_template(
+        "admin/grids.html", grids=db.session.scalars(sa.select(Grid).order_by(Grid.code)).all()
+    )
 
 
 @bp.route("/grids/new", methods=["GET", "POST"], defaults={"grid_id": None})
@@ -85,8 +94,12 @@ def grid(grid_id: int | None):
 @roles_required(*ADMINS)
 def users():
     query = request.args.get("q", "")[:100]
-    return render_template("admin/users.html", users=services.find_users(query), q=query,
-                           role_labels={r.value: ROLE_LABELS[r] for r in Role})
+    return render_template(
+        "admin/users.html",
+        users=services.find_users(query),
+        q=query,
+        role_labels={r.value: ROLE_LABELS[r] for r in Role},
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -31,8 +31,9 @@ class User(TimestampMixin, UserMixin, db.Model):
     )
 
     __table_args__ = (
-        sa.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL OR username IS NOT NULL",
-                           name="has_login"),
+        sa.CheckConstraint(
+            "email IS NOT NULL OR phone IS NOT NULL OR username IS NOT NULL", name="has_login"
+        ),
     )
 
     # Flask-Login identifies the user by the login session token, not the user id, so a

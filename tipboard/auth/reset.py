@@ -5,6 +5,7 @@ cannot be used to reset anyone's password. Requesting a reset never tells whethe
 exists (the page says the same either way). Using a token sets the password, marks every token
 of that user used and signs out all of the user's browsers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,8 +42,9 @@ def request_reset(login: str, link_for, now: dt.datetime | None = None) -> str |
         return None
     token = secrets.token_urlsafe(32)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    db.session.add(PasswordResetToken(token_hash=_digest(token), user=user,
-                                      expires_at=now + dt.timedelta(hours=hours)))
+    db.session.add(
+        PasswordResetToken(token_hash=_digest(token), user=user, expires_at=now + dt.timedelta(hours=hours))
+    )
     notify(user, "auth.password_reset", {"hours": hours, "link": link_for(token)})
     db.session.flush()
     log.info("auth.reset_requested user=%s", user.id)
@@ -51,8 +53,9 @@ def request_reset(login: str, link_for, now: dt.datetime | None = None) -> str |
 
 def valid_token(token: str, now: dt.datetime | None = None) -> PasswordResetToken | None:
     now = now or utcnow()
-    row = db.session.scalar(sa.select(PasswordResetToken).where(
-        PasswordResetToken.token_hash == _digest(token or "")))
+    row = db.session.scalar(
+        sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _digest(token or ""))
+    )
     if row is None or row.used_at is not None or row.expires_at <= now or not row.user.active:
         return None
     return row
@@ -64,10 +67,11 @@ def reset_password(token: str, new_password: str, now: dt.datetime | None = None
     if row is None:
         raise AuthError("bad_reset_token")
     user = row.user
-    db.session.execute(sa.update(PasswordResetToken)
-                       .where(PasswordResetToken.user_id == user.id,
-                              PasswordResetToken.used_at.is_(None))
-                       .values(used_at=now))
+    db.session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
     set_password(user, new_password)  # signs out every browser of this user
     user.failed_logins = 0
     user.locked_until = None

@@ -1,4 +1,5 @@
 """Accounts: registration, passwords, login sessions, lockout. No commits here."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,10 +8,10 @@ import re
 import secrets
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from sqlalchemy import orm
 
 from tipboard import caching
 from tipboard.auth.models import LoginSession, User, UserRole
@@ -77,9 +78,16 @@ def find_by_login(login: str) -> User | None:
     )
 
 
-def register_user(name: str, contact: str, password: str, *, locale: str | None = None,
-                  roles: tuple[Role, ...] = (Role.RESIDENT,), username: str | None = None,
-                  is_demo: bool = False) -> User:
+def register_user(
+    name: str,
+    contact: str,
+    password: str,
+    *,
+    locale: str | None = None,
+    roles: tuple[Role, ...] = (Role.RESIDENT,),
+    username: str | None = None,
+    is_demo: bool = False,
+) -> User:
     email, phone = normalise_contact(contact) if contact else (None, None)
     taken = sa.or_(
         User.email == email if email else sa.false(),
@@ -88,8 +96,15 @@ def register_user(name: str, contact: str, password: str, *, locale: str | None 
     )
     if db.session.scalar(sa.select(sa.func.count()).select_from(User).where(taken)):
         raise AuthError("contact_taken")
-    user = User(name=name.strip(), email=email, phone=phone, username=username,
-                password_hash=hash_password(password), locale=locale, is_demo=is_demo)
+    user = User(
+        name=name.strip(),
+        email=email,
+        phone=phone,
+        username=username,
+        password_hash=hash_password(password),
+        locale=locale,
+        is_demo=is_demo,
+    )
     user.roles = [UserRole(role=str(r)) for r in roles]
     db.session.add(user)
     db.session.flush()
@@ -117,10 +132,17 @@ caching.watch(UserRole, STAFF_GENERATION)
 
 def active_staff() -> list[tuple[int, str]]:
     """(id, name) of every active staff member, by name."""
+
     def load() -> list[tuple[int, str]]:
-        return [(id_, name) for id_, name in db.session.execute(
-            sa.select(User.id, User.name).join(UserRole)
-            .where(UserRole.role == Role.STAFF.value, User.active.is_(True)).order_by(User.name, User.id))]
+        return [
+            (id_, name)
+            for id_, name in db.session.execute(
+                sa.select(User.id, User.name)
+                .join(UserRole)
+                .where(UserRole.role == Role.STAFF.value, User.active.is_(True))
+                .order_by(User.name, User.id)
+            )
+        ]
 
     return caching.remember(STAFF_GENERATION, "active", load, STAFF_CACHE_SECONDS)
 
@@ -182,10 +204,15 @@ def start_login_session(user: User) -> LoginSession:
 
 def load_login_session(token: str) -> User | None:
     # One statement for the session, its user and the user's roles: every signed-in request asks.
-    login_session = db.session.scalars(
-        sa.select(LoginSession).where(LoginSession.token == token, LoginSession.revoked_at.is_(None))
-        .options(orm.joinedload(LoginSession.user).joinedload(User.roles))
-    ).unique().first()
+    login_session = (
+        db.session.scalars(
+            sa.select(LoginSession)
+            .where(LoginSession.token == token, LoginSession.revoked_at.is_(None))
+            .options(orm.joinedload(LoginSession.user).joinedload(User.roles))
+        )
+        .unique()
+        .first()
+    )
     if login_session is None or not login_session.user.active:
         return None
     login_session.user._login_session = login_session
@@ -210,8 +237,11 @@ def set_password(user: User, new: str, keep: LoginSession | None = None) -> None
     user.password_hash = hash_password(new)
     db.session.execute(
         sa.update(LoginSession)
-        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None),
-               LoginSession.id != (keep.id if keep else -1))
+        .where(
+            LoginSession.user_id == user.id,
+            LoginSession.revoked_at.is_(None),
+            LoginSession.id != (keep.id if keep else -1),
+        )
         .values(revoked_at=utcnow())
     )
     log.info("auth.password_changed user=%s", user.id)

@@ -3,12 +3,19 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from tipboard.auth import bp, reset, services
-from tipboard.auth.forms import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
-                                  ResetRequestForm, SettingsForm)
+from tipboard.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SettingsForm,
+)
 from tipboard.extensions import db, limiter
 from tipboard.permissions import login_required, public
 from tipboard.ratelimit import limit
@@ -29,8 +36,13 @@ def safe_next(target: str | None) -> str | None:
         return None
     target = target.strip()
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return None
     return target
 
@@ -54,8 +66,9 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.name.data, form.contact.data, form.password.data,
-                                          locale=session.get("lang"))
+            user = services.register_user(
+                form.name.data, form.contact.data, form.password.data, locale=session.get("lang")
+            )
         except services.AuthError as exc:
             form.contact.errors = [str(AUTH_ERRORS[exc.code])]
         else:
@@ -131,12 +144,15 @@ def settings():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        reset.request_reset(form.login.data,
-                            lambda token: url_for("auth.reset_password", token=token, _external=True))
+        reset.request_reset(
+            form.login.data, lambda token: url_for("auth.reset_password", token=token, _external=True)
+        )
         db.session.commit()
         # The same answer whether or not the account exists: no account enumeration.
-        flash(_("If that account exists, a reset link is on its way. It works once, for a few hours."),
-              "success")
+        flash(
+            _("If that account exists, a reset link is on its way. It works once, for a few hours."),
+            "success",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
 

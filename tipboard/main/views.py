@@ -8,7 +8,8 @@ from tipboard.auth.services import choose_language
 from tipboard.auth.views import safe_next
 from tipboard.extensions import db
 from tipboard.main import bp
-from tipboard.outbox import inbox as inbox_messages, mark_all_read
+from tipboard.outbox import inbox as inbox_messages
+from tipboard.outbox import mark_all_read
 from tipboard.permissions import login_required, public
 
 

@@ -1,4 +1,5 @@
 """A small server-rendered SVG bar chart: readable at a glance, no script, nothing to download."""
+
 from __future__ import annotations
 
 from markupsafe import Markup, escape
@@ -6,8 +7,9 @@ from markupsafe import Markup, escape
 PALETTE = ["#0b5cad", "#d9822b", "#2e8b57", "#b3261e", "#7b4fa0", "#5b6570", "#c2a500"]
 
 
-def stacked_bars(labels: list[str], series: list[tuple[str, list[int]]], width: int = 720,
-                 height: int = 260) -> Markup:
+def stacked_bars(
+    labels: list[str], series: list[tuple[str, list[int]]], width: int = 720, height: int = 260
+) -> Markup:
     left, bottom, top, legend_h = 36, 28, 10, 22 * ((len(series) + 2) // 3)
     plot_h = height - bottom - top
     totals = [sum(values[i] for _n, values in series) for i in range(len(labels))] or [0]
@@ -27,9 +29,13 @@ def stacked_bars(labels: list[str], series: list[tuple[str, list[int]]], width: 
             h = plot_h * values[i] / peak
             if h:
                 y -= h
-                parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                             f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(_name)}: {values[i]}</title></rect>')
-        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 10}" text-anchor="middle">{escape(label)}</text>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                    f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(_name)}: {values[i]}</title></rect>'
+                )
+        parts.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{height - 10}" text-anchor="middle">{escape(label)}</text>'
+        )
     for j, (name, values) in enumerate(series):
         lx, ly = left + (j % 3) * 230, height + 6 + 22 * (j // 3)
         parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{PALETTE[j % len(PALETTE)]}"/>')

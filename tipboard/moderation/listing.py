@@ -1,4 +1,5 @@
 """Reading the queue: filters, counts and keyset pagination (no OFFSET scans)."""
+
 from __future__ import annotations
 
 import base64
@@ -22,9 +23,9 @@ PAGE_SIZE = 25
 
 @dataclasses.dataclass
 class QueueFilter:
-    kinds: tuple[str, ...] = ()       # the kinds this user may see; () = none
+    kinds: tuple[str, ...] = ()  # the kinds this user may see; () = none
     kind: str | None = None
-    status: str = ItemStatus.OPEN.value   # "open", "waiting", "closed" or "all"
+    status: str = ItemStatus.OPEN.value  # "open", "waiting", "closed" or "all"
     category_id: int | None = None
     grid_id: int | None = None
     assignee_id: int | None = None
@@ -60,8 +61,10 @@ class QueueFilter:
         for kind in self.kinds:
             if kind in scoped:
                 by_teams.setdefault(scoped[kind], []).append(kind)
-        parts += [sa.and_(QueueItem.kind.in_(kinds), QueueItem.team_id.in_(teams))
-                  for teams, kinds in by_teams.items()]
+        parts += [
+            sa.and_(QueueItem.kind.in_(kinds), QueueItem.team_id.in_(teams))
+            for teams, kinds in by_teams.items()
+        ]
         return sa.or_(*parts) if parts else QueueItem.kind.in_(())
 
     def visible(self, values: dict) -> bool:
@@ -90,13 +93,15 @@ class QueueFilter:
     def matches(self, values: dict, skip: str | None = None) -> bool:
         """The same test as :meth:`conditions`, on one group of :func:`counts` (its column values
         and whether it is overdue)."""
-        return (self.visible(values)
-                and (not self.kind or skip == "kind" or values["kind"] == self.kind)
-                and (self.status == "all" or skip == "status" or values["status"] == self.status)
-                and (not self.category_id or skip == "category" or values["category_id"] == self.category_id)
-                and (not self.grid_id or skip == "grid" or values["grid_id"] == self.grid_id)
-                and (not self.assignee_id or skip == "assignee" or values["assignee_id"] == self.assignee_id)
-                and (not self.overdue or skip == "overdue" or values["overdue"]))
+        return (
+            self.visible(values)
+            and (not self.kind or skip == "kind" or values["kind"] == self.kind)
+            and (self.status == "all" or skip == "status" or values["status"] == self.status)
+            and (not self.category_id or skip == "category" or values["category_id"] == self.category_id)
+            and (not self.grid_id or skip == "grid" or values["grid_id"] == self.grid_id)
+            and (not self.assignee_id or skip == "assignee" or values["assignee_id"] == self.assignee_id)
+            and (not self.overdue or skip == "overdue" or values["overdue"])
+        )
 
 
 def encode_cursor(item: QueueItem) -> str:
@@ -119,27 +124,37 @@ def decode_cursor(cursor: str | None):
     return priority, created, item_id
 
 
-def page(flt: QueueFilter, cursor: str | None = None, limit: int = PAGE_SIZE,
-         now: dt.datetime | None = None) -> tuple[list[QueueItem], str | None]:
+def page(
+    flt: QueueFilter, cursor: str | None = None, limit: int = PAGE_SIZE, now: dt.datetime | None = None
+) -> tuple[list[QueueItem], str | None]:
     """One page in queue order (priority high first, then oldest), after ``cursor``."""
     now = now or utcnow()
     query = sa.select(QueueItem).where(*flt.conditions(now))
     after = decode_cursor(cursor)
     if after:
         priority, created, item_id = after
-        query = query.where(sa.or_(
-            QueueItem.priority < priority,
-            sa.and_(QueueItem.priority == priority, QueueItem.created_at > created),
-            sa.and_(QueueItem.priority == priority, QueueItem.created_at == created, QueueItem.id > item_id),
-        ))
+        query = query.where(
+            sa.or_(
+                QueueItem.priority < priority,
+                sa.and_(QueueItem.priority == priority, QueueItem.created_at > created),
+                sa.and_(
+                    QueueItem.priority == priority, QueueItem.created_at == created, QueueItem.id > item_id
+                ),
+            )
+        )
     query = query.order_by(QueueItem.priority.desc(), QueueItem.created_at, QueueItem.id).limit(limit + 1)
     items = list(db.session.scalars(query))
     next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
     return items[:limit], next_cursor
 
 
-FACETS = (("kind", "kind"), ("status", "status"), ("category", "category_id"), ("grid", "grid_id"),
-          ("assignee", "assignee_id"))
+FACETS = (
+    ("kind", "kind"),
+    ("status", "status"),
+    ("category", "category_id"),
+    ("grid", "grid_id"),
+    ("assignee", "assignee_id"),
+)
 
 
 # What the queue page shows of a filter (the facet counts, the names they count and the rendered
@@ -166,16 +181,29 @@ def cached_counts(flt: QueueFilter) -> dict[str, dict]:
 def cached_facet_names(flt: QueueFilter) -> dict[str, dict]:
     """The categories' (English, Chinese) names and the assignees' names the counts of ``flt``
     (and its own category) name, cached like the counts."""
+
     def load() -> dict[str, dict]:
         found = cached_counts(flt)
         category_ids = [k for k in [*found["category"], flt.category_id] if k]
         assignee_ids = [k for k in found["assignee"] if k]
-        categories = db.session.execute(sa.select(Category.id, Category.name_en, Category.name_zh)
-                                        .where(Category.id.in_(category_ids))) if category_ids else ()
-        assignees = db.session.execute(sa.select(User.id, User.name)
-                                       .where(User.id.in_(assignee_ids))) if assignee_ids else ()
-        return {"category": {id_: (en, zh) for id_, en, zh in categories},
-                "assignee": {id_: name for id_, name in assignees}}
+        categories = (
+            db.session.execute(
+                sa.select(Category.id, Category.name_en, Category.name_zh).where(
+                    Category.id.in_(category_ids)
+                )
+            )
+            if category_ids
+            else ()
+        )
+        assignees = (
+            db.session.execute(sa.select(User.id, User.name).where(User.id.in_(assignee_ids)))
+            if assignee_ids
+            else ()
+        )
+        return {
+            "category": {id_: (en, zh) for id_, en, zh in categories},
+            "assignee": {id_: name for id_, name in assignees},
+        }
 
     return caching.remember(QUEUE_GENERATION, "names:" + filter_key(flt), load, QUEUE_CACHE_SECONDS)
 
@@ -198,8 +226,9 @@ def counts_per_dimension(flt: QueueFilter, now: dt.datetime) -> dict[str, dict]:
     result = {}
     for name, column in FACETS:
         col = getattr(QueueItem, column)
-        rows = db.session.execute(sa.select(col, sa.func.count()).where(*flt.conditions(now, skip=name))
-                                  .group_by(col))
+        rows = db.session.execute(
+            sa.select(col, sa.func.count()).where(*flt.conditions(now, skip=name)).group_by(col)
+        )
         result[name] = {value: n for value, n in rows}
     result["overdue"] = overdue_count(flt, now)
     return result
@@ -208,17 +237,28 @@ def counts_per_dimension(flt: QueueFilter, now: dt.datetime) -> dict[str, dict]:
 def overdue_count(flt: QueueFilter, now: dt.datetime | None = None) -> int:
     """Items past their due time and not closed, the other filters applied."""
     now = now or utcnow()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(QueueItem).where(
-        *flt.conditions(now, skip="overdue"), QueueItem.due_at < now, QueueItem.status != ItemStatus.CLOSED.value))
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(QueueItem)
+        .where(
+            *flt.conditions(now, skip="overdue"),
+            QueueItem.due_at < now,
+            QueueItem.status != ItemStatus.CLOSED.value,
+        )
+    )
 
 
 def counts_in_one_scan(flt: QueueFilter, now: dt.datetime) -> dict[str, dict]:
-    overdue = sa.case((sa.and_(QueueItem.due_at < now, QueueItem.status != ItemStatus.CLOSED.value), True),
-                      else_=False)
+    overdue = sa.case(
+        (sa.and_(QueueItem.due_at < now, QueueItem.status != ItemStatus.CLOSED.value), True), else_=False
+    )
     # Grouped by team too only where a scope needs it (a team leader's few items).
     columns = [column for _name, column in FACETS] + (["team_id"] if flt.scopes else [])
-    item = sa.select(*(getattr(QueueItem, column) for column in columns), overdue.label("overdue")) \
-        .where(flt.visibility()).subquery()
+    item = (
+        sa.select(*(getattr(QueueItem, column) for column in columns), overdue.label("overdue"))
+        .where(flt.visibility())
+        .subquery()
+    )
     grouped = sa.select(*item.c, sa.func.count()).group_by(*item.c)
     result: dict[str, dict] = {name: {} for name, _column in FACETS}
     result["overdue"] = 0

@@ -13,9 +13,9 @@ from tipboard.extensions import db
 
 
 class ItemStatus(enum.StrEnum):
-    OPEN = "open"        # waits on the station
+    OPEN = "open"  # waits on the station
     WAITING = "waiting"  # waits on someone outside (the reporter, a second approver ...)
-    CLOSED = "closed"    # decided
+    CLOSED = "closed"  # decided
 
 
 class QueueItem(TimestampMixin, db.Model):
@@ -68,15 +68,21 @@ class QueueItem(TimestampMixin, db.Model):
 
     def is_claimed(self, now: dt.datetime | None = None) -> bool:
         """Someone is working on it: a claim that has not run out."""
-        return (self.claimed_by_id is not None and self.claimed_until is not None
-                and self.claimed_until > (now or utcnow()))
+        return (
+            self.claimed_by_id is not None
+            and self.claimed_until is not None
+            and self.claimed_until > (now or utcnow())
+        )
 
     def claimed_by_other(self, user, now: dt.datetime | None = None) -> bool:
         return self.is_claimed(now) and self.claimed_by_id != user.id
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
-        return (self.status != ItemStatus.CLOSED.value and self.due_at is not None
-                and self.due_at < (now or utcnow()))
+        return (
+            self.status != ItemStatus.CLOSED.value
+            and self.due_at is not None
+            and self.due_at < (now or utcnow())
+        )
 
 
 class AuditEntry(db.Model):

@@ -16,21 +16,22 @@ A handler is ``handler(ctx: ActionContext) -> ActionOutcome``. It changes the su
 blueprint's own services (flush, no commit) and says what the queue item becomes. The queue writes
 the audit entry from the outcome and commits in the view.
 """
+
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from tipboard.permissions import Role
 
 
 @dataclasses.dataclass
 class ActionContext:
-    item: Any                 # the QueueItem
-    subject: Any              # what ``QueueKind.load`` returned
-    actor: Any                # the User taking the action
-    data: dict                # validated form data (``form.data`` without csrf), {} if no form
+    item: Any  # the QueueItem
+    subject: Any  # what ``QueueKind.load`` returned
+    actor: Any  # the User taking the action
+    data: dict  # validated form data (``form.data`` without csrf), {} if no form
     idempotency_key: str | None = None
 
 
@@ -57,7 +58,7 @@ class ActionOutcome:
     priority: int | None = KEEP
     due_at: Any = KEEP
     assignee_id: int | None = KEEP
-    message: str | None = None   # flashed to the actor
+    message: str | None = None  # flashed to the actor
 
 
 class ActionRefused(Exception):
@@ -68,12 +69,12 @@ class ActionRefused(Exception):
 @dataclasses.dataclass
 class QueueAction:
     name: str
-    label: Any                               # lazy string
+    label: Any  # lazy string
     handler: Callable[[ActionContext], ActionOutcome]
     roles: tuple[Role, ...]
-    form: type | None = None                 # a tipboard.forms.Form class for the action's inputs
+    form: type | None = None  # a tipboard.forms.Form class for the action's inputs
     available: Callable[[Any, Any], bool] | None = None  # (subject, actor) -> offered now?
-    bulk: bool = False                       # may be applied to several items at once
+    bulk: bool = False  # may be applied to several items at once
     danger: bool = False
 
 
@@ -81,8 +82,8 @@ class QueueAction:
 class QueueKind:
     name: str
     label: Any
-    load: Callable[[int], Any]               # subject id -> subject (or None)
-    template: str                            # renders the subject on the item page
+    load: Callable[[int], Any]  # subject id -> subject (or None)
+    template: str  # renders the subject on the item page
     actions: list[QueueAction]
     view_roles: tuple[Role, ...]
     #: subject -> one line for the queue list; the queue calls it once per language the app offers
@@ -98,8 +99,11 @@ class QueueKind:
         return next((a for a in self.actions if a.name == name), None)
 
     def actions_for(self, subject, user) -> list[QueueAction]:
-        return [a for a in self.actions
-                if user.has_role(*a.roles) and (a.available is None or a.available(subject, user))]
+        return [
+            a
+            for a in self.actions
+            if user.has_role(*a.roles) and (a.available is None or a.available(subject, user))
+        ]
 
     def teams_visible_to(self, user) -> tuple[int, ...] | None:
         """The team ids of :attr:`scope` for ``user``, sorted (None: the kind's items of every team,

@@ -1,4 +1,5 @@
 """The queue's own workflow: enqueue, claim, act, audit. Knows subjects only through the registry."""
+
 from __future__ import annotations
 
 import contextvars
@@ -8,7 +9,8 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, get_locale, lazy_gettext as _l
+from flask_babel import force_locale, get_locale
+from flask_babel import lazy_gettext as _l
 
 from tipboard.database import utcnow
 from tipboard.errors import Refusal
@@ -66,10 +68,23 @@ def summarise_missing() -> int:
     return done
 
 
-def enqueue(kind: str, subject_id: int, *, subject=None, summary: str = "", priority: int = 0,
-            category_id: int | None = None, grid_id: int | None = None, team_id: int | None = None,
-            due_at: dt.datetime | None = None, actor=None, reason: str | None = None,
-            status: str = ItemStatus.OPEN.value, assignee_id=_UNCHANGED, new_subject: bool = False) -> QueueItem:
+def enqueue(
+    kind: str,
+    subject_id: int,
+    *,
+    subject=None,
+    summary: str = "",
+    priority: int = 0,
+    category_id: int | None = None,
+    grid_id: int | None = None,
+    team_id: int | None = None,
+    due_at: dt.datetime | None = None,
+    actor=None,
+    reason: str | None = None,
+    status: str = ItemStatus.OPEN.value,
+    assignee_id=_UNCHANGED,
+    new_subject: bool = False,
+) -> QueueItem:
     """Put a subject in the queue (or back in it, if it has been there before). ``new_subject``
     says the subject was created in this transaction, so it cannot have an item yet.
 
@@ -99,17 +114,30 @@ def enqueue(kind: str, subject_id: int, *, subject=None, summary: str = "", prio
 
 def item_for(kind: str, subject_id: int) -> QueueItem | None:
     return db.session.scalar(
-        sa.select(QueueItem).where(QueueItem.kind == kind, QueueItem.subject_id == subject_id))
+        sa.select(QueueItem).where(QueueItem.kind == kind, QueueItem.subject_id == subject_id)
+    )
 
 
-def record(item: QueueItem | None, actor, action: str, *, reason: str | None = None,
-           before: dict | None = None, after: dict | None = None, kind: str | None = None,
-           subject_id: int | None = None) -> AuditEntry:
+def record(
+    item: QueueItem | None,
+    actor,
+    action: str,
+    *,
+    reason: str | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    kind: str | None = None,
+    subject_id: int | None = None,
+) -> AuditEntry:
     entry = AuditEntry(
-        item=item, kind=kind or item.kind,
+        item=item,
+        kind=kind or item.kind,
         subject_id=subject_id if subject_id is not None else item.subject_id,
-        actor_id=actor.id if actor is not None else None, action=action, reason=reason,
-        before=before or {}, after=after or {},
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        reason=reason,
+        before=before or {},
+        after=after or {},
     )
     db.session.add(entry)
     db.session.flush()
@@ -117,22 +145,35 @@ def record(item: QueueItem | None, actor, action: str, *, reason: str | None = N
 
 
 def audit_trail(kind: str, subject_id: int) -> list[AuditEntry]:
-    return list(db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.kind == kind, AuditEntry.subject_id == subject_id)
-        .order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry)
+            .where(AuditEntry.kind == kind, AuditEntry.subject_id == subject_id)
+            .order_by(AuditEntry.id)
+        )
+    )
 
 
 def claim(item_id: int, user, now: dt.datetime | None = None) -> bool:
     """Claim an item for CLAIM_MINUTES with one conditional UPDATE: of two at once, one wins."""
     now = now or utcnow()
-    won = db.session.execute(
-        sa.update(QueueItem)
-        .where(QueueItem.id == item_id,
-               sa.or_(QueueItem.claimed_by_id.is_(None), QueueItem.claimed_by_id == user.id,
-                      QueueItem.claimed_until.is_(None), QueueItem.claimed_until <= now))
-        .values(claimed_by_id=user.id, claimed_until=now + dt.timedelta(minutes=CLAIM_MINUTES))
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    won = (
+        db.session.execute(
+            sa.update(QueueItem)
+            .where(
+                QueueItem.id == item_id,
+                sa.or_(
+                    QueueItem.claimed_by_id.is_(None),
+                    QueueItem.claimed_by_id == user.id,
+                    QueueItem.claimed_until.is_(None),
+                    QueueItem.claimed_until <= now,
+                ),
+            )
+            .values(claimed_by_id=user.id, claimed_until=now + dt.timedelta(minutes=CLAIM_MINUTES))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     if won:
         item = db.session.get(QueueItem, item_id)
         db.session.refresh(item)
@@ -148,9 +189,16 @@ def release(item: QueueItem, user) -> None:
         db.session.flush()
 
 
-def perform(item: QueueItem, action_name: str, actor, data: dict | None = None, *,
-            idempotency_key: str | None = None, now: dt.datetime | None = None,
-            require_claim: bool = True) -> ActionOutcome:
+def perform(
+    item: QueueItem,
+    action_name: str,
+    actor,
+    data: dict | None = None,
+    *,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    require_claim: bool = True,
+) -> ActionOutcome:
     """Take one action on one item: permission, claim, the kind's handler, the audit entry."""
     now = now or utcnow()
     kind = get_kind(item.kind)
@@ -170,8 +218,11 @@ def perform(item: QueueItem, action_name: str, actor, data: dict | None = None, 
         raise ActionRefused(str(NOT_NOW))
     acting = _ACTING.set((item.kind, item.subject_id))
     try:
-        outcome = action.handler(ActionContext(item=item, subject=subject, actor=actor,
-                                               data=data or {}, idempotency_key=idempotency_key))
+        outcome = action.handler(
+            ActionContext(
+                item=item, subject=subject, actor=actor, data=data or {}, idempotency_key=idempotency_key
+            )
+        )
     finally:
         _ACTING.reset(acting)
     item.status = outcome.item_status
@@ -184,8 +235,7 @@ def perform(item: QueueItem, action_name: str, actor, data: dict | None = None, 
         item.assignee_id = outcome.assignee_id
     if outcome.item_status == ItemStatus.CLOSED.value:
         item.claimed_by_id, item.claimed_until = None, None
-    record(item, actor, action_name, reason=outcome.reason, before=outcome.before,
-           after=outcome.after)
+    record(item, actor, action_name, reason=outcome.reason, before=outcome.before, after=outcome.after)
     db.session.flush()
     return outcome
 
@@ -205,8 +255,15 @@ class BulkResult:
         return self.outcome is not None
 
 
-def perform_many(kind: str, item_ids: Iterable[int], action_name: str, actor, data: dict | None = None, *,
-                 now: dt.datetime | None = None) -> list[BulkResult]:
+def perform_many(
+    kind: str,
+    item_ids: Iterable[int],
+    action_name: str,
+    actor,
+    data: dict | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> list[BulkResult]:
     """One action, with the same inputs, on several items of one kind. Each item is checked, done
     and audited on its own inside a savepoint, so a refused item leaves the others done. The action
     must be one the kind offers in bulk (QueueError "unknown_action" otherwise)."""
@@ -217,7 +274,11 @@ def perform_many(kind: str, item_ids: Iterable[int], action_name: str, actor, da
     if action is None or not action.bulk:
         raise QueueError("unknown_action")
     ids = list(dict.fromkeys(item_ids))
-    found = {i.id: i for i in db.session.scalars(sa.select(QueueItem).where(QueueItem.id.in_(ids)))} if ids else {}
+    found = (
+        {i.id: i for i in db.session.scalars(sa.select(QueueItem).where(QueueItem.id.in_(ids)))}
+        if ids
+        else {}
+    )
     results = []
     for item_id in ids:
         item = found.get(item_id)
@@ -236,8 +297,9 @@ def perform_many(kind: str, item_ids: Iterable[int], action_name: str, actor, da
     return results
 
 
-def save_response_template(template: ResponseTemplate | None, *, title: str, body_zh: str, body_en: str,
-                           active: bool) -> ResponseTemplate:
+def save_response_template(
+    template: ResponseTemplate | None, *, title: str, body_zh: str, body_en: str, active: bool
+) -> ResponseTemplate:
     """Create (``template`` None) or update a response template; text is trimmed."""
     template = template if template is not None else ResponseTemplate()
     template.title, template.body_zh, template.body_en = title.strip(), body_zh.strip(), body_en.strip()

@@ -1,17 +1,20 @@
 """The queue pages. Everything about a subject comes from its kind in the registry."""
+
 from __future__ import annotations
 
 import dataclasses
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from tipboard import caching
-from tipboard.extensions import db
 from tipboard.auth.services import STAFF_GENERATION
+from tipboard.extensions import db
 from tipboard.geo import GRID_GENERATION, grid_places, localized
 from tipboard.ids import db_id
 from tipboard.moderation import bp, listing, services
@@ -34,8 +37,11 @@ def audit_rows(trail, kind) -> list[dict]:
     rows = []
     for entry in trail:
         before, after = entry.before or {}, entry.after or {}
-        changes = [(key, before.get(key), after.get(key)) for key in dict.fromkeys([*before, *after])
-                   if before.get(key) != after.get(key)]
+        changes = [
+            (key, before.get(key), after.get(key))
+            for key in dict.fromkeys([*before, *after])
+            if before.get(key) != after.get(key)
+        ]
         rows.append({"entry": entry, "label": labels.get(entry.action, entry.action), "changes": changes})
     return rows
 
@@ -63,24 +69,33 @@ def queue():
     kinds = visible.kinds
     status = request.args.get("status", "open")
     flt = dataclasses.replace(
-        visible, kind=request.args.get("kind") if request.args.get("kind") in kinds else None,
-        status=status if status in STATUS_LABELS else "open", category_id=_int_arg("category"),
-        grid_id=_int_arg("grid"), assignee_id=_int_arg("assignee"), overdue=request.args.get("overdue") == "1")
+        visible,
+        kind=request.args.get("kind") if request.args.get("kind") in kinds else None,
+        status=status if status in STATUS_LABELS else "open",
+        category_id=_int_arg("category"),
+        grid_id=_int_arg("grid"),
+        assignee_id=_int_arg("assignee"),
+        overdue=request.args.get("overdue") == "1",
+    )
     after = request.args.get("after")
     kinds_by_name = {k.name: k for k in all_kinds()}
 
     def render_list() -> tuple[str, str | None, bool]:
         items, next_cursor = listing.page(flt, after)
         items = [i for i in items if get_kind(i.kind).visible_to(current_user, i)]
-        return (render_template("moderation/_queue_items.html", items=items, kinds=kinds_by_name),
-                next_cursor, bool(items))
+        return (
+            render_template("moderation/_queue_items.html", items=items, kinds=kinds_by_name),
+            next_cursor,
+            bool(items),
+        )
 
     # The list is the same for every reader with this filter, visibility and language: rendered
     # once per change to the queue (listing.QUEUE_GENERATION), like the counts. Keyed by the
     # decoded cursor, so made-up cursors (read as "from the start") do not fill the cache.
     page_key = f"list:{get_locale()}:{listing.decode_cursor(after)}:{listing.filter_key(flt)}"
-    rendered, next_cursor, any_items = caching.remember(listing.QUEUE_GENERATION, page_key, render_list,
-                                                        listing.QUEUE_CACHE_SECONDS)
+    rendered, next_cursor, any_items = caching.remember(
+        listing.QUEUE_GENERATION, page_key, render_list, listing.QUEUE_CACHE_SECONDS
+    )
 
     def render_filters() -> str:
         facet_names = listing.cached_facet_names(flt)
@@ -91,15 +106,24 @@ def queue():
             "kind": {k.name: k.label for k in all_kinds()},
             "status": STATUS_LABELS,
         }
-        return render_template("moderation/_queue_filters.html", flt=flt, counts=listing.cached_counts(flt),
-                               names=names)
+        return render_template(
+            "moderation/_queue_filters.html", flt=flt, counts=listing.cached_counts(flt), names=names
+        )
 
     # The filters and their counts too (the grids' names come with GRID_GENERATION).
-    filters = caching.remember((listing.QUEUE_GENERATION, GRID_GENERATION),
-                               f"filters:{get_locale()}:{listing.filter_key(flt)}", render_filters,
-                               listing.QUEUE_CACHE_SECONDS)
-    bulk_actions = [(k.name, a) for k in all_kinds() if k.name in kinds for a in k.actions
-                    if a.bulk and current_user.has_role(*a.roles)]
+    filters = caching.remember(
+        (listing.QUEUE_GENERATION, GRID_GENERATION),
+        f"filters:{get_locale()}:{listing.filter_key(flt)}",
+        render_filters,
+        listing.QUEUE_CACHE_SECONDS,
+    )
+    bulk_actions = [
+        (k.name, a)
+        for k in all_kinds()
+        if k.name in kinds
+        for a in k.actions
+        if a.bulk and current_user.has_role(*a.roles)
+    ]
     bulk_fields = ""
     if bulk_actions and any_items:
         # What the bulk actions ask (officers, grids, reasons) is the same for every reader with
@@ -108,13 +132,24 @@ def queue():
         bulk_fields = caching.remember(
             (STAFF_GENERATION, GRID_GENERATION),
             f"bulk:{get_locale()}:{[(kind, action.name) for kind, action in bulk_actions]}",
-            lambda: render_template("moderation/_queue_bulk.html", bulk_actions=bulk_actions, kinds=kinds_by_name),
-            listing.QUEUE_CACHE_SECONDS)
+            lambda: render_template(
+                "moderation/_queue_bulk.html", bulk_actions=bulk_actions, kinds=kinds_by_name
+            ),
+            listing.QUEUE_CACHE_SECONDS,
+        )
     args = {k: v for k, v in request.args.items() if k != "after"}
     # All three are our own autoescaped templates' output, kept as text in the cache.
-    return render_template("moderation/queue.html", listing=Markup(rendered), bulk_fields=Markup(bulk_fields),  # nosec B704
-                           filters=Markup(filters), any_items=any_items, next_cursor=next_cursor,  # nosec B704
-                           args=args, bulk_actions=bulk_actions, bulk_form=BulkForm())
+    return render_template(
+        "moderation/queue.html",
+        listing=Markup(rendered),
+        bulk_fields=Markup(bulk_fields),  # nosec B704
+        filters=Markup(filters),
+        any_items=any_items,
+        next_cursor=next_cursor,  # nosec B704
+        args=args,
+        bulk_actions=bulk_actions,
+        bulk_form=BulkForm(),
+    )
 
 
 def _item_or_404(item_id: int) -> QueueItem:
@@ -135,10 +170,19 @@ def item(item_id: int):
     subject = kind.load(entry.subject_id)
     if subject is None:
         abort(404)
-    actions = [(a, a.form(prefix=a.name) if a.form else None) for a in kind.actions_for(subject, current_user)]
+    actions = [
+        (a, a.form(prefix=a.name) if a.form else None) for a in kind.actions_for(subject, current_user)
+    ]
     trail = audit_rows(services.audit_trail(entry.kind, entry.subject_id), kind)
-    return render_template("moderation/item.html", item=entry, kind=kind, subject=subject, actions=actions,
-                           trail=trail, claim_form=ClaimForm())
+    return render_template(
+        "moderation/item.html",
+        item=entry,
+        kind=kind,
+        subject=subject,
+        actions=actions,
+        trail=trail,
+        claim_form=ClaimForm(),
+    )
 
 
 @bp.post("/item/<int:item_id>/claim")
@@ -148,7 +192,10 @@ def claim(item_id: int):
     if ClaimForm().validate_on_submit():
         if services.claim(entry.id, current_user):
             db.session.commit()
-            flash(_("You are working on this item for the next %(n)d minutes.", n=services.CLAIM_MINUTES), "success")
+            flash(
+                _("You are working on this item for the next %(n)d minutes.", n=services.CLAIM_MINUTES),
+                "success",
+            )
         else:
             db.session.rollback()
             flash(str(QUEUE_ERRORS["claimed_by_other"]), "error")
@@ -179,8 +226,9 @@ def act(item_id: int, action: str):
         return redirect(url_for("moderation.item", item_id=item_id)), 303
     data = {k: v for k, v in form.data.items() if k != "csrf_token"}
     try:
-        outcome = services.perform(entry, action, current_user, data,
-                                   idempotency_key=request.form.get("idempotency_key"))
+        outcome = services.perform(
+            entry, action, current_user, data, idempotency_key=request.form.get("idempotency_key")
+        )
     except services.QueueError as exc:
         db.session.rollback()
         flash(str(QUEUE_ERRORS[exc.code]), "error")
@@ -218,8 +266,10 @@ def bulk():
     db.session.commit()
     done = sum(1 for r in results if r.done)
     refused = len(results) - done
-    flash(_("%(done)d done, %(refused)d refused.", done=done, refused=refused),
-          "success" if not refused else "error")
+    flash(
+        _("%(done)d done, %(refused)d refused.", done=done, refused=refused),
+        "success" if not refused else "error",
+    )
     return redirect(url_for("moderation.queue"))
 
 
@@ -239,8 +289,13 @@ def template(template_id: int | None):
         abort(404)
     form = ResponseTemplateForm(obj=row)
     if form.validate_on_submit():
-        services.save_response_template(row, title=form.title.data, body_zh=form.body_zh.data,
-                                        body_en=form.body_en.data, active=form.active.data)
+        services.save_response_template(
+            row,
+            title=form.title.data,
+            body_zh=form.body_zh.data,
+            body_en=form.body_en.data,
+            active=form.active.data,
+        )
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("moderation.templates"))

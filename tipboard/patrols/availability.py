@@ -1,4 +1,5 @@
 """Whether a volunteer is free for a shift: their weekly slots and dated exceptions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,11 @@ def availability_of(user_ids) -> dict[int, tuple[list, set]]:
     result = {uid: ([], set()) for uid in user_ids}
     for slot in db.session.scalars(sa.select(Availability).where(Availability.user_id.in_(user_ids))):
         result[slot.user_id][0].append(slot)
-    for exc in db.session.scalars(sa.select(AvailabilityException).where(
-            AvailabilityException.user_id.in_(user_ids), AvailabilityException.available.is_(False))):
+    for exc in db.session.scalars(
+        sa.select(AvailabilityException).where(
+            AvailabilityException.user_id.in_(user_ids), AvailabilityException.available.is_(False)
+        )
+    ):
         result[exc.user_id][1].add(exc.day)
     return result
 
@@ -40,5 +44,7 @@ def fits(availability: tuple[list, set], shift: Shift) -> bool:
         return False
     if not slots:
         return True  # no weekly pattern given: any time fits
-    return any(s.weekday == start.weekday() and s.start_time <= start.time() and end.time() <= s.end_time
-               for s in slots)
+    return any(
+        s.weekday == start.weekday() and s.start_time <= start.time() and end.time() <= s.end_time
+        for s in slots
+    )

@@ -1,4 +1,5 @@
 """Turning up: signed QR links per point, check-in/out, closing attendance, hours."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,9 +40,19 @@ def point_from_token(token: str) -> PatrolPoint:
 
 def current_signup(user, point: PatrolPoint, now: dt.datetime) -> SignUp | None:
     """The user's confirmed sign-up on a shift at this point that is on now (or starts soon)."""
-    return db.session.scalar(sa.select(SignUp).join(Shift).where(
-        SignUp.user_id == user.id, SignUp.status == SignUpStatus.CONFIRMED.value, Shift.point_id == point.id,
-        Shift.starts_at <= now + EARLY_CHECKIN, Shift.ends_at >= now).order_by(Shift.starts_at).limit(1))
+    return db.session.scalar(
+        sa.select(SignUp)
+        .join(Shift)
+        .where(
+            SignUp.user_id == user.id,
+            SignUp.status == SignUpStatus.CONFIRMED.value,
+            Shift.point_id == point.id,
+            Shift.starts_at <= now + EARLY_CHECKIN,
+            Shift.ends_at >= now,
+        )
+        .order_by(Shift.starts_at)
+        .limit(1)
+    )
 
 
 def scan(token: str, user, now: dt.datetime | None = None) -> tuple[str, SignUp]:
@@ -70,7 +81,9 @@ def toggle(signup: SignUp, now: dt.datetime, by) -> tuple[str, SignUp]:
 def close_attendance(now: dt.datetime | None = None) -> int:
     """After a shift: close missing check-outs at its end, mark people who never came as no-shows."""
     now = now or utcnow()
-    shifts = db.session.scalars(sa.select(Shift).where(Shift.ends_at < now, Shift.attendance_closed_at.is_(None))).all()
+    shifts = db.session.scalars(
+        sa.select(Shift).where(Shift.ends_at < now, Shift.attendance_closed_at.is_(None))
+    ).all()
     for shift in shifts:
         for signup in shift.signups:
             if signup.status != SignUpStatus.CONFIRMED.value:
@@ -84,7 +97,9 @@ def close_attendance(now: dt.datetime | None = None) -> int:
     return len(shifts)
 
 
-def hours_by_user(user_ids=None, start: dt.datetime | None = None, end: dt.datetime | None = None) -> dict[int, dict]:
+def hours_by_user(
+    user_ids=None, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> dict[int, dict]:
     """{user id: {"hours", "shifts", "no_shows"}} from check-ins."""
     query = sa.select(SignUp).join(Shift)
     if user_ids is not None:

@@ -1,15 +1,27 @@
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form
-from tipboard.templating import weekday_name
 from wtforms import (
-    BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-SKILLS = [("first_aid", _l("First aid")), ("driver", _l("Drives the patrol car")),
-          ("english", _l("Speaks English")), ("dialect", _l("Speaks the local dialect"))]
+from tipboard.forms import Form
+from tipboard.templating import weekday_name
+
+SKILLS = [
+    ("first_aid", _l("First aid")),
+    ("driver", _l("Drives the patrol car")),
+    ("english", _l("Speaks English")),
+    ("dialect", _l("Speaks the local dialect")),
+]
 
 
 def weekday_choices() -> list[tuple[str, str]]:
@@ -37,13 +49,19 @@ class ActionForm(Form):
 
 
 class ApplyForm(Form):
-    message = TextAreaField(_l("A few words about you (optional)"), validators=[Optional(), Length(max=1000)],
-                            render_kw={"rows": 3})
+    message = TextAreaField(
+        _l("A few words about you (optional)"),
+        validators=[Optional(), Length(max=1000)],
+        render_kw={"rows": 3},
+    )
 
 
 class ProfileForm(Form):
-    max_shifts_per_week = IntegerField(_l("At most this many shifts a week"), default=2,
-                                       validators=[InputRequired(), NumberRange(min=0, max=14)])
+    max_shifts_per_week = IntegerField(
+        _l("At most this many shifts a week"),
+        default=2,
+        validators=[InputRequired(), NumberRange(min=0, max=14)],
+    )
     skills = CheckboxesField(_l("Skills"), choices=SKILLS)
     emergency_name = StringField(_l("Emergency contact: name"), validators=[Optional(), Length(max=100)])
     emergency_phone = StringField(_l("Emergency contact: phone"), validators=[Optional(), Length(max=40)])
@@ -63,18 +81,27 @@ class PointForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
     lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
     lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
-    radius_m = IntegerField(_l("Radius (metres)"), default=150, validators=[InputRequired(), NumberRange(min=20, max=5000)])
+    radius_m = IntegerField(
+        _l("Radius (metres)"), default=150, validators=[InputRequired(), NumberRange(min=20, max=5000)]
+    )
     grid = SelectField(_l("Grid"), validators=[InputRequired()])
     team = SelectField(_l("Team (optional)"), validators=[Optional()])
-    base_weight = FloatField(_l("Base priority"), default=1.0, validators=[InputRequired(), NumberRange(min=0, max=100)])
-    route = TextAreaField(_l("Route (optional): one 'lat, lon' per line, in order"), validators=[Optional(), Length(max=4000)],
-                          render_kw={"rows": 3})
+    base_weight = FloatField(
+        _l("Base priority"), default=1.0, validators=[InputRequired(), NumberRange(min=0, max=100)]
+    )
+    route = TextAreaField(
+        _l("Route (optional): one 'lat, lon' per line, in order"),
+        validators=[Optional(), Length(max=4000)],
+        render_kw={"rows": 3},
+    )
 
     def validate_route(self, field):
         try:
             parse_route(field.data)
         except ValueError:
-            raise ValidationError(_l("Each line needs a latitude and a longitude separated by a comma.")) from None
+            raise ValidationError(
+                _l("Each line needs a latitude and a longitude separated by a comma.")
+            ) from None
 
     @property
     def route_points(self) -> list[list[float]]:
@@ -83,13 +110,19 @@ class PointForm(Form):
 
 class TemplateForm(Form):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=100)])
-    shift_type = SelectField(_l("Type"), choices=[("patrol", _l("Patrol")), ("outreach", _l("Outreach")),
-                                                  ("talk", _l("Safety talk"))])
+    shift_type = SelectField(
+        _l("Type"),
+        choices=[("patrol", _l("Patrol")), ("outreach", _l("Outreach")), ("talk", _l("Safety talk"))],
+    )
     weekdays = CheckboxesField(_l("Days"), choices=weekday_choices, validators=[InputRequired()])
     start_time = TimeField(_l("Starts"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends"), validators=[InputRequired()])
-    min_volunteers = IntegerField(_l("At least"), default=2, validators=[InputRequired(), NumberRange(min=1, max=200)])
-    max_volunteers = IntegerField(_l("At most"), default=4, validators=[InputRequired(), NumberRange(min=1, max=200)])
+    min_volunteers = IntegerField(
+        _l("At least"), default=2, validators=[InputRequired(), NumberRange(min=1, max=200)]
+    )
+    max_volunteers = IntegerField(
+        _l("At most"), default=4, validators=[InputRequired(), NumberRange(min=1, max=200)]
+    )
     requires_leader = BooleanField(_l("A leader must be on it"), default=True)
 
 
@@ -98,11 +131,15 @@ class GenerateForm(Form):
 
 
 class ObservationForm(Form):
-    body = TextAreaField(_l("What did you see?"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2})
+    body = TextAreaField(
+        _l("What did you see?"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class ReportForm(Form):
-    report = TextAreaField(_l("Shift report"), validators=[InputRequired(), Length(max=4000)], render_kw={"rows": 4})
+    report = TextAreaField(
+        _l("Shift report"), validators=[InputRequired(), Length(max=4000)], render_kw={"rows": 4}
+    )
 
 
 class SwapForm(Form):

@@ -1,4 +1,5 @@
 """Timed work for patrols: attendance after shifts, reminders before them."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -15,7 +16,9 @@ from tipboard.patrols.models import ReminderSent, Shift, SignUp, SignUpStatus
 from tipboard.patrols.shifts import _label
 
 register_message("patrols.reminder_day", _l("Shift tomorrow"), _l("Reminder: %(shift)s on %(when)s."))
-register_message("patrols.reminder_hour", _l("Shift in an hour"), _l("Your shift %(shift)s starts at %(when)s."))
+register_message(
+    "patrols.reminder_hour", _l("Shift in an hour"), _l("Your shift %(shift)s starts at %(when)s.")
+)
 
 
 @scheduled("patrols.attendance", "interval", minutes=15, misfire_grace_time=900)
@@ -32,10 +35,17 @@ def reminders(now: dt.datetime | None = None) -> int:
     now = now or utcnow()
     sent = 0
     for kind, ahead in (("day", dt.timedelta(hours=24)), ("hour", dt.timedelta(hours=1))):
-        due = db.session.scalars(sa.select(SignUp).join(Shift).where(
-            SignUp.status == SignUpStatus.CONFIRMED.value, Shift.starts_at > now, Shift.starts_at <= now + ahead,
-            ~sa.exists().where(ReminderSent.signup_id == SignUp.id, ReminderSent.kind == kind))
-            .options(contains_eager(SignUp.shift), joinedload(SignUp.user))).all()
+        due = db.session.scalars(
+            sa.select(SignUp)
+            .join(Shift)
+            .where(
+                SignUp.status == SignUpStatus.CONFIRMED.value,
+                Shift.starts_at > now,
+                Shift.starts_at <= now + ahead,
+                ~sa.exists().where(ReminderSent.signup_id == SignUp.id, ReminderSent.kind == kind),
+            )
+            .options(contains_eager(SignUp.shift), joinedload(SignUp.user))
+        ).all()
         for signup in due:
             try:
                 with db.session.begin_nested():

@@ -1,4 +1,5 @@
 """Volunteer teams, patrol points, shifts, sign-ups, check-ins and patrol logs."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,7 +24,8 @@ LEAD_ROLES = (MemberRole.LEADER.value, MemberRole.DEPUTY.value)
 
 
 team_grid = sa.Table(
-    "team_grid", db.metadata,
+    "team_grid",
+    db.metadata,
     sa.Column("team_id", sa.ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("grid_id", sa.ForeignKey("grid.id", ondelete="CASCADE"), primary_key=True),
 )
@@ -86,7 +88,7 @@ class VolunteerProfile(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), unique=True)
     max_shifts_per_week: Mapped[int] = mapped_column(default=2)
-    skills: Mapped[list] = mapped_column(sa.JSON, default=list)   # "first_aid", "driver", "language:..."
+    skills: Mapped[list] = mapped_column(sa.JSON, default=list)  # "first_aid", "driver", "language:..."
     emergency_name: Mapped[str | None] = mapped_column(sa.String(100))
     emergency_phone: Mapped[str | None] = mapped_column(sa.String(40))
     calendar_token: Mapped[str] = mapped_column(sa.String(43), unique=True, default=_new_token)
@@ -107,8 +109,10 @@ class Availability(db.Model):
     start_time: Mapped[dt.time]
     end_time: Mapped[dt.time]
 
-    __table_args__ = (sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
-                      sa.CheckConstraint("start_time < end_time", name="ordered"))
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        sa.CheckConstraint("start_time < end_time", name="ordered"),
+    )
 
 
 class AvailabilityException(db.Model):
@@ -150,8 +154,8 @@ class PatrolPoint(TimestampMixin, db.Model):
 
 class ShiftType(enum.StrEnum):
     PATROL = "patrol"
-    OUTREACH = "outreach"   # e.g. anti-fraud stand at the market
-    TALK = "talk"           # e.g. school safety talk
+    OUTREACH = "outreach"  # e.g. anti-fraud stand at the market
+    TALK = "talk"  # e.g. school safety talk
 
 
 class ShiftTemplate(db.Model):
@@ -171,7 +175,9 @@ class ShiftTemplate(db.Model):
 
     point: Mapped[PatrolPoint] = relationship()
 
-    __table_args__ = (sa.CheckConstraint("0 < min_volunteers AND min_volunteers <= max_volunteers", name="sizes"),)
+    __table_args__ = (
+        sa.CheckConstraint("0 < min_volunteers AND min_volunteers <= max_volunteers", name="sizes"),
+    )
 
 
 class Shift(TimestampMixin, db.Model):
@@ -188,7 +194,7 @@ class Shift(TimestampMixin, db.Model):
     max_volunteers: Mapped[int] = mapped_column(default=4)
     requires_leader: Mapped[bool] = mapped_column(default=True)
     confirmed_count: Mapped[int] = mapped_column(default=0)  # kept by conditional UPDATEs
-    closed_at: Mapped[dt.datetime | None]          # the leader closed it with a report
+    closed_at: Mapped[dt.datetime | None]  # the leader closed it with a report
     attendance_closed_at: Mapped[dt.datetime | None]  # check-outs closed, no-shows marked
     report: Mapped[str | None] = mapped_column(sa.Text)
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
@@ -265,7 +271,9 @@ class SwapRequest(TimestampMixin, db.Model):
     signup_id: Mapped[int] = mapped_column(sa.ForeignKey("signup.id", ondelete="CASCADE"), index=True)
     to_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))  # None: anyone qualified
     taken_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    status: Mapped[str] = mapped_column(sa.String(20), default="open")  # open, pending_approval, done, declined
+    status: Mapped[str] = mapped_column(
+        sa.String(20), default="open"
+    )  # open, pending_approval, done, declined
 
     signup: Mapped[SignUp] = relationship()
     to_user = relationship("User", foreign_keys=[to_user_id])

@@ -1,5 +1,6 @@
 """A hazard reported from a patrol: the tip form carries a signed origin token, and the tip is
 linked to the shift in the patrol log when it is stored. The reporter sees that it will be."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -28,8 +29,11 @@ def describe(token: str, **_kwargs):
     except BadSignature:
         return None
     shift = db.session.get(Shift, data.get("shift"))
-    return _l("This report will be linked to your patrol shift: %(name)s.", name=shift.title or shift.point.name) \
-        if shift else None
+    return (
+        _l("This report will be linked to your patrol shift: %(name)s.", name=shift.title or shift.point.name)
+        if shift
+        else None
+    )
 
 
 @tip_origin.connect
@@ -40,6 +44,7 @@ def _link_tip_to_shift(tip, token: str = "", **_kwargs) -> None:
         return
     if db.session.get(Shift, data.get("shift")) is None:
         return
-    db.session.add(Observation(shift_id=data["shift"], user_id=data["user"], tip_id=tip.id,
-                               body=tip.description[:500]))
+    db.session.add(
+        Observation(shift_id=data["shift"], user_id=data["user"], tip_id=tip.id, body=tip.description[:500])
+    )
     db.session.flush()

@@ -4,6 +4,7 @@ priority(point, band) = base weight set by staff
                         + sum over verified tips within the point's reach in the last WEEKS weeks,
                           seen in that band, of 0.5 ** (age in days / HALF_LIFE_DAYS)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,7 +47,10 @@ def weights(points, now: dt.datetime | None = None) -> dict[int, dict[str, float
         sa.select(Tip.lat, Tip.lon, Tip.seen_at, Tip.created_at).where(
             Tip.status.in_([s.value for s in PUBLIC_STATUSES]),
             Tip.created_at >= now - dt.timedelta(weeks=WEEKS),
-            Tip.lat.between(south, north), Tip.lon.between(west, east))).all()
+            Tip.lat.between(south, north),
+            Tip.lon.between(west, east),
+        )
+    ).all()
     for lat, lon, seen_at, created_at in tips:
         when = seen_at or created_at
         band = band_of(to_local(when).hour)

@@ -1,13 +1,14 @@
 """Team applications, swap requests and patrol reports as kinds of the moderation queue."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from tipboard.extensions import db
+from tipboard.forms import Form
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
 from tipboard.moderation.services import enqueue
@@ -18,7 +19,9 @@ from tipboard.permissions import LEADERS, STAFF
 
 
 class NoteForm(Form):
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 2}
+    )
 
 
 def _leads_team(user, item) -> bool:
@@ -34,8 +37,13 @@ def _teams_led(user) -> list[int] | None:
     deputises for); None (all teams) for staff."""
     if user.has_role(*STAFF):
         return None
-    return list(db.session.scalars(sa.select(TeamMember.team_id).where(
-        TeamMember.user_id == user.id, TeamMember.role.in_(LEAD_ROLES))))
+    return list(
+        db.session.scalars(
+            sa.select(TeamMember.team_id).where(
+                TeamMember.user_id == user.id, TeamMember.role.in_(LEAD_ROLES)
+            )
+        )
+    )
 
 
 def _decide(accept: bool):
@@ -44,8 +52,13 @@ def _decide(accept: bool):
             teams.decide_application(ctx.subject, accept)
         except PatrolError as exc:
             raise ActionRefused(str(_l("This application was already decided."))) from exc
-        return ActionOutcome(item_status=ItemStatus.CLOSED.value, before={"status": "pending"},
-                             after={"status": ctx.subject.status}, reason=ctx.data.get("note"))
+        return ActionOutcome(
+            item_status=ItemStatus.CLOSED.value,
+            before={"status": "pending"},
+            after={"status": ctx.subject.status},
+            reason=ctx.data.get("note"),
+        )
+
     return handler
 
 
@@ -57,14 +70,32 @@ def enqueue_application(application: TeamApplication, actor=None) -> None:
     enqueue("team_application", application.id, subject=application, team_id=application.team_id, actor=actor)
 
 
-register_kind(QueueKind(
-    name="team_application", label=_l("Team application"), load=lambda i: db.session.get(TeamApplication, i),
-    template="patrols/kinds/application.html", view_roles=LEADERS, can_view=_leads_team, scope=_teams_led,
-    summary=_application_summary,
-    actions=[QueueAction("accept", _l("Accept"), _decide(True), LEADERS, NoteForm, lambda a, u: a.status == "pending"),
-             QueueAction("decline", _l("Decline"), _decide(False), LEADERS, NoteForm,
-                         lambda a, u: a.status == "pending", danger=True)],
-))
+register_kind(
+    QueueKind(
+        name="team_application",
+        label=_l("Team application"),
+        load=lambda i: db.session.get(TeamApplication, i),
+        template="patrols/kinds/application.html",
+        view_roles=LEADERS,
+        can_view=_leads_team,
+        scope=_teams_led,
+        summary=_application_summary,
+        actions=[
+            QueueAction(
+                "accept", _l("Accept"), _decide(True), LEADERS, NoteForm, lambda a, u: a.status == "pending"
+            ),
+            QueueAction(
+                "decline",
+                _l("Decline"),
+                _decide(False),
+                LEADERS,
+                NoteForm,
+                lambda a, u: a.status == "pending",
+                danger=True,
+            ),
+        ],
+    )
+)
 
 
 def _swap_decision(approve: bool):
@@ -79,8 +110,12 @@ def _swap_decision(approve: bool):
         else:
             swap.status = "declined"
             db.session.flush()
-        return ActionOutcome(item_status=ItemStatus.CLOSED.value, before={"status": "pending_approval"},
-                             after={"status": swap.status, "taken_by": swap.taken_by_id})
+        return ActionOutcome(
+            item_status=ItemStatus.CLOSED.value,
+            before={"status": "pending_approval"},
+            after={"status": swap.status, "taken_by": swap.taken_by_id},
+        )
+
     return handler
 
 
@@ -93,17 +128,28 @@ def enqueue_swap(swap: SwapRequest, team: Team | None, actor=None) -> None:
     enqueue("swap_request", swap.id, subject=swap, team_id=team.id if team else None, actor=actor)
 
 
-register_kind(QueueKind(
-    name="swap_request", label=_l("Shift swap"), load=lambda i: db.session.get(SwapRequest, i),
-    template="patrols/kinds/swap.html", view_roles=LEADERS, can_view=_leads_team, scope=_teams_led,
-    summary=_swap_summary,
-    actions=[QueueAction("approve", _l("Approve swap"), _swap_decision(True), LEADERS),
-             QueueAction("decline", _l("Decline swap"), _swap_decision(False), LEADERS, danger=True)],
-))
+register_kind(
+    QueueKind(
+        name="swap_request",
+        label=_l("Shift swap"),
+        load=lambda i: db.session.get(SwapRequest, i),
+        template="patrols/kinds/swap.html",
+        view_roles=LEADERS,
+        can_view=_leads_team,
+        scope=_teams_led,
+        summary=_swap_summary,
+        actions=[
+            QueueAction("approve", _l("Approve swap"), _swap_decision(True), LEADERS),
+            QueueAction("decline", _l("Decline swap"), _swap_decision(False), LEADERS, danger=True),
+        ],
+    )
+)
 
 
 def _read(ctx) -> ActionOutcome:
-    return ActionOutcome(item_status=ItemStatus.CLOSED.value, after={"read": True}, reason=ctx.data.get("note"))
+    return ActionOutcome(
+        item_status=ItemStatus.CLOSED.value, after={"read": True}, reason=ctx.data.get("note")
+    )
 
 
 def _report_summary(shift: Shift) -> str:
@@ -114,9 +160,14 @@ def enqueue_report(shift: Shift, actor=None) -> None:
     enqueue("patrol_report", shift.id, subject=shift, grid_id=shift.point.grid_id, actor=actor)
 
 
-register_kind(QueueKind(
-    name="patrol_report", label=_l("Patrol report"), load=lambda i: db.session.get(Shift, i),
-    template="patrols/kinds/report.html", view_roles=STAFF,
-    summary=_report_summary,
-    actions=[QueueAction("read", _l("Mark as read"), _read, STAFF, NoteForm)],
-))
+register_kind(
+    QueueKind(
+        name="patrol_report",
+        label=_l("Patrol report"),
+        load=lambda i: db.session.get(Shift, i),
+        template="patrols/kinds/report.html",
+        view_roles=STAFF,
+        summary=_report_summary,
+        actions=[QueueAction("read", _l("Mark as read"), _read, STAFF, NoteForm)],
+    )
+)

@@ -1,5 +1,6 @@
 """Shifts: generating them from templates, signing up (capacity in the transaction), dropping out,
 the waitlist, swaps. Services flush; callers commit."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,16 @@ from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.outbox import notify, register_message
 from tipboard.patrols.models import (
-    LEAD_ROLES, PatrolPoint, Shift, ShiftTemplate, SignUp, SignUpStatus, SwapRequest, Team, TeamMember, team_grid,
+    LEAD_ROLES,
+    PatrolPoint,
+    Shift,
+    ShiftTemplate,
+    SignUp,
+    SignUpStatus,
+    SwapRequest,
+    Team,
+    TeamMember,
+    team_grid,
 )
 from tipboard.permissions import STAFF
 from tipboard.timezones import from_local
@@ -28,16 +38,29 @@ _signals = Namespace()
 #: took the place from the waiting list, or None). The roster refills published patrols.
 signup_dropped = _signals.signal("patrol-signup-dropped")
 
-register_message("patrols.confirmed", _l("You are on a shift"),
-                 _l("You are signed up for %(shift)s on %(when)s."))
-register_message("patrols.waitlisted", _l("You are on the waiting list"),
-                 _l("%(shift)s on %(when)s is full; you are on the waiting list and will be told if a place frees up."))
-register_message("patrols.promoted", _l("A place freed up for you"),
-                 _l("A place freed up: you are now on %(shift)s on %(when)s."))
-register_message("patrols.late_drop", _l("A volunteer dropped out late"),
-                 _l("%(name)s dropped out of %(shift)s on %(when)s."))
-register_message("patrols.swap_offered", _l("A shift swap is offered to you"),
-                 _l("%(name)s offers you their place on %(shift)s on %(when)s. Open My shifts to take it."))
+register_message(
+    "patrols.confirmed", _l("You are on a shift"), _l("You are signed up for %(shift)s on %(when)s.")
+)
+register_message(
+    "patrols.waitlisted",
+    _l("You are on the waiting list"),
+    _l("%(shift)s on %(when)s is full; you are on the waiting list and will be told if a place frees up."),
+)
+register_message(
+    "patrols.promoted",
+    _l("A place freed up for you"),
+    _l("A place freed up: you are now on %(shift)s on %(when)s."),
+)
+register_message(
+    "patrols.late_drop",
+    _l("A volunteer dropped out late"),
+    _l("%(name)s dropped out of %(shift)s on %(when)s."),
+)
+register_message(
+    "patrols.swap_offered",
+    _l("A shift swap is offered to you"),
+    _l("%(name)s offers you their place on %(shift)s on %(when)s. Open My shifts to take it."),
+)
 
 
 class PatrolError(Refusal):
@@ -47,16 +70,23 @@ class PatrolError(Refusal):
 def _label(shift: Shift) -> dict:
     from tipboard.timezones import to_local
 
-    return {"shift": shift.title or shift.point.name, "when": to_local(shift.starts_at).strftime("%Y-%m-%d %H:%M")}
+    return {
+        "shift": shift.title or shift.point.name,
+        "when": to_local(shift.starts_at).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 # --- generating shifts ----------------------------------------------------------------------------
 
+
 def generate_shifts(week_start: dt.date, templates=None) -> list[Shift]:
     """Dated shifts for the week starting on ``week_start`` (a Monday) from the active templates.
     Idempotent: a (template, start) pair exists once."""
-    templates = templates if templates is not None else db.session.scalars(
-        sa.select(ShiftTemplate).where(ShiftTemplate.active.is_(True))).all()
+    templates = (
+        templates
+        if templates is not None
+        else db.session.scalars(sa.select(ShiftTemplate).where(ShiftTemplate.active.is_(True))).all()
+    )
     made = []
     for template in templates:
         for weekday in template.weekdays:
@@ -65,13 +95,21 @@ def generate_shifts(week_start: dt.date, templates=None) -> list[Shift]:
             ends = from_local(dt.datetime.combine(day, template.end_time))
             if ends <= starts:
                 ends += dt.timedelta(days=1)
-            if db.session.scalar(sa.select(Shift.id).where(Shift.template_id == template.id,
-                                                           Shift.starts_at == starts)):
+            if db.session.scalar(
+                sa.select(Shift.id).where(Shift.template_id == template.id, Shift.starts_at == starts)
+            ):
                 continue
-            shift = Shift(point_id=template.point_id, template_id=template.id, shift_type=template.shift_type,
-                          title=template.title, starts_at=starts, ends_at=ends,
-                          min_volunteers=template.min_volunteers, max_volunteers=template.max_volunteers,
-                          requires_leader=template.requires_leader)
+            shift = Shift(
+                point_id=template.point_id,
+                template_id=template.id,
+                shift_type=template.shift_type,
+                title=template.title,
+                starts_at=starts,
+                ends_at=ends,
+                min_volunteers=template.min_volunteers,
+                max_volunteers=template.max_volunteers,
+                requires_leader=template.requires_leader,
+            )
             db.session.add(shift)
             made.append(shift)
     db.session.flush()
@@ -79,6 +117,7 @@ def generate_shifts(week_start: dt.date, templates=None) -> list[Shift]:
 
 
 # --- who may do what --------------------------------------------------------------------------------
+
 
 def teams_of(user) -> list[Team]:
     return list(db.session.scalars(sa.select(Team).join(TeamMember).where(TeamMember.user_id == user.id)))
@@ -96,20 +135,37 @@ def points_patrolled_by(team_ids) -> sa.ColumnElement[bool]:
     :func:`eligible_teams`, for lists that must not ask once per row)."""
     team_ids = list(team_ids)
     grids = sa.select(team_grid.c.grid_id).where(team_grid.c.team_id.in_(team_ids))
-    return sa.or_(PatrolPoint.team_id.in_(team_ids),
-                  sa.and_(PatrolPoint.team_id.is_(None), PatrolPoint.grid_id.in_(grids)))
+    return sa.or_(
+        PatrolPoint.team_id.in_(team_ids),
+        sa.and_(PatrolPoint.team_id.is_(None), PatrolPoint.grid_id.in_(grids)),
+    )
 
 
 def is_eligible(user, shift: Shift) -> bool:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
-        TeamMember.user_id == user.id, TeamMember.team_id.in_(eligible_teams(shift.point)))) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(TeamMember)
+            .where(TeamMember.user_id == user.id, TeamMember.team_id.in_(eligible_teams(shift.point)))
+        )
+        > 0
+    )
 
 
 def leads_shift(user, shift: Shift) -> bool:
     """A leader or deputy of a team that patrols this shift's point."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
-        TeamMember.user_id == user.id, TeamMember.team_id.in_(eligible_teams(shift.point)),
-        TeamMember.role.in_(LEAD_ROLES))) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(TeamMember)
+            .where(
+                TeamMember.user_id == user.id,
+                TeamMember.team_id.in_(eligible_teams(shift.point)),
+                TeamMember.role.in_(LEAD_ROLES),
+            )
+        )
+        > 0
+    )
 
 
 def can_lead_shift(user, shift: Shift) -> bool:
@@ -119,25 +175,46 @@ def can_lead_shift(user, shift: Shift) -> bool:
 
 
 def overlapping(user_id: int, shift: Shift) -> bool:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(SignUp).join(Shift).where(
-        SignUp.user_id == user_id, SignUp.shift_id != shift.id,
-        SignUp.status.in_([SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value]),
-        Shift.starts_at < shift.ends_at, Shift.ends_at > shift.starts_at)) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(SignUp)
+            .join(Shift)
+            .where(
+                SignUp.user_id == user_id,
+                SignUp.shift_id != shift.id,
+                SignUp.status.in_([SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value]),
+                Shift.starts_at < shift.ends_at,
+                Shift.ends_at > shift.starts_at,
+            )
+        )
+        > 0
+    )
 
 
 # --- signing up and dropping out ------------------------------------------------------------------
 
+
 def _take_place(shift_id: int) -> bool:
     """One conditional UPDATE: of two people taking the last place at once, one gets it."""
-    return db.session.execute(
-        sa.update(Shift).where(Shift.id == shift_id, Shift.confirmed_count < Shift.max_volunteers)
-        .values(confirmed_count=Shift.confirmed_count + 1).execution_options(synchronize_session=False)
-    ).rowcount == 1
+    return (
+        db.session.execute(
+            sa.update(Shift)
+            .where(Shift.id == shift_id, Shift.confirmed_count < Shift.max_volunteers)
+            .values(confirmed_count=Shift.confirmed_count + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
 
 
 def _free_place(shift_id: int) -> None:
-    db.session.execute(sa.update(Shift).where(Shift.id == shift_id, Shift.confirmed_count > 0)
-                       .values(confirmed_count=Shift.confirmed_count - 1).execution_options(synchronize_session=False))
+    db.session.execute(
+        sa.update(Shift)
+        .where(Shift.id == shift_id, Shift.confirmed_count > 0)
+        .values(confirmed_count=Shift.confirmed_count - 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def sign_up(shift: Shift, user, *, source: str = "self", now: dt.datetime | None = None) -> SignUp:
@@ -148,8 +225,13 @@ def sign_up(shift: Shift, user, *, source: str = "self", now: dt.datetime | None
         raise PatrolError("not_eligible")
     if overlapping(user.id, shift):
         raise PatrolError("overlap")
-    existing = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == shift.id, SignUp.user_id == user.id))
-    if existing is not None and existing.status in (SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value):
+    existing = db.session.scalar(
+        sa.select(SignUp).where(SignUp.shift_id == shift.id, SignUp.user_id == user.id)
+    )
+    if existing is not None and existing.status in (
+        SignUpStatus.CONFIRMED.value,
+        SignUpStatus.WAITLISTED.value,
+    ):
         raise PatrolError("already")
     status = SignUpStatus.CONFIRMED if _take_place(shift.id) else SignUpStatus.WAITLISTED
     signup = existing or SignUp(shift_id=shift.id, user_id=user.id)
@@ -166,9 +248,12 @@ def sign_up(shift: Shift, user, *, source: str = "self", now: dt.datetime | None
 
 
 def promote_waitlist(shift: Shift) -> SignUp | None:
-    first = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == shift.id,
-                                                      SignUp.status == SignUpStatus.WAITLISTED.value)
-                              .order_by(SignUp.created_at, SignUp.id).limit(1))
+    first = db.session.scalar(
+        sa.select(SignUp)
+        .where(SignUp.shift_id == shift.id, SignUp.status == SignUpStatus.WAITLISTED.value)
+        .order_by(SignUp.created_at, SignUp.id)
+        .limit(1)
+    )
     if first is None or not _take_place(shift.id):
         return None
     first.status = SignUpStatus.CONFIRMED.value
@@ -201,13 +286,16 @@ def drop_out(signup: SignUp, actor, now: dt.datetime | None = None) -> SignUp | 
 
 
 def shift_leaders(shift: Shift) -> list:
-    members = db.session.scalars(sa.select(TeamMember).where(
-        TeamMember.team_id.in_(eligible_teams(shift.point)),
-        TeamMember.role.in_(LEAD_ROLES))).all()
+    members = db.session.scalars(
+        sa.select(TeamMember).where(
+            TeamMember.team_id.in_(eligible_teams(shift.point)), TeamMember.role.in_(LEAD_ROLES)
+        )
+    ).all()
     return list({m.user_id: m.user for m in members}.values())
 
 
 # --- swaps ---------------------------------------------------------------------------------------------
+
 
 def offer_swap(signup: SignUp, to_user=None) -> SwapRequest:
     if signup.status != SignUpStatus.CONFIRMED.value:
@@ -234,8 +322,13 @@ def take_swap(swap: SwapRequest, user) -> str:
     if overlapping(user.id, signup.shift):
         raise PatrolError("overlap")
     swap.taken_by_id = user.id
-    approving = [t for t in db.session.scalars(sa.select(Team).where(
-        Team.id.in_(eligible_teams(signup.shift.point))).order_by(Team.id)) if t.swaps_need_approval]
+    approving = [
+        t
+        for t in db.session.scalars(
+            sa.select(Team).where(Team.id.in_(eligible_teams(signup.shift.point))).order_by(Team.id)
+        )
+        if t.swaps_need_approval
+    ]
     if approving:
         from tipboard.patrols.queue import enqueue_swap
 
@@ -249,8 +342,9 @@ def take_swap(swap: SwapRequest, user) -> str:
 
 def complete_swap(swap: SwapRequest) -> None:
     signup = swap.signup
-    taker_row = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == signup.shift_id,
-                                                          SignUp.user_id == swap.taken_by_id))
+    taker_row = db.session.scalar(
+        sa.select(SignUp).where(SignUp.shift_id == signup.shift_id, SignUp.user_id == swap.taken_by_id)
+    )
     signup.status = SignUpStatus.DROPPED.value
     if taker_row is None:
         taker_row = SignUp(shift_id=signup.shift_id, user_id=swap.taken_by_id)
@@ -261,6 +355,7 @@ def complete_swap(swap: SwapRequest) -> None:
 
 
 # --- closing a shift -----------------------------------------------------------------------------------
+
 
 def close_shift(shift: Shift, report: str, actor, now: dt.datetime | None = None) -> None:
     """A leader (or staff) closes the shift with a report; the report goes to the station's queue."""

@@ -1,4 +1,5 @@
 """Teams and volunteers: applications, invitations, deputies, profiles."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,16 +8,30 @@ from flask_babel import lazy_gettext as _l
 from tipboard.auth.services import grant_role
 from tipboard.extensions import db
 from tipboard.outbox import notify, register_message
-from tipboard.patrols.models import LEAD_ROLES, MemberRole, Team, TeamApplication, TeamMember, VolunteerProfile
+from tipboard.patrols.models import (
+    LEAD_ROLES,
+    MemberRole,
+    Team,
+    TeamApplication,
+    TeamMember,
+    VolunteerProfile,
+)
 from tipboard.patrols.shifts import PatrolError
 from tipboard.permissions import STAFF, Role
 
-register_message("patrols.application_accepted", _l("Welcome to the team"),
-                 _l("Your application to join %(team)s was accepted."))
-register_message("patrols.application_declined", _l("Your team application"),
-                 _l("Your application to join %(team)s was not accepted this time."))
-register_message("patrols.invited", _l("You were added to a volunteer team"),
-                 _l("A leader added you to %(team)s."))
+register_message(
+    "patrols.application_accepted",
+    _l("Welcome to the team"),
+    _l("Your application to join %(team)s was accepted."),
+)
+register_message(
+    "patrols.application_declined",
+    _l("Your team application"),
+    _l("Your application to join %(team)s was not accepted this time."),
+)
+register_message(
+    "patrols.invited", _l("You were added to a volunteer team"), _l("A leader added you to %(team)s.")
+)
 
 
 def apply(team: Team, user, message: str) -> TeamApplication:
@@ -25,9 +40,13 @@ def apply(team: Team, user, message: str) -> TeamApplication:
 
     if team.membership(user) is not None:
         raise PatrolError("already_member")
-    if db.session.scalar(sa.select(TeamApplication.id).where(TeamApplication.team_id == team.id,
-                                                             TeamApplication.user_id == user.id,
-                                                             TeamApplication.status == "pending")):
+    if db.session.scalar(
+        sa.select(TeamApplication.id).where(
+            TeamApplication.team_id == team.id,
+            TeamApplication.user_id == user.id,
+            TeamApplication.status == "pending",
+        )
+    ):
         raise PatrolError("already_applied")
     application = TeamApplication(team=team, user_id=user.id, message=message.strip())
     db.session.add(application)
@@ -97,10 +116,17 @@ def can_see_emergency_contact(viewer, volunteer_id: int) -> bool:
     """Only the volunteer's own team leaders (and deputies) and station staff."""
     if viewer.has_role(*STAFF) or viewer.id == volunteer_id:
         return True
-    led = sa.select(TeamMember.team_id).where(TeamMember.user_id == viewer.id,
-                                              TeamMember.role.in_(LEAD_ROLES))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
-        TeamMember.user_id == volunteer_id, TeamMember.team_id.in_(led))) > 0
+    led = sa.select(TeamMember.team_id).where(
+        TeamMember.user_id == viewer.id, TeamMember.role.in_(LEAD_ROLES)
+    )
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(TeamMember)
+            .where(TeamMember.user_id == volunteer_id, TeamMember.team_id.in_(led))
+        )
+        > 0
+    )
 
 
 def profile_of(user) -> VolunteerProfile:

@@ -6,7 +6,8 @@ import io
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
@@ -16,17 +17,37 @@ from tipboard.extensions import db
 from tipboard.flow import commit_unless_refused
 from tipboard.geo import Grid
 from tipboard.nav import register_nav
-from tipboard.patrols.availability import add_slot, availability_of, fits
-from tipboard.patrols.points import create_point
 from tipboard.patrols import bp, calendar, checkin, patrol_log, priority, shifts, teams
+from tipboard.patrols.availability import add_slot, availability_of, fits
 from tipboard.patrols.forms import (
-    ActionForm, ApplyForm, AvailabilityForm, AwayForm, GenerateForm, ObservationForm, PointForm, ProfileForm,
-    ReportForm, SwapForm, TemplateForm,
+    ActionForm,
+    ApplyForm,
+    AvailabilityForm,
+    AwayForm,
+    GenerateForm,
+    ObservationForm,
+    PointForm,
+    ProfileForm,
+    ReportForm,
+    SwapForm,
+    TemplateForm,
 )
 from tipboard.patrols.models import (
-    Availability, AvailabilityException, MemberRole, Observation, PatrolPoint, Shift, ShiftTemplate, SignUp,
-    SignUpStatus, SwapRequest, Team, TeamMember, VolunteerProfile,
+    Availability,
+    AvailabilityException,
+    MemberRole,
+    Observation,
+    PatrolPoint,
+    Shift,
+    ShiftTemplate,
+    SignUp,
+    SignUpStatus,
+    SwapRequest,
+    Team,
+    TeamMember,
+    VolunteerProfile,
 )
+from tipboard.patrols.points import create_point
 from tipboard.permissions import LEADERS, STAFF, VOLUNTEERS, login_required, public, roles_required
 from tipboard.qr import qr_svg
 
@@ -61,9 +82,18 @@ def _open_shifts(user, team_ids: list[int], limit: int = 30) -> list[Shift]:
     """Upcoming shifts in the user's teams' areas, those still needing people first."""
     if not team_ids:
         return []
-    rows = db.session.scalars(sa.select(Shift).join(Shift.point).options(contains_eager(Shift.point)).where(
-        Shift.starts_at > utcnow(), Shift.starts_at < utcnow() + dt.timedelta(days=14),
-        shifts.points_patrolled_by(team_ids)).order_by(Shift.starts_at).limit(200)).all()
+    rows = db.session.scalars(
+        sa.select(Shift)
+        .join(Shift.point)
+        .options(contains_eager(Shift.point))
+        .where(
+            Shift.starts_at > utcnow(),
+            Shift.starts_at < utcnow() + dt.timedelta(days=14),
+            shifts.points_patrolled_by(team_ids),
+        )
+        .order_by(Shift.starts_at)
+        .limit(200)
+    ).all()
     availability = availability_of([user.id])[user.id]
     fitting = [s for s in rows if fits(availability, s)] or rows
     fitting.sort(key=lambda s: (s.still_needed == 0, s.starts_at))
@@ -76,21 +106,49 @@ def index():
     """My shifts, swaps offered to me and open shifts, in a fixed number of queries however many rows."""
     my_teams = shifts.teams_of(current_user)
     team_ids = [t.id for t in my_teams]
-    mine = db.session.scalars(sa.select(SignUp).join(SignUp.shift).options(contains_eager(SignUp.shift)).where(
-        SignUp.user_id == current_user.id, SignUp.status.in_([SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value]),
-        Shift.ends_at >= utcnow()).order_by(Shift.starts_at)).all()
-    offers = db.session.scalars(
-        sa.select(SwapRequest).join(SwapRequest.signup).join(SignUp.shift).join(Shift.point)
-        .options(contains_eager(SwapRequest.signup).contains_eager(SignUp.shift).contains_eager(Shift.point))
-        .where(SwapRequest.status == "open",
-               sa.or_(SwapRequest.to_user_id == current_user.id, SwapRequest.to_user_id.is_(None)),
-               SignUp.user_id != current_user.id, shifts.points_patrolled_by(team_ids))
-        .order_by(Shift.starts_at)).all() if team_ids else []
-    return render_template("patrols/index.html", mine=mine, open_shifts=_open_shifts(current_user, team_ids),
-                           teams=my_teams, offers=offers, form=ActionForm())
+    mine = db.session.scalars(
+        sa.select(SignUp)
+        .join(SignUp.shift)
+        .options(contains_eager(SignUp.shift))
+        .where(
+            SignUp.user_id == current_user.id,
+            SignUp.status.in_([SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value]),
+            Shift.ends_at >= utcnow(),
+        )
+        .order_by(Shift.starts_at)
+    ).all()
+    offers = (
+        db.session.scalars(
+            sa.select(SwapRequest)
+            .join(SwapRequest.signup)
+            .join(SignUp.shift)
+            .join(Shift.point)
+            .options(
+                contains_eager(SwapRequest.signup).contains_eager(SignUp.shift).contains_eager(Shift.point)
+            )
+            .where(
+                SwapRequest.status == "open",
+                sa.or_(SwapRequest.to_user_id == current_user.id, SwapRequest.to_user_id.is_(None)),
+                SignUp.user_id != current_user.id,
+                shifts.points_patrolled_by(team_ids),
+            )
+            .order_by(Shift.starts_at)
+        ).all()
+        if team_ids
+        else []
+    )
+    return render_template(
+        "patrols/index.html",
+        mine=mine,
+        open_shifts=_open_shifts(current_user, team_ids),
+        teams=my_teams,
+        offers=offers,
+        form=ActionForm(),
+    )
 
 
 # --- teams ---------------------------------------------------------------------------------------------
+
 
 @bp.get("/teams")
 @login_required
@@ -105,9 +163,12 @@ def apply(team_id: int):
     team = db.session.get(Team, team_id) or abort(404)
     form = ApplyForm()
     if form.validate_on_submit():
-        commit_unless_refused(lambda: teams.apply(team, current_user, form.message.data or ""),
-                              shifts.PatrolError, explain=_error,
-                              success=_("Your application was sent to the team's leaders."))
+        commit_unless_refused(
+            lambda: teams.apply(team, current_user, form.message.data or ""),
+            shifts.PatrolError,
+            explain=_error,
+            success=_("Your application was sent to the team's leaders."),
+        )
     return redirect(url_for("patrols.team_list"))
 
 
@@ -122,12 +183,17 @@ def _team_for_leader(team_id: int) -> Team:
 @roles_required(*LEADERS)
 def team(team_id: int):
     team = _team_for_leader(team_id)
-    profiles = {p.user_id: p for p in db.session.scalars(sa.select(VolunteerProfile).where(
-        VolunteerProfile.user_id.in_([m.user_id for m in team.members])))}
+    profiles = {
+        p.user_id: p
+        for p in db.session.scalars(
+            sa.select(VolunteerProfile).where(VolunteerProfile.user_id.in_([m.user_id for m in team.members]))
+        )
+    }
     since = utcnow() - dt.timedelta(days=90)
     hours = checkin.hours_by_user([m.user_id for m in team.members], start=since)
-    return render_template("patrols/team.html", team=team, profiles=profiles, hours=hours, form=ActionForm(),
-                           roles=MemberRole)
+    return render_template(
+        "patrols/team.html", team=team, profiles=profiles, hours=hours, form=ActionForm(), roles=MemberRole
+    )
 
 
 @bp.post("/teams/<int:team_id>/invite")
@@ -140,10 +206,16 @@ def invite(team_id: int):
     if user is None or not ActionForm().validate_on_submit():
         flash(_("No account with that phone, email or user name."), "error")
     else:
-        commit_unless_refused(lambda: teams.invite(team, user, current_user), shifts.PatrolError,
-                              explain=lambda exc: (_("%(name)s is already in the team.", name=user.name)
-                                                   if exc.code == "already_member" else _error(exc)),
-                              success=_("%(name)s is now in the team.", name=user.name))
+        commit_unless_refused(
+            lambda: teams.invite(team, user, current_user),
+            shifts.PatrolError,
+            explain=lambda exc: (
+                _("%(name)s is already in the team.", name=user.name)
+                if exc.code == "already_member"
+                else _error(exc)
+            ),
+            success=_("%(name)s is now in the team.", name=user.name),
+        )
     return redirect(url_for("patrols.team", team_id=team.id))
 
 
@@ -155,9 +227,14 @@ def member(team_id: int, member_id: int, change: str):
     if membership is None or membership.team_id != team.id or change not in ("deputy", "member", "remove"):
         abort(404)
     if ActionForm().validate_on_submit():
-        commit_unless_refused((lambda: teams.remove_member(team, membership, current_user)) if change == "remove"
-                              else (lambda: teams.set_member_role(team, membership, MemberRole(change), current_user)),
-                              shifts.PatrolError, explain=_error, success=_("Saved."))
+        commit_unless_refused(
+            (lambda: teams.remove_member(team, membership, current_user))
+            if change == "remove"
+            else (lambda: teams.set_member_role(team, membership, MemberRole(change), current_user)),
+            shifts.PatrolError,
+            explain=_error,
+            success=_("Saved."),
+        )
     return redirect(url_for("patrols.team", team_id=team.id))
 
 
@@ -172,11 +249,15 @@ def hours_csv(team_id: int):
     for m in sorted(team.members, key=lambda m: m.user.name):
         row = totals.get(m.user_id, {"hours": 0.0, "shifts": 0, "no_shows": 0})
         writer.writerow([m.user.name, m.role, row["shifts"], f"{row['hours']:.2f}", row["no_shows"]])
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=team-{team.id}-hours.csv"})
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=team-{team.id}-hours.csv"},
+    )
 
 
 # --- the volunteer's profile -------------------------------------------------------------------------------
+
 
 @bp.route("/profile", methods=["GET", "POST"])
 @roles_required(*VOLUNTEERS)
@@ -189,14 +270,27 @@ def profile():
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("patrols.profile"))
-    slots = db.session.scalars(sa.select(Availability).where(Availability.user_id == current_user.id)
-                               .order_by(Availability.weekday, Availability.start_time)).all()
-    away = db.session.scalars(sa.select(AvailabilityException).where(AvailabilityException.user_id == current_user.id)
-                              .order_by(AvailabilityException.day)).all()
+    slots = db.session.scalars(
+        sa.select(Availability)
+        .where(Availability.user_id == current_user.id)
+        .order_by(Availability.weekday, Availability.start_time)
+    ).all()
+    away = db.session.scalars(
+        sa.select(AvailabilityException)
+        .where(AvailabilityException.user_id == current_user.id)
+        .order_by(AvailabilityException.day)
+    ).all()
     feed_url = url_for("patrols.calendar_feed", token=prof.calendar_token, _external=True) if prof else None
-    return render_template("patrols/profile.html", form=form, slots=slots, away=away, slot_form=AvailabilityForm(),
-                           away_form=AwayForm(), action_form=ActionForm(),
-                           feed_url=feed_url), 400 if form.errors else 200
+    return render_template(
+        "patrols/profile.html",
+        form=form,
+        slots=slots,
+        away=away,
+        slot_form=AvailabilityForm(),
+        away_form=AwayForm(),
+        action_form=ActionForm(),
+        feed_url=feed_url,
+    ), 400 if form.errors else 200
 
 
 @bp.post("/profile/availability")
@@ -204,8 +298,13 @@ def profile():
 def add_availability():
     form = AvailabilityForm()
     if form.validate_on_submit():
-        commit_unless_refused(lambda: add_slot(current_user.id, int(form.weekday.data), form.start_time.data,
-                                               form.end_time.data), shifts.PatrolError, explain=_error)
+        commit_unless_refused(
+            lambda: add_slot(
+                current_user.id, int(form.weekday.data), form.start_time.data, form.end_time.data
+            ),
+            shifts.PatrolError,
+            explain=_error,
+        )
     else:
         flash(str(ERRORS["bad_slot"]), "error")
     return redirect(url_for("patrols.profile"))
@@ -216,8 +315,15 @@ def add_availability():
 def add_away():
     form = AwayForm()
     if form.validate_on_submit():
-        if db.session.scalar(sa.select(AvailabilityException.id).where(
-                AvailabilityException.user_id == current_user.id, AvailabilityException.day == form.day.data)) is None:
+        if (
+            db.session.scalar(
+                sa.select(AvailabilityException.id).where(
+                    AvailabilityException.user_id == current_user.id,
+                    AvailabilityException.day == form.day.data,
+                )
+            )
+            is None
+        ):
             db.session.add(AvailabilityException(user_id=current_user.id, day=form.day.data, available=False))
             db.session.commit()
     else:
@@ -241,23 +347,33 @@ def calendar_feed(token: str):
     prof = db.session.scalar(sa.select(VolunteerProfile).where(VolunteerProfile.calendar_token == token))
     if prof is None:
         abort(404)
-    return Response(calendar.feed(prof, current_app.config["STATION_NAME"]), mimetype="text/calendar",
-                    headers={"Cache-Control": "private, max-age=300"})
+    return Response(
+        calendar.feed(prof, current_app.config["STATION_NAME"]),
+        mimetype="text/calendar",
+        headers={"Cache-Control": "private, max-age=300"},
+    )
 
 
 # --- points and shifts -------------------------------------------------------------------------------------
 
+
 @bp.get("/points")
 @roles_required(*VOLUNTEERS, *LEADERS)
 def points():
-    rows = db.session.scalars(sa.select(PatrolPoint).where(PatrolPoint.active.is_(True)).order_by(PatrolPoint.name)).all()
-    return render_template("patrols/points.html", points=rows, weights=priority.weights(rows), bands=priority.BANDS)
+    rows = db.session.scalars(
+        sa.select(PatrolPoint).where(PatrolPoint.active.is_(True)).order_by(PatrolPoint.name)
+    ).all()
+    return render_template(
+        "patrols/points.html", points=rows, weights=priority.weights(rows), bands=priority.BANDS
+    )
 
 
 def _point_form() -> PointForm:
     form = PointForm()
     form.grid.choices = [(str(g.id), g.name) for g in db.session.scalars(sa.select(Grid).order_by(Grid.code))]
-    form.team.choices = [("", "—")] + [(str(t.id), t.name) for t in db.session.scalars(sa.select(Team).order_by(Team.name))]
+    form.team.choices = [("", "—")] + [
+        (str(t.id), t.name) for t in db.session.scalars(sa.select(Team).order_by(Team.name))
+    ]
     return form
 
 
@@ -266,9 +382,16 @@ def _point_form() -> PointForm:
 def new_point():
     form = _point_form()
     if form.validate_on_submit():
-        create_point(name=form.name.data, lat=form.lat.data, lon=form.lon.data, radius_m=form.radius_m.data,
-                     grid_id=int(form.grid.data), team_id=int(form.team.data) if form.team.data else None,
-                     base_weight=form.base_weight.data, route=form.route_points)
+        create_point(
+            name=form.name.data,
+            lat=form.lat.data,
+            lon=form.lon.data,
+            radius_m=form.radius_m.data,
+            grid_id=int(form.grid.data),
+            team_id=int(form.team.data) if form.team.data else None,
+            base_weight=form.base_weight.data,
+            route=form.route_points,
+        )
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("patrols.points"))
@@ -301,8 +424,9 @@ def templates(point_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("patrols.templates", point_id=point.id))
     rows = db.session.scalars(sa.select(ShiftTemplate).where(ShiftTemplate.point_id == point.id)).all()
-    return render_template("patrols/templates.html", point=point, form=form, templates=rows,
-                           generate_form=GenerateForm()), 400 if form.errors else 200
+    return render_template(
+        "patrols/templates.html", point=point, form=form, templates=rows, generate_form=GenerateForm()
+    ), 400 if form.errors else 200
 
 
 @bp.post("/shifts/generate")
@@ -314,8 +438,11 @@ def generate():
         made = shifts.generate_shifts(monday)
         db.session.commit()
         flash(ngettext_safe(len(made)), "success")
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("patrols.points"))
+    return redirect(
+        request.referrer
+        if request.referrer and request.referrer.startswith(request.host_url)
+        else url_for("patrols.points")
+    )
 
 
 def ngettext_safe(n: int) -> str:
@@ -338,14 +465,26 @@ def shift(shift_id: int):
     entry = _shift(shift_id)
     if not _may_see_shift(entry):
         abort(403)
-    mine = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == entry.id, SignUp.user_id == current_user.id))
+    mine = db.session.scalar(
+        sa.select(SignUp).where(SignUp.shift_id == entry.id, SignUp.user_id == current_user.id)
+    )
     leads = shifts.can_lead_shift(current_user, entry)
-    observations = db.session.scalars(sa.select(Observation).where(Observation.shift_id == entry.id)
-                                      .order_by(Observation.id)).all()
+    observations = db.session.scalars(
+        sa.select(Observation).where(Observation.shift_id == entry.id).order_by(Observation.id)
+    ).all()
     swap_form = _swap_form() if mine is not None else _swap_form(team_members=[])
-    return render_template("patrols/shift.html", shift=entry, mine=mine, leads=leads, observations=observations,
-                           form=ActionForm(), observation_form=ObservationForm(), report_form=ReportForm(),
-                           swap_form=swap_form, now=utcnow())
+    return render_template(
+        "patrols/shift.html",
+        shift=entry,
+        mine=mine,
+        leads=leads,
+        observations=observations,
+        form=ActionForm(),
+        observation_form=ObservationForm(),
+        report_form=ReportForm(),
+        swap_form=swap_form,
+        now=utcnow(),
+    )
 
 
 @bp.post("/shifts/<int:shift_id>/signup")
@@ -353,14 +492,23 @@ def shift(shift_id: int):
 def signup(shift_id: int):
     entry = _shift(shift_id)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(lambda: shifts.sign_up(entry, current_user), shifts.PatrolError, explain=_error,
-                              success=lambda result: (_("You are on this shift.") if result.status == "confirmed"
-                                                      else _("The shift is full; you are on the waiting list.")))
+        commit_unless_refused(
+            lambda: shifts.sign_up(entry, current_user),
+            shifts.PatrolError,
+            explain=_error,
+            success=lambda result: (
+                _("You are on this shift.")
+                if result.status == "confirmed"
+                else _("The shift is full; you are on the waiting list.")
+            ),
+        )
     return redirect(url_for("patrols.shift", shift_id=entry.id))
 
 
 def _my_signup(entry: Shift) -> SignUp:
-    mine = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == entry.id, SignUp.user_id == current_user.id))
+    mine = db.session.scalar(
+        sa.select(SignUp).where(SignUp.shift_id == entry.id, SignUp.user_id == current_user.id)
+    )
     if mine is None:
         abort(404)
     return mine
@@ -371,8 +519,12 @@ def _my_signup(entry: Shift) -> SignUp:
 def drop(shift_id: int):
     entry = _shift(shift_id)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(lambda: shifts.drop_out(_my_signup(entry), current_user), shifts.PatrolError,
-                              explain=_error, success=_("You left the shift."))
+        commit_unless_refused(
+            lambda: shifts.drop_out(_my_signup(entry), current_user),
+            shifts.PatrolError,
+            explain=_error,
+            success=_("You left the shift."),
+        )
     return redirect(url_for("patrols.index"))
 
 
@@ -380,8 +532,14 @@ def _swap_form(team_members=None) -> SwapForm:
     """A swap may be offered to anyone, or to someone in one of the volunteer's own teams (once,
     however many teams they share)."""
     if team_members is None:
-        team_members = list({m.user_id: m.user for t in shifts.teams_of(current_user) for m in t.members
-                             if m.user_id != current_user.id}.values())
+        team_members = list(
+            {
+                m.user_id: m.user
+                for t in shifts.teams_of(current_user)
+                for m in t.members
+                if m.user_id != current_user.id
+            }.values()
+        )
     form = SwapForm()
     form.to.choices = [("", _("Anyone in the team"))] + [(str(u.id), u.name) for u in team_members]
     return form
@@ -395,8 +553,12 @@ def offer_swap(shift_id: int):
     if not form.validate_on_submit():
         abort(400, description=_("Offer the place to someone in your team, or to anyone."))
     to_user = db.session.get(User, int(form.to.data)) if form.to.data else None
-    commit_unless_refused(lambda: shifts.offer_swap(_my_signup(entry), to_user), shifts.PatrolError,
-                          explain=_error, success=_("Your swap offer was sent."))
+    commit_unless_refused(
+        lambda: shifts.offer_swap(_my_signup(entry), to_user),
+        shifts.PatrolError,
+        explain=_error,
+        success=_("Your swap offer was sent."),
+    )
     return redirect(url_for("patrols.shift", shift_id=entry.id))
 
 
@@ -405,9 +567,14 @@ def offer_swap(shift_id: int):
 def take_swap(swap_id: int):
     swap = db.session.get(SwapRequest, swap_id) or abort(404)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(lambda: shifts.take_swap(swap, current_user), shifts.PatrolError, explain=_error,
-                              success=lambda result: (_("You took the place.") if result == "done"
-                                                      else _("The swap waits for a leader's approval.")))
+        commit_unless_refused(
+            lambda: shifts.take_swap(swap, current_user),
+            shifts.PatrolError,
+            explain=_error,
+            success=lambda result: (
+                _("You took the place.") if result == "done" else _("The swap waits for a leader's approval.")
+            ),
+        )
     return redirect(url_for("patrols.index"))
 
 
@@ -418,10 +585,18 @@ def scan(token: str):
     try:
         point = checkin.point_from_token(token)
     except shifts.PatrolError as exc:
-        return render_template("patrols/scan.html", error=_error(exc), point=None, signup=None, token=token), 400
+        return render_template(
+            "patrols/scan.html", error=_error(exc), point=None, signup=None, token=token
+        ), 400
     signup = checkin.current_signup(current_user, point, utcnow())
-    return render_template("patrols/scan.html", error=None if signup else str(ERRORS["no_current_shift"]),
-                           point=point, signup=signup, token=token, form=ActionForm())
+    return render_template(
+        "patrols/scan.html",
+        error=None if signup else str(ERRORS["no_current_shift"]),
+        point=point,
+        signup=signup,
+        token=token,
+        form=ActionForm(),
+    )
 
 
 @bp.post("/scan/<token>")
@@ -449,8 +624,9 @@ def leader_checkin(shift_id: int, signup_id: int):
     if signup is None or signup.shift_id != entry.id or signup.status != SignUpStatus.CONFIRMED.value:
         abort(404)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(lambda: checkin.toggle(signup, utcnow(), by=current_user), shifts.PatrolError,
-                              explain=_error)
+        commit_unless_refused(
+            lambda: checkin.toggle(signup, utcnow(), by=current_user), shifts.PatrolError, explain=_error
+        )
     return redirect(url_for("patrols.shift", shift_id=entry.id))
 
 
@@ -477,9 +653,16 @@ def report_hazard(shift_id: int):
     _my_signup(entry)
     from tipboard.timezones import local_now
 
-    return redirect(url_for("tips.new", lat=entry.point.lat, lon=entry.point.lon, address=entry.point.name,
-                            seen_at=local_now().strftime("%Y-%m-%dT%H:%M"),
-                            origin=patrol_log.origin_token(entry, current_user)))
+    return redirect(
+        url_for(
+            "tips.new",
+            lat=entry.point.lat,
+            lon=entry.point.lon,
+            address=entry.point.name,
+            seen_at=local_now().strftime("%Y-%m-%dT%H:%M"),
+            origin=patrol_log.origin_token(entry, current_user),
+        )
+    )
 
 
 @bp.post("/shifts/<int:shift_id>/close")
@@ -490,7 +673,10 @@ def close(shift_id: int):
         abort(403)
     form = ReportForm()
     if form.validate_on_submit():
-        commit_unless_refused(lambda: shifts.close_shift(entry, form.report.data, current_user),
-                              shifts.PatrolError, explain=_error,
-                              success=_("Shift closed; the report went to the station."))
+        commit_unless_refused(
+            lambda: shifts.close_shift(entry, form.report.data, current_user),
+            shifts.PatrolError,
+            explain=_error,
+            success=_("Shift closed; the report went to the station."),
+        )
     return redirect(url_for("patrols.shift", shift_id=entry.id))

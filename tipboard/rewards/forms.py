@@ -2,11 +2,16 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form, strip_text
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-METHOD_LABELS = {"cash": _l("Cash at the station"), "bank": _l("Bank transfer"), "wallet": _l("Mobile wallet transfer")}
+from tipboard.forms import Form, strip_text
+
+METHOD_LABELS = {
+    "cash": _l("Cash at the station"),
+    "bank": _l("Bank transfer"),
+    "wallet": _l("Mobile wallet transfer"),
+}
 
 
 class YuanField(StringField):
@@ -20,7 +25,12 @@ class YuanField(StringField):
             value = Decimal(valuelist[0].strip())
         except InvalidOperation:
             raise ValueError(_l("Enter an amount in yuan, like 12 or 12.50.")) from None
-        if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")) or value > 1_000_000:
+        if (
+            not value.is_finite()
+            or value <= 0
+            or value != value.quantize(Decimal("0.01"))
+            or value > 1_000_000
+        ):
             raise ValueError(_l("Enter an amount in yuan, like 12 or 12.50."))
         self.data = int(value * 100)
 
@@ -33,8 +43,9 @@ class YuanField(StringField):
 class IdempotentForm(Form):
     """Carries a key made when the form is drawn: a double click or a retry sends the same key."""
 
-    idempotency_key = HiddenField(default=lambda: secrets.token_urlsafe(24),
-                                  validators=[InputRequired(), Length(min=16, max=64)])
+    idempotency_key = HiddenField(
+        default=lambda: secrets.token_urlsafe(24), validators=[InputRequired(), Length(min=16, max=64)]
+    )
 
 
 class ApproveForm(IdempotentForm):
@@ -42,12 +53,16 @@ class ApproveForm(IdempotentForm):
 
 
 class RejectRewardForm(IdempotentForm):
-    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2})
+    reason = TextAreaField(
+        _l("Reason"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2}
+    )
 
 
 class AmountForm(Form):
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()])
-    reason = TextAreaField(_l("Why this amount"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2})
+    reason = TextAreaField(
+        _l("Why this amount"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2}
+    )
 
 
 class AcceptNominationForm(Form):
@@ -55,13 +70,17 @@ class AcceptNominationForm(Form):
 
 
 class DeclineForm(Form):
-    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2})
+    reason = TextAreaField(
+        _l("Reason"), validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 2}
+    )
 
 
 class BudgetForm(Form):
     fund = SelectField(_l("Fund"), validators=[InputRequired()])
-    period = StringField(_l("Period (YYYY-MM for a month, YYYY for a year)"),
-                         validators=[InputRequired(), Regexp(r"^\d{4}(-(0[1-9]|1[0-2]))?$")])
+    period = StringField(
+        _l("Period (YYYY-MM for a month, YYYY for a year)"),
+        validators=[InputRequired(), Regexp(r"^\d{4}(-(0[1-9]|1[0-2]))?$")],
+    )
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()])
 
 
@@ -73,13 +92,18 @@ class RuleForm(Form):
 
 
 class RedeemForm(Form):
-    code = StringField(_l("Claim code"), validators=[InputRequired(), Length(max=20)],
-                       render_kw={"autocomplete": "off", "autocapitalize": "characters"})
+    code = StringField(
+        _l("Claim code"),
+        validators=[InputRequired(), Length(max=20)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
 
 
 class PayForm(Form):
     method = RadioField(_l("Paid by"), choices=list(METHOD_LABELS.items()), validators=[InputRequired()])
-    reference = StringField(_l("Reference (transfer number or receipt)"), validators=[Optional(), Length(max=100)])
+    reference = StringField(
+        _l("Reference (transfer number or receipt)"), validators=[Optional(), Length(max=100)]
+    )
 
 
 class RedeemPayForm(PayForm):
@@ -90,16 +114,22 @@ class RedeemPayForm(PayForm):
 
 
 class CollectForm(Form):
-    method = RadioField(_l("How would you like to collect it?"), choices=list(METHOD_LABELS.items()),
-                        validators=[InputRequired()])
+    method = RadioField(
+        _l("How would you like to collect it?"),
+        choices=list(METHOD_LABELS.items()),
+        validators=[InputRequired()],
+    )
 
 
 class NominationForm(Form):
     kind = SelectField(_l("Award"), validators=[InputRequired()])
     nominee_name = StringField(_l("Who?"), filters=[strip_text], validators=[DataRequired(), Length(max=100)])
-    nominee_contact = StringField(_l("How to reach them (optional)"), validators=[Optional(), Length(max=100)])
-    story = TextAreaField(_l("What did they do?"), validators=[InputRequired(), Length(min=20, max=4000)],
-                          render_kw={"rows": 5})
+    nominee_contact = StringField(
+        _l("How to reach them (optional)"), validators=[Optional(), Length(max=100)]
+    )
+    story = TextAreaField(
+        _l("What did they do?"), validators=[InputRequired(), Length(min=20, max=4000)], render_kw={"rows": 5}
+    )
     public_consent = BooleanField(_l("They agree to be named on the public honour board"))
 
 

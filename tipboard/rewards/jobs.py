@@ -1,4 +1,5 @@
 """Timed work on rewards, and the books check."""
+
 import click
 from flask_babel import lazy_gettext as _l
 
@@ -33,8 +34,11 @@ def expire_rewards() -> int:
     expired = expire_due()
     for reward in expired:
         if reward.tip is not None and reward.tip.reporter is not None:
-            notify(reward.tip.reporter, "rewards.expired",
-                   {"code": reward.tip.tracking_code, "days": current_app.config["REWARD_CLAIM_DAYS"]})
+            notify(
+                reward.tip.reporter,
+                "rewards.expired",
+                {"code": reward.tip.tracking_code, "days": current_app.config["REWARD_CLAIM_DAYS"]},
+            )
     db.session.commit()
     return len(expired)
 

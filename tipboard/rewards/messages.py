@@ -1,4 +1,5 @@
 """What a refused money action tells the person who tried it."""
+
 from flask_babel import lazy_gettext as _l
 
 from tipboard.templating import money_text
@@ -14,7 +15,9 @@ REFUSALS = {
     "over_budget": _l("The budget does not have enough left for this reward. Nothing was changed."),
     "no_budget": _l("There is no budget for this fund for the current month or year."),
     "no_key": _l("The form expired. Please reload the page and try again."),
-    "already_approved_by_you": _l("You have already approved this reward; another supervisor must approve it too."),
+    "already_approved_by_you": _l(
+        "You have already approved this reward; another supervisor must approve it too."
+    ),
     "not_supervisor": _l("Only a supervisor can approve or reject rewards."),
     "own_proposal": _l("You proposed this reward, so someone else must approve it."),
     "own_reward": _l("This reward would be paid to you, so someone else must approve it."),

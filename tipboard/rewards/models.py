@@ -3,6 +3,7 @@
 Amounts are integer fen. A budget's ``remaining_fen`` moves only by conditional UPDATEs in the
 same transaction as the ledger entry that explains it; the ledger is never updated or deleted.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,25 +19,25 @@ from tipboard.geo import BilingualName
 
 
 class RewardKind(enum.StrEnum):
-    HAZARD = "hazard"                 # grid red envelope (网格红包) for a verified hazard tip
-    COURAGE = "courage"               # act of courage (见义勇为)
+    HAZARD = "hazard"  # grid red envelope (网格红包) for a verified hazard tip
+    COURAGE = "courage"  # act of courage (见义勇为)
     GOOD_NEIGHBOUR = "good_neighbour"  # good neighbour award
 
 
 class RewardStatus(enum.StrEnum):
     PROPOSED = "proposed"
-    APPROVED = "approved"   # reserved from the budget, waiting to be collected
+    APPROVED = "approved"  # reserved from the budget, waiting to be collected
     PAID = "paid"
     REJECTED = "rejected"
-    EXPIRED = "expired"     # not collected in time; the reservation went back to the budget
+    EXPIRED = "expired"  # not collected in time; the reservation went back to the budget
     CANCELLED = "cancelled"  # the tip turned out a duplicate or was rejected before approval
 
 
 class LedgerKind(enum.StrEnum):
-    RESERVE = "reserve"   # budget -> reserved
-    PAY = "pay"           # reserved -> paid out
-    RELEASE = "release"   # reserved -> budget (cancelled after approval)
-    EXPIRE = "expire"     # reserved -> budget (not collected in time)
+    RESERVE = "reserve"  # budget -> reserved
+    PAY = "pay"  # reserved -> paid out
+    RELEASE = "release"  # reserved -> budget (cancelled after approval)
+    EXPIRE = "expire"  # reserved -> budget (not collected in time)
 
 
 class Fund(BilingualName, db.Model):
@@ -140,8 +141,13 @@ class Reward(TimestampMixin, db.Model):
         sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
         sa.CheckConstraint("kind != 'hazard' OR tip_id IS NOT NULL", name="hazard_has_tip"),
         sa.CheckConstraint("kind = 'hazard' OR nomination_id IS NOT NULL", name="award_has_nomination"),
-        sa.Index("uq_reward_live_tip_id", "tip_id", unique=True,
-                 sqlite_where=sa.text(_LIVE), postgresql_where=sa.text(_LIVE)),
+        sa.Index(
+            "uq_reward_live_tip_id",
+            "tip_id",
+            unique=True,
+            sqlite_where=sa.text(_LIVE),
+            postgresql_where=sa.text(_LIVE),
+        ),
     )
 
     @property

@@ -1,4 +1,5 @@
 """Reward proposals and award nominations as kinds of the moderation queue."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -9,15 +10,24 @@ from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueActi
 from tipboard.moderation.services import enqueue, item_for, summarise
 from tipboard.permissions import STAFF, SUPERVISORS
 from tipboard.rewards import services
-from tipboard.rewards.forms import AcceptNominationForm, AmountForm, ApproveForm, DeclineForm, RejectRewardForm
+from tipboard.rewards.forms import (
+    AcceptNominationForm,
+    AmountForm,
+    ApproveForm,
+    DeclineForm,
+    RejectRewardForm,
+)
 from tipboard.rewards.messages import refusal
 from tipboard.rewards.models import Nomination, Reward, RewardKind, RewardStatus
 from tipboard.templating import money_text
 from tipboard.tips.models import TipStatus
 from tipboard.tips.signals import tip_status_changed, tip_verified
 
-KIND_LABELS = {RewardKind.HAZARD.value: _l("Grid red envelope"), RewardKind.COURAGE.value: _l("Act of courage award"),
-               RewardKind.GOOD_NEIGHBOUR.value: _l("Good neighbour award")}
+KIND_LABELS = {
+    RewardKind.HAZARD.value: _l("Grid red envelope"),
+    RewardKind.COURAGE.value: _l("Act of courage award"),
+    RewardKind.GOOD_NEIGHBOUR.value: _l("Good neighbour award"),
+}
 
 
 def _nomination_summary(nomination: Nomination) -> str:
@@ -30,9 +40,15 @@ def _summary(reward: Reward) -> str:
 
 
 def enqueue_reward(reward: Reward, actor=None) -> None:
-    enqueue("reward", reward.id, subject=reward, priority=5,
-            category_id=reward.tip.category_id if reward.tip else None,
-            grid_id=reward.tip.grid_id if reward.tip else None, actor=actor)
+    enqueue(
+        "reward",
+        reward.id,
+        subject=reward,
+        priority=5,
+        category_id=reward.tip.category_id if reward.tip else None,
+        grid_id=reward.tip.grid_id if reward.tip else None,
+        actor=actor,
+    )
 
 
 def _state(reward: Reward) -> dict:
@@ -46,49 +62,79 @@ def _approve(ctx) -> ActionOutcome:
         result = services.approve(reward, ctx.actor, ctx.data.get("idempotency_key") or ctx.idempotency_key)
     except services.RewardError as exc:
         raise ActionRefused(refusal(exc)) from exc
-    messages = {"approved": _l("Approved: the amount is reserved from the budget."),
-                "needs_second": _l("Your approval is recorded. A second supervisor must approve this amount."),
-                "repeat": _l("This request was already handled.")}
-    return ActionOutcome(item_status=ItemStatus.CLOSED.value if result == "approved" else ItemStatus.OPEN.value,
-                         before=before, after={**_state(reward), "result": result}, message=str(messages[result]))
+    messages = {
+        "approved": _l("Approved: the amount is reserved from the budget."),
+        "needs_second": _l("Your approval is recorded. A second supervisor must approve this amount."),
+        "repeat": _l("This request was already handled."),
+    }
+    return ActionOutcome(
+        item_status=ItemStatus.CLOSED.value if result == "approved" else ItemStatus.OPEN.value,
+        before=before,
+        after={**_state(reward), "result": result},
+        message=str(messages[result]),
+    )
 
 
 def _reject(ctx) -> ActionOutcome:
     reward: Reward = ctx.subject
     before = _state(reward)
     try:
-        services.reject(reward, ctx.actor, ctx.data.get("idempotency_key") or ctx.idempotency_key,
-                        ctx.data.get("reason", ""))
+        services.reject(
+            reward,
+            ctx.actor,
+            ctx.data.get("idempotency_key") or ctx.idempotency_key,
+            ctx.data.get("reason", ""),
+        )
     except services.RewardError as exc:
         raise ActionRefused(refusal(exc)) from exc
-    return ActionOutcome(item_status=ItemStatus.CLOSED.value, before=before, after=_state(reward),
-                         reason=ctx.data.get("reason"))
+    return ActionOutcome(
+        item_status=ItemStatus.CLOSED.value,
+        before=before,
+        after=_state(reward),
+        reason=ctx.data.get("reason"),
+    )
 
 
 def _change_amount(ctx) -> ActionOutcome:
     reward: Reward = ctx.subject
     try:
-        old, new = services.change_amount(reward, ctx.data.get("amount") or 0, ctx.data.get("reason", ""), ctx.actor)
+        old, new = services.change_amount(
+            reward, ctx.data.get("amount") or 0, ctx.data.get("reason", ""), ctx.actor
+        )
     except services.RewardError as exc:
         raise ActionRefused(refusal(exc)) from exc
     summarise(ctx.item, reward)  # the line shows the amount
-    return ActionOutcome(item_status=ItemStatus.OPEN.value, before={"amount_fen": old},
-                         after={"amount_fen": new}, reason=ctx.data.get("reason"))
+    return ActionOutcome(
+        item_status=ItemStatus.OPEN.value,
+        before={"amount_fen": old},
+        after={"amount_fen": new},
+        reason=ctx.data.get("reason"),
+    )
 
 
 def _proposed(reward: Reward, _user) -> bool:
     return reward.status_enum == RewardStatus.PROPOSED
 
 
-register_kind(QueueKind(
-    name="reward", label=_l("Reward"), load=lambda i: db.session.get(Reward, i),
-    template="rewards/kinds/reward.html", view_roles=STAFF, summary=_summary,
-    actions=[
-        QueueAction("approve", _l("Approve"), _approve, SUPERVISORS, ApproveForm, _proposed),
-        QueueAction("change_amount", _l("Change the amount"), _change_amount, STAFF, AmountForm, _proposed),
-        QueueAction("reject", _l("Reject"), _reject, SUPERVISORS, RejectRewardForm, _proposed, danger=True),
-    ],
-))
+register_kind(
+    QueueKind(
+        name="reward",
+        label=_l("Reward"),
+        load=lambda i: db.session.get(Reward, i),
+        template="rewards/kinds/reward.html",
+        view_roles=STAFF,
+        summary=_summary,
+        actions=[
+            QueueAction("approve", _l("Approve"), _approve, SUPERVISORS, ApproveForm, _proposed),
+            QueueAction(
+                "change_amount", _l("Change the amount"), _change_amount, STAFF, AmountForm, _proposed
+            ),
+            QueueAction(
+                "reject", _l("Reject"), _reject, SUPERVISORS, RejectRewardForm, _proposed, danger=True
+            ),
+        ],
+    )
+)
 
 
 def _accept(ctx) -> ActionOutcome:
@@ -98,29 +144,54 @@ def _accept(ctx) -> ActionOutcome:
     except services.RewardError as exc:
         raise ActionRefused(refusal(exc)) from exc
     enqueue_reward(reward, ctx.actor)
-    return ActionOutcome(item_status=ItemStatus.CLOSED.value, before={"status": "open"},
-                         after={"status": "accepted", "reward_id": reward.id, "amount_fen": reward.amount_fen})
+    return ActionOutcome(
+        item_status=ItemStatus.CLOSED.value,
+        before={"status": "open"},
+        after={"status": "accepted", "reward_id": reward.id, "amount_fen": reward.amount_fen},
+    )
 
 
 def _decline(ctx) -> ActionOutcome:
     nomination: Nomination = ctx.subject
     nomination.status = "declined"
     db.session.flush()
-    return ActionOutcome(item_status=ItemStatus.CLOSED.value, before={"status": "open"},
-                         after={"status": "declined"}, reason=ctx.data.get("reason"))
+    return ActionOutcome(
+        item_status=ItemStatus.CLOSED.value,
+        before={"status": "open"},
+        after={"status": "declined"},
+        reason=ctx.data.get("reason"),
+    )
 
 
-register_kind(QueueKind(
-    name="nomination", label=_l("Award nomination"), load=lambda i: db.session.get(Nomination, i),
-    template="rewards/kinds/nomination.html", view_roles=STAFF,
-    summary=_nomination_summary,
-    actions=[
-        QueueAction("accept", _l("Propose an award"), _accept, STAFF, AcceptNominationForm,
-                    lambda n, _u: n.status == "open"),
-        QueueAction("decline", _l("Decline"), _decline, STAFF, DeclineForm, lambda n, _u: n.status == "open",
-                    danger=True),
-    ],
-))
+register_kind(
+    QueueKind(
+        name="nomination",
+        label=_l("Award nomination"),
+        load=lambda i: db.session.get(Nomination, i),
+        template="rewards/kinds/nomination.html",
+        view_roles=STAFF,
+        summary=_nomination_summary,
+        actions=[
+            QueueAction(
+                "accept",
+                _l("Propose an award"),
+                _accept,
+                STAFF,
+                AcceptNominationForm,
+                lambda n, _u: n.status == "open",
+            ),
+            QueueAction(
+                "decline",
+                _l("Decline"),
+                _decline,
+                STAFF,
+                DeclineForm,
+                lambda n, _u: n.status == "open",
+                danger=True,
+            ),
+        ],
+    )
+)
 
 
 @tip_verified.connect

@@ -3,6 +3,7 @@
 Services flush and never commit. Money moves only through ``_reserve``/``_return`` (one
 conditional UPDATE on the budget each) together with the ledger entry that explains it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,10 +22,20 @@ from tipboard.extensions import db
 from tipboard.outbox import notify
 from tipboard.permissions import STAFF, SUPERVISORS
 from tipboard.rewards.models import (
-    Approval, Budget, ClaimCode, Fund, LedgerEntry, LedgerKind, Nomination, Payout, Reward, RewardKind,
-    RewardRule, RewardStatus,
+    Approval,
+    Budget,
+    ClaimCode,
+    Fund,
+    LedgerEntry,
+    LedgerKind,
+    Nomination,
+    Payout,
+    Reward,
+    RewardKind,
+    RewardRule,
+    RewardStatus,
 )
-from tipboard.templating import money_text  # noqa: F401  (re-exported for the views)
+from tipboard.templating import money_text
 from tipboard.timezones import to_local
 
 log = logging.getLogger("tipboard.rewards")
@@ -38,6 +49,7 @@ class RewardError(Refusal):
 
 
 # --- rules and proposals -------------------------------------------------------------------------
+
 
 def rule_for(category_id: int) -> RewardRule | None:
     return db.session.scalar(sa.select(RewardRule).where(RewardRule.category_id == category_id))
@@ -63,7 +75,9 @@ def fund(code: str) -> Fund:
 
 def reward_for_tip(tip_id: int) -> Reward | None:
     """The tip's latest reward (an earlier one can only be one cancelled with the tip's rejection)."""
-    return db.session.scalar(sa.select(Reward).where(Reward.tip_id == tip_id).order_by(Reward.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(Reward).where(Reward.tip_id == tip_id).order_by(Reward.id.desc()).limit(1)
+    )
 
 
 def approvals_needed(amount_fen: int) -> int:
@@ -84,9 +98,14 @@ def propose_for_tip(tip, actor) -> Reward | None:
     earlier = reward_for_tip(tip.id)
     if earlier is not None and earlier.status_enum != RewardStatus.CANCELLED:
         return None
-    reward = Reward(kind=RewardKind.HAZARD.value, tip_id=tip.id, fund_id=fund(RewardKind.HAZARD.value).id,
-                    amount_fen=rule.default_fen, proposed_by_id=actor.id,
-                    approvals_needed=approvals_needed(rule.default_fen))
+    reward = Reward(
+        kind=RewardKind.HAZARD.value,
+        tip_id=tip.id,
+        fund_id=fund(RewardKind.HAZARD.value).id,
+        amount_fen=rule.default_fen,
+        proposed_by_id=actor.id,
+        approvals_needed=approvals_needed(rule.default_fen),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(reward)
@@ -99,16 +118,23 @@ def propose_for_tip(tip, actor) -> Reward | None:
 def propose_award(nomination: Nomination, amount_fen: int, actor) -> Reward:
     if amount_fen <= 0:
         raise RewardError("bad_amount")
-    reward = Reward(kind=nomination.kind, nomination_id=nomination.id, fund_id=fund(nomination.kind).id,
-                    amount_fen=amount_fen, proposed_by_id=actor.id, approvals_needed=approvals_needed(amount_fen))
+    reward = Reward(
+        kind=nomination.kind,
+        nomination_id=nomination.id,
+        fund_id=fund(nomination.kind).id,
+        amount_fen=amount_fen,
+        proposed_by_id=actor.id,
+        approvals_needed=approvals_needed(amount_fen),
+    )
     db.session.add(reward)
     nomination.status = "accepted"
     db.session.flush()
     return reward
 
 
-def nominate(kind: str, nominee_name: str, nominee_contact: str | None, story: str, public_consent: bool,
-             nominated_by) -> Nomination:
+def nominate(
+    kind: str, nominee_name: str, nominee_contact: str | None, story: str, public_consent: bool, nominated_by
+) -> Nomination:
     """Anyone signed in nominates for a good-neighbour award, staff also for courage; the nomination
     goes to the queue."""
     from tipboard.rewards.queue import enqueue_nomination
@@ -117,9 +143,14 @@ def nominate(kind: str, nominee_name: str, nominee_contact: str | None, story: s
         raise RewardError("courage_by_staff")
     if kind not in (RewardKind.COURAGE.value, RewardKind.GOOD_NEIGHBOUR.value):
         raise RewardError("bad_kind")
-    nomination = Nomination(kind=kind, nominee_name=nominee_name.strip(),
-                            nominee_contact=(nominee_contact or "").strip() or None, story=story.strip(),
-                            nominated_by_id=nominated_by.id, public_consent=public_consent)
+    nomination = Nomination(
+        kind=kind,
+        nominee_name=nominee_name.strip(),
+        nominee_contact=(nominee_contact or "").strip() or None,
+        story=story.strip(),
+        nominated_by_id=nominated_by.id,
+        public_consent=public_consent,
+    )
     db.session.add(nomination)
     db.session.flush()
     enqueue_nomination(nomination, nominated_by)
@@ -134,7 +165,9 @@ def change_amount(reward: Reward, amount_fen: int, reason: str, actor) -> tuple[
     if reward.kind == RewardKind.HAZARD.value:
         rule = rule_for(reward.tip.category_id)
         if rule is None or not rule.min_fen <= amount_fen <= rule.max_fen:
-            raise RewardError("out_of_range", low=rule.min_fen if rule else 0, high=rule.max_fen if rule else 0)
+            raise RewardError(
+                "out_of_range", low=rule.min_fen if rule else 0, high=rule.max_fen if rule else 0
+            )
     elif amount_fen <= 0:
         raise RewardError("bad_amount")
     old = reward.amount_fen
@@ -167,6 +200,7 @@ def cancel(reward: Reward, actor, note: str) -> None:
 
 # --- approval ------------------------------------------------------------------------------------
 
+
 def current_budget(fund_id: int, when: dt.datetime | None = None) -> Budget | None:
     """The month's budget of a fund if it has one, else the year's (station time)."""
     local = to_local(when or utcnow())
@@ -175,7 +209,9 @@ def current_budget(fund_id: int, when: dt.datetime | None = None) -> Budget | No
 
 def budget_for_month(fund_id: int, year: int, month: int) -> Budget | None:
     for period in (f"{year}-{month:02d}", f"{year}"):
-        budget = db.session.scalar(sa.select(Budget).where(Budget.fund_id == fund_id, Budget.period == period))
+        budget = db.session.scalar(
+            sa.select(Budget).where(Budget.fund_id == fund_id, Budget.period == period)
+        )
         if budget is not None:
             return budget
     return None
@@ -191,8 +227,10 @@ def _lock(reward: Reward) -> None:
 def _set_status(reward: Reward, expected: RewardStatus, new: RewardStatus) -> None:
     """Move a reward's status only if it still is what we think: concurrent movers lose here."""
     moved = db.session.execute(
-        sa.update(Reward).where(Reward.id == reward.id, Reward.status == expected.value)
-        .values(status=new.value, updated_at=utcnow()).execution_options(synchronize_session=False)
+        sa.update(Reward)
+        .where(Reward.id == reward.id, Reward.status == expected.value)
+        .values(status=new.value, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
         raise RewardError("already_decided")
@@ -201,25 +239,43 @@ def _set_status(reward: Reward, expected: RewardStatus, new: RewardStatus) -> No
 
 def _reserve(reward: Reward, budget: Budget, actor) -> None:
     debited = db.session.execute(
-        sa.update(Budget).where(Budget.id == budget.id, Budget.remaining_fen >= reward.amount_fen)
+        sa.update(Budget)
+        .where(Budget.id == budget.id, Budget.remaining_fen >= reward.amount_fen)
         .values(remaining_fen=Budget.remaining_fen - reward.amount_fen)
         .execution_options(synchronize_session=False)
     ).rowcount
     if debited != 1:
         raise RewardError("over_budget")
-    db.session.add(LedgerEntry(budget_id=budget.id, reward_id=reward.id, kind=LedgerKind.RESERVE.value,
-                               amount_fen=reward.amount_fen, actor_id=actor.id if actor else None))
+    db.session.add(
+        LedgerEntry(
+            budget_id=budget.id,
+            reward_id=reward.id,
+            kind=LedgerKind.RESERVE.value,
+            amount_fen=reward.amount_fen,
+            actor_id=actor.id if actor else None,
+        )
+    )
     reward.budget_id = budget.id
     db.session.flush()
 
 
 def _return(reward: Reward, kind: LedgerKind, actor, note: str | None = None) -> None:
     db.session.execute(
-        sa.update(Budget).where(Budget.id == reward.budget_id)
+        sa.update(Budget)
+        .where(Budget.id == reward.budget_id)
         .values(remaining_fen=Budget.remaining_fen + reward.amount_fen)
-        .execution_options(synchronize_session=False))
-    db.session.add(LedgerEntry(budget_id=reward.budget_id, reward_id=reward.id, kind=kind.value,
-                               amount_fen=reward.amount_fen, actor_id=actor.id if actor else None, note=note))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.add(
+        LedgerEntry(
+            budget_id=reward.budget_id,
+            reward_id=reward.id,
+            kind=kind.value,
+            amount_fen=reward.amount_fen,
+            actor_id=actor.id if actor else None,
+            note=note,
+        )
+    )
     db.session.flush()
 
 
@@ -229,13 +285,21 @@ def _record_decision(reward: Reward, approver, decision: str, key: str, reason: 
         raise RewardError("no_key")
     if db.session.scalar(sa.select(Approval.id).where(Approval.idempotency_key == key)):
         return False
-    if db.session.scalar(sa.select(Approval.id).where(Approval.reward_id == reward.id,
-                                                      Approval.approver_id == approver.id)):
+    if db.session.scalar(
+        sa.select(Approval.id).where(Approval.reward_id == reward.id, Approval.approver_id == approver.id)
+    ):
         raise RewardError("already_approved_by_you")
     try:
         with db.session.begin_nested():
-            db.session.add(Approval(reward_id=reward.id, approver_id=approver.id, decision=decision,
-                                    reason=reason, idempotency_key=key))
+            db.session.add(
+                Approval(
+                    reward_id=reward.id,
+                    approver_id=approver.id,
+                    decision=decision,
+                    reason=reason,
+                    idempotency_key=key,
+                )
+            )
     except IntegrityError:
         return False  # the same request, or the same approver, got there first
     return True
@@ -257,8 +321,11 @@ def approve(reward: Reward, approver, idempotency_key: str, now: dt.datetime | N
         raise RewardError("already_decided")
     if not _record_decision(reward, approver, "approve", idempotency_key, None):
         return "repeat"
-    approvals = db.session.scalar(sa.select(sa.func.count()).select_from(Approval).where(
-        Approval.reward_id == reward.id, Approval.decision == "approve"))
+    approvals = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Approval)
+        .where(Approval.reward_id == reward.id, Approval.decision == "approve")
+    )
     if approvals < reward.approvals_needed:
         return "needs_second"
     budget = current_budget(reward.fund_id, now)
@@ -269,8 +336,11 @@ def approve(reward: Reward, approver, idempotency_key: str, now: dt.datetime | N
     reward.approved_at = now
     reward.expires_at = now + dt.timedelta(days=current_app.config["REWARD_CLAIM_DAYS"])
     if reward.tip is not None and reward.tip.reporter is not None:
-        notify(reward.tip.reporter, "rewards.approved",
-               {"code": reward.tip.tracking_code, "amount": money_text(reward.amount_fen)})
+        notify(
+            reward.tip.reporter,
+            "rewards.approved",
+            {"code": reward.tip.tracking_code, "amount": money_text(reward.amount_fen)},
+        )
     db.session.flush()
     log.info("rewards.approved reward=%s amount=%s budget=%s", reward.id, reward.amount_fen, budget.id)
     return "approved"
@@ -292,14 +362,18 @@ def reject(reward: Reward, approver, idempotency_key: str, reason: str) -> str:
 
 # --- paying out ----------------------------------------------------------------------------------
 
+
 def _hash(code: str) -> str:
     return hashlib.sha256(code.upper().replace("-", "").replace(" ", "").encode()).hexdigest()
 
 
 def _revoke_codes(reward: Reward, now: dt.datetime | None = None) -> None:
     """Every unused claim code of the reward stops working."""
-    db.session.execute(sa.update(ClaimCode).where(ClaimCode.reward_id == reward.id, ClaimCode.used_at.is_(None),
-                                                  ClaimCode.revoked_at.is_(None)).values(revoked_at=now or utcnow()))
+    db.session.execute(
+        sa.update(ClaimCode)
+        .where(ClaimCode.reward_id == reward.id, ClaimCode.used_at.is_(None), ClaimCode.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+    )
 
 
 def issue_claim_code(reward: Reward) -> str:
@@ -314,8 +388,11 @@ def issue_claim_code(reward: Reward) -> str:
 
 
 def find_claim(code: str) -> ClaimCode | None:
-    return db.session.scalar(sa.select(ClaimCode).where(ClaimCode.code_hash == _hash(code),
-                                                        ClaimCode.used_at.is_(None), ClaimCode.revoked_at.is_(None)))
+    return db.session.scalar(
+        sa.select(ClaimCode).where(
+            ClaimCode.code_hash == _hash(code), ClaimCode.used_at.is_(None), ClaimCode.revoked_at.is_(None)
+        )
+    )
 
 
 def reward_for_claim(code: str) -> Reward:
@@ -344,9 +421,11 @@ def redeem(code: str, method: str, reference: str | None, staff) -> Reward:
     if claim is None:
         raise RewardError("bad_code")
     used = db.session.execute(
-        sa.update(ClaimCode).where(ClaimCode.id == claim.id, ClaimCode.used_at.is_(None),
-                                   ClaimCode.revoked_at.is_(None))
-        .values(used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        sa.update(ClaimCode)
+        .where(ClaimCode.id == claim.id, ClaimCode.used_at.is_(None), ClaimCode.revoked_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if used != 1:
         raise RewardError("bad_code")
     reward = db.session.get(Reward, claim.reward_id)
@@ -362,11 +441,20 @@ def pay(reward: Reward, method: str, reference: str | None, staff) -> Payout:
     if method != "cash" and not (reference or "").strip():
         raise RewardError("reference_required")
     _set_status(reward, RewardStatus.APPROVED, RewardStatus.PAID)
-    payout = Payout(reward_id=reward.id, method=method, reference=(reference or "").strip() or None,
-                    paid_by_id=staff.id)
+    payout = Payout(
+        reward_id=reward.id, method=method, reference=(reference or "").strip() or None, paid_by_id=staff.id
+    )
     db.session.add(payout)
-    db.session.add(LedgerEntry(budget_id=reward.budget_id, reward_id=reward.id, kind=LedgerKind.PAY.value,
-                               amount_fen=reward.amount_fen, actor_id=staff.id, note=method))
+    db.session.add(
+        LedgerEntry(
+            budget_id=reward.budget_id,
+            reward_id=reward.id,
+            kind=LedgerKind.PAY.value,
+            amount_fen=reward.amount_fen,
+            actor_id=staff.id,
+            note=method,
+        )
+    )
     db.session.flush()
     log.info("rewards.paid reward=%s method=%s", reward.id, method)
     return payout
@@ -375,8 +463,11 @@ def pay(reward: Reward, method: str, reference: str | None, staff) -> Payout:
 def expire_due(now: dt.datetime | None = None) -> list[Reward]:
     """Approved rewards not collected in time: the reservation goes back to the budget."""
     now = now or utcnow()
-    due = db.session.scalars(sa.select(Reward).where(Reward.status == RewardStatus.APPROVED.value,
-                                                     Reward.expires_at < now).order_by(Reward.id)).all()
+    due = db.session.scalars(
+        sa.select(Reward)
+        .where(Reward.status == RewardStatus.APPROVED.value, Reward.expires_at < now)
+        .order_by(Reward.id)
+    ).all()
     expired = []
     for reward in due:
         try:
@@ -393,5 +484,12 @@ def expire_due(now: dt.datetime | None = None) -> list[Reward]:
 def rewards_of(user) -> list[Reward]:
     from tipboard.tips.models import Tip
 
-    return list(db.session.scalars(sa.select(Reward).join(Reward.tip).options(contains_eager(Reward.tip))
-                                   .where(Tip.reporter_id == user.id).order_by(Reward.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Reward)
+            .join(Reward.tip)
+            .options(contains_eager(Reward.tip))
+            .where(Tip.reporter_id == user.id)
+            .order_by(Reward.id.desc())
+        )
+    )

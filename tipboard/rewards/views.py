@@ -6,7 +6,8 @@ import io
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +19,14 @@ from tipboard.qr import qr_svg
 from tipboard.ratelimit import limit
 from tipboard.rewards import books, bp, services
 from tipboard.rewards.forms import (
-    METHOD_LABELS, BudgetForm, CollectForm, NominationForm, PayForm, RedeemForm, RedeemPayForm, RuleForm,
+    METHOD_LABELS,
+    BudgetForm,
+    CollectForm,
+    NominationForm,
+    PayForm,
+    RedeemForm,
+    RedeemPayForm,
+    RuleForm,
     StatementForm,
 )
 from tipboard.rewards.messages import refusal
@@ -38,12 +46,24 @@ register_nav("rewards.honour", _l("Honour board"), order=40)
 def index():
     status = request.args.get("status", "approved")
     rewards = db.session.scalars(
-        sa.select(Reward).where(Reward.status == status)
+        sa.select(Reward)
+        .where(Reward.status == status)
         .options(selectinload(Reward.tip).joinedload(Tip.reporter), selectinload(Reward.nomination))
-        .order_by(Reward.id.desc()).limit(200)).all()
-    budgets = db.session.scalars(sa.select(Budget).order_by(Budget.period.desc(), Budget.fund_id).limit(24)).all()
-    return render_template("rewards/index.html", rewards=rewards, budgets=budgets, status=status,
-                           statuses=list(RewardStatus), kinds=KIND_LABELS, pay_form=PayForm())
+        .order_by(Reward.id.desc())
+        .limit(200)
+    ).all()
+    budgets = db.session.scalars(
+        sa.select(Budget).order_by(Budget.period.desc(), Budget.fund_id).limit(24)
+    ).all()
+    return render_template(
+        "rewards/index.html",
+        rewards=rewards,
+        budgets=budgets,
+        status=status,
+        statuses=list(RewardStatus),
+        kinds=KIND_LABELS,
+        pay_form=PayForm(),
+    )
 
 
 @bp.route("/budgets", methods=["GET", "POST"])
@@ -52,13 +72,17 @@ def budgets():
     form = BudgetForm()
     form.fund.choices = [(str(f.id), f.name) for f in db.session.scalars(sa.select(Fund).order_by(Fund.id))]
     if form.validate_on_submit():
-        if commit_unless_refused(lambda: services.create_budget(int(form.fund.data), form.period.data,
-                                                                form.amount.data),
-                                 services.RewardError, explain=refusal, success=_("Budget created.")):
+        if commit_unless_refused(
+            lambda: services.create_budget(int(form.fund.data), form.period.data, form.amount.data),
+            services.RewardError,
+            explain=refusal,
+            success=_("Budget created."),
+        ):
             return redirect(url_for("rewards.budgets"))
     rows = db.session.scalars(sa.select(Budget).order_by(Budget.period.desc(), Budget.fund_id)).all()
-    return render_template("rewards/budgets.html", form=form, budgets=rows,
-                           problems=books.check_books()), 400 if form.errors else 200
+    return render_template(
+        "rewards/budgets.html", form=form, budgets=rows, problems=books.check_books()
+    ), 400 if form.errors else 200
 
 
 @bp.route("/rules", methods=["GET", "POST"])
@@ -72,16 +96,29 @@ def rules():
     form = None
     if category_id:
         rule = existing.get(category_id)
-        form = RuleForm(obj=None) if request.method == "POST" else RuleForm(
-            rewardable=rule.rewardable if rule else True, minimum=rule.min_fen if rule else 500,
-            default=rule.default_fen if rule else 1000, maximum=rule.max_fen if rule else 2000)
+        form = (
+            RuleForm(obj=None)
+            if request.method == "POST"
+            else RuleForm(
+                rewardable=rule.rewardable if rule else True,
+                minimum=rule.min_fen if rule else 500,
+                default=rule.default_fen if rule else 1000,
+                maximum=rule.max_fen if rule else 2000,
+            )
+        )
         if form.validate_on_submit():
-            if commit_unless_refused(lambda: services.save_rule(category_id, form.rewardable.data, form.minimum.data,
-                                                                form.default.data, form.maximum.data),
-                                     services.RewardError, explain=refusal, success=_("Saved.")):
+            if commit_unless_refused(
+                lambda: services.save_rule(
+                    category_id, form.rewardable.data, form.minimum.data, form.default.data, form.maximum.data
+                ),
+                services.RewardError,
+                explain=refusal,
+                success=_("Saved."),
+            ):
                 return redirect(url_for("rewards.rules"))
-    return render_template("rewards/rules.html", categories=categories, rules=existing, form=form,
-                           category_id=category_id), 400 if form is not None and form.errors else 200
+    return render_template(
+        "rewards/rules.html", categories=categories, rules=existing, form=form, category_id=category_id
+    ), 400 if form is not None and form.errors else 200
 
 
 def _refused_code(form: RedeemForm, exc: services.RewardError):
@@ -93,7 +130,9 @@ def _refused_code(form: RedeemForm, exc: services.RewardError):
 
 @bp.route("/redeem", methods=["GET", "POST"])
 @roles_required(*STAFF)
-@limiter.limit(limit("RATE_CLAIM"), methods=["POST"], deduct_when=lambda r: g.get("claim_code_refused", False))
+@limiter.limit(
+    limit("RATE_CLAIM"), methods=["POST"], deduct_when=lambda r: g.get("claim_code_refused", False)
+)
 def redeem():
     """At the station: type or scan the claim code, see the reward, pay, record how."""
     form, pay_form, reward = RedeemForm(), None, None
@@ -101,14 +140,20 @@ def redeem():
         pay_form = RedeemPayForm()
         if pay_form.validate_on_submit():
             try:
-                reward = services.redeem(pay_form.code.data, pay_form.method.data, pay_form.reference.data,
-                                         current_user)
+                reward = services.redeem(
+                    pay_form.code.data, pay_form.method.data, pay_form.reference.data, current_user
+                )
             except services.RewardError as exc:
                 db.session.rollback()
                 return _refused_code(form, exc)
             db.session.commit()
-            flash(_("Paid %(amount)s. The claim code is now used up.", amount=services.money_text(reward.amount_fen)),
-                  "success")
+            flash(
+                _(
+                    "Paid %(amount)s. The claim code is now used up.",
+                    amount=services.money_text(reward.amount_fen),
+                ),
+                "success",
+            )
             return redirect(url_for("rewards.redeem"))
         try:  # the pay step again, with its errors, for the same code
             reward = services.reward_for_claim(pay_form.code.data or "")
@@ -121,8 +166,9 @@ def redeem():
         except services.RewardError as exc:
             return _refused_code(form, exc)
         pay_form = RedeemPayForm(formdata=None, code=form.code.data)
-    return render_template("rewards/redeem.html", form=form, pay_form=pay_form, reward=reward), \
-        400 if form.errors else 200
+    return render_template(
+        "rewards/redeem.html", form=form, pay_form=pay_form, reward=reward
+    ), 400 if form.errors else 200
 
 
 @bp.post("/<int:reward_id>/pay")
@@ -132,8 +178,12 @@ def pay(reward_id: int):
     reward = db.session.get(Reward, reward_id) or abort(404)
     form = PayForm()
     if form.validate_on_submit():
-        commit_unless_refused(lambda: services.pay(reward, form.method.data, form.reference.data, current_user),
-                              services.RewardError, explain=refusal, success=_("Recorded as paid."))
+        commit_unless_refused(
+            lambda: services.pay(reward, form.method.data, form.reference.data, current_user),
+            services.RewardError,
+            explain=refusal,
+            success=_("Recorded as paid."),
+        )
     else:
         flash(_("Choose how the reward was paid."), "error")
     return redirect(url_for("rewards.index"))
@@ -142,8 +192,12 @@ def pay(reward_id: int):
 @bp.get("/mine")
 @login_required
 def mine():
-    return render_template("rewards/mine.html", rewards=services.rewards_of(current_user), form=CollectForm(),
-                           methods=METHOD_LABELS)
+    return render_template(
+        "rewards/mine.html",
+        rewards=services.rewards_of(current_user),
+        form=CollectForm(),
+        methods=METHOD_LABELS,
+    )
 
 
 @bp.post("/<int:reward_id>/collect")
@@ -154,9 +208,12 @@ def collect(reward_id: int):
         abort(404)  # someone else's reward does not exist for you
     form = CollectForm()
     if form.validate_on_submit():
-        commit_unless_refused(lambda: services.choose_collect_method(reward, current_user, form.method.data),
-                              services.RewardError, explain=refusal,
-                              success=_("Thank you. The station will pay it as you chose."))
+        commit_unless_refused(
+            lambda: services.choose_collect_method(reward, current_user, form.method.data),
+            services.RewardError,
+            explain=refusal,
+            success=_("Thank you. The station will pay it as you chose."),
+        )
     return redirect(url_for("rewards.mine"))
 
 
@@ -185,8 +242,9 @@ def claim_code():
     data = session.pop("claim_code", None)
     if not data:
         return redirect(url_for("tips.track"))
-    response = current_app.make_response(render_template("rewards/claim_code.html", data=data,
-                                                         qr=qr_svg(data["code"])))
+    response = current_app.make_response(
+        render_template("rewards/claim_code.html", data=data, qr=qr_svg(data["code"]))
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -209,12 +267,27 @@ def ledger_csv():
     start, end = _period_bounds()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", "created_at_utc", "fund", "budget_period", "reward_id", "kind", "amount_fen", "amount_yuan"])
+    writer.writerow(
+        ["id", "created_at_utc", "fund", "budget_period", "reward_id", "kind", "amount_fen", "amount_yuan"]
+    )
     for entry in books.ledger_between(start, end):
-        writer.writerow([entry.id, entry.created_at.isoformat(), entry.budget.fund.code, entry.budget.period,
-                         entry.reward_id, entry.kind, entry.amount_fen, f"{entry.amount_fen / 100:.2f}"])
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=ledger-{start:%Y%m%d}-{end:%Y%m%d}.csv"})
+        writer.writerow(
+            [
+                entry.id,
+                entry.created_at.isoformat(),
+                entry.budget.fund.code,
+                entry.budget.period,
+                entry.reward_id,
+                entry.kind,
+                entry.amount_fen,
+                f"{entry.amount_fen / 100:.2f}",
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=ledger-{start:%Y%m%d}-{end:%Y%m%d}.csv"},
+    )
 
 
 @bp.get("/statement")
@@ -241,11 +314,19 @@ def nominate():
     kinds = [RewardKind.GOOD_NEIGHBOUR] + ([RewardKind.COURAGE] if current_user.has_role(*STAFF) else [])
     form.kind.choices = [(k.value, KIND_LABELS[k.value]) for k in kinds]
     if form.validate_on_submit():
-        if commit_unless_refused(lambda: services.nominate(form.kind.data, form.nominee_name.data,
-                                                           form.nominee_contact.data, form.story.data,
-                                                           form.public_consent.data, current_user),
-                                 services.RewardError, explain=refusal,
-                                 success=_("Thank you. The station will consider the nomination.")):
+        if commit_unless_refused(
+            lambda: services.nominate(
+                form.kind.data,
+                form.nominee_name.data,
+                form.nominee_contact.data,
+                form.story.data,
+                form.public_consent.data,
+                current_user,
+            ),
+            services.RewardError,
+            explain=refusal,
+            success=_("Thank you. The station will consider the nomination."),
+        ):
             return redirect(url_for("main.index"))
     return render_template("rewards/nominate.html", form=form), 400 if form.errors else 200
 
@@ -254,10 +335,15 @@ def nominate():
 @public
 def honour():
     rows = db.session.execute(
-        sa.select(Nomination, Reward).join(Reward, Reward.nomination_id == Nomination.id)
-        .where(Nomination.public_consent.is_(True), Reward.status.in_([RewardStatus.APPROVED.value,
-                                                                       RewardStatus.PAID.value]))
-        .order_by(Reward.approved_at.desc()).limit(100)).all()
+        sa.select(Nomination, Reward)
+        .join(Reward, Reward.nomination_id == Nomination.id)
+        .where(
+            Nomination.public_consent.is_(True),
+            Reward.status.in_([RewardStatus.APPROVED.value, RewardStatus.PAID.value]),
+        )
+        .order_by(Reward.approved_at.desc())
+        .limit(100)
+    ).all()
     return render_template("rewards/honour.html", rows=rows, kinds=KIND_LABELS)
 
 

@@ -3,6 +3,7 @@ scheduler once per week (jobs.py), reviewed, edited and published by leaders (vi
 
 The solver modules (model in solver.py, greedy.py, validate.py, explain.py, repair.py,
 generate.py) take plain dataclasses and know nothing about the database."""
+
 from flask import Blueprint
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")

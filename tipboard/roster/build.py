@@ -1,4 +1,5 @@
 """From the patrols tables to a solver instance and back: build, edit, publish, repair."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,13 @@ from tipboard.jobs import _lock_key, claim_run
 from tipboard.outbox import notify, register_message
 from tipboard.patrols.availability import availability_of, fits
 from tipboard.patrols.models import (
-    LEAD_ROLES, Shift, SignUp, SignUpStatus, TeamMember, VolunteerProfile, team_grid,
+    LEAD_ROLES,
+    Shift,
+    SignUp,
+    SignUpStatus,
+    TeamMember,
+    VolunteerProfile,
+    team_grid,
 )
 from tipboard.patrols.priority import weight_for_shift, weights
 from tipboard.patrols.shifts import _label, _take_place, shift_leaders
@@ -30,12 +37,21 @@ from tipboard.timezones import from_local, to_local
 log = logging.getLogger("tipboard.roster")
 JOB = "roster.build"
 
-register_message("roster.assigned", _l("You are on next week's roster"),
-                 _l("The roster puts you on %(shift)s on %(when)s."))
-register_message("roster.refilled", _l("You are asked to fill in"),
-                 _l("Someone dropped out: the roster now puts you on %(shift)s on %(when)s."))
-register_message("roster.unfilled", _l("A patrol could not be refilled"),
-                 _l("Someone dropped out of %(shift)s on %(when)s and nobody free could take the place."))
+register_message(
+    "roster.assigned",
+    _l("You are on next week's roster"),
+    _l("The roster puts you on %(shift)s on %(when)s."),
+)
+register_message(
+    "roster.refilled",
+    _l("You are asked to fill in"),
+    _l("Someone dropped out: the roster now puts you on %(shift)s on %(when)s."),
+)
+register_message(
+    "roster.unfilled",
+    _l("A patrol could not be refilled"),
+    _l("Someone dropped out of %(shift)s on %(when)s and nobody free could take the place."),
+)
 
 
 class RosterError(Refusal):
@@ -57,14 +73,17 @@ def next_week(now: dt.datetime | None = None) -> dt.date:
 
 
 def _week_bounds(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return from_local(dt.datetime.combine(week, dt.time())), from_local(dt.datetime.combine(week + dt.timedelta(days=7), dt.time()))
+    return from_local(dt.datetime.combine(week, dt.time())), from_local(
+        dt.datetime.combine(week + dt.timedelta(days=7), dt.time())
+    )
 
 
 def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None) -> tuple[Instance, dict]:
     """The week's shifts and the volunteers who could staff them, as a solver instance."""
     start, end = _week_bounds(week)
-    shifts = db.session.scalars(sa.select(Shift).where(Shift.starts_at >= start, Shift.starts_at < end)
-                                .order_by(Shift.starts_at)).all()
+    shifts = db.session.scalars(
+        sa.select(Shift).where(Shift.starts_at >= start, Shift.starts_at < end).order_by(Shift.starts_at)
+    ).all()
     points = {s.point_id: s.point for s in shifts}
     point_weights = weights(points.values())
     # A point with its own team is that team's; any other point is for the teams of its grid (one
@@ -72,12 +91,14 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
     grids = {p.grid_id for p in points.values() if p.team_id is None}
     teams_of_grid: dict[int, set[int]] = defaultdict(set)
     if grids:
-        for grid_id, team_id in db.session.execute(sa.select(team_grid.c.grid_id, team_grid.c.team_id)
-                                                   .where(team_grid.c.grid_id.in_(grids))):
+        for grid_id, team_id in db.session.execute(
+            sa.select(team_grid.c.grid_id, team_grid.c.team_id).where(team_grid.c.grid_id.in_(grids))
+        ):
             teams_of_grid[grid_id].add(team_id)
     eligible_teams: dict[int, set[int]] = {
         point.id: {point.team_id} if point.team_id is not None else set(teams_of_grid[point.grid_id])
-        for point in points.values()}
+        for point in points.values()
+    }
     members = db.session.scalars(sa.select(TeamMember)).all()
     teams_of, leaders = defaultdict(set), set()
     for m in members:
@@ -85,11 +106,16 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
         if m.role in LEAD_ROLES:
             leaders.add(m.user_id)
     user_ids = list(teams_of)
-    profiles = {p.user_id: p for p in db.session.scalars(sa.select(VolunteerProfile).where(
-        VolunteerProfile.user_id.in_(user_ids)))}
+    profiles = {
+        p.user_id: p
+        for p in db.session.scalars(sa.select(VolunteerProfile).where(VolunteerProfile.user_id.in_(user_ids)))
+    }
     availability = availability_of(user_ids)
-    confirmed = db.session.execute(sa.select(SignUp.user_id, SignUp.shift_id, Shift.starts_at).join(Shift).where(
-        SignUp.status == SignUpStatus.CONFIRMED.value, Shift.starts_at >= start, Shift.starts_at < end)).all()
+    confirmed = db.session.execute(
+        sa.select(SignUp.user_id, SignUp.shift_id, Shift.starts_at)
+        .join(Shift)
+        .where(SignUp.status == SignUpStatus.CONFIRMED.value, Shift.starts_at >= start, Shift.starts_at < end)
+    ).all()
     own_days, own_count = defaultdict(set), defaultdict(int)
     leader_on = set()
     for user_id, shift_id, starts_at in confirmed:
@@ -97,9 +123,18 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
         own_count[user_id] += 1
         if user_id in leaders:
             leader_on.add(shift_id)
-    past = dict(db.session.execute(sa.select(SignUp.user_id, sa.func.count()).join(Shift).where(
-        SignUp.status == SignUpStatus.CONFIRMED.value, Shift.starts_at >= start - dt.timedelta(weeks=4),
-        Shift.starts_at < start).group_by(SignUp.user_id)).all())
+    past = dict(
+        db.session.execute(
+            sa.select(SignUp.user_id, sa.func.count())
+            .join(Shift)
+            .where(
+                SignUp.status == SignUpStatus.CONFIRMED.value,
+                Shift.starts_at >= start - dt.timedelta(weeks=4),
+                Shift.starts_at < start,
+            )
+            .group_by(SignUp.user_id)
+        ).all()
+    )
 
     slots, shift_by_id = [], {}
     for shift in shifts:
@@ -108,33 +143,68 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
         if open_min <= 0 or open_max <= 0:
             continue  # already staffed by sign-ups
         shift_by_id[shift.id] = shift
-        slots.append(Slot(id=shift.id, point_id=shift.point_id, start=shift.starts_at, end=shift.ends_at,
-                          min_people=open_min, max_people=open_max,
-                          requires_leader=shift.requires_leader and shift.id not in leader_on,
-                          weight=weight_for_shift(point_weights[shift.point_id], shift.starts_at),
-                          team_id=points[shift.point_id].team_id))
+        slots.append(
+            Slot(
+                id=shift.id,
+                point_id=shift.point_id,
+                start=shift.starts_at,
+                end=shift.ends_at,
+                min_people=open_min,
+                max_people=open_max,
+                requires_leader=shift.requires_leader and shift.id not in leader_on,
+                weight=weight_for_shift(point_weights[shift.point_id], shift.starts_at),
+                team_id=points[shift.point_id].team_id,
+            )
+        )
     people = []
     for user_id in user_ids:
         profile = profiles.get(user_id)
         max_week = (profile.max_shifts_per_week if profile else 2) - own_count[user_id]
         available = frozenset(
-            slot.id for slot in slots
+            slot.id
+            for slot in slots
             if teams_of[user_id] & eligible_teams[slot.point_id]
             and fits(availability[user_id], shift_by_id[slot.id])
-            and to_local(slot.start).date() not in own_days[user_id])
-        people.append(Person(id=user_id, team_ids=frozenset(teams_of[user_id]), is_leader=user_id in leaders,
-                             max_per_week=max(max_week, 0), available=available, past_load=past.get(user_id, 0)))
-    instance = Instance(people=people, slots=slots, min_rest_hours=current_app.config["ROSTER_MIN_REST_HOURS"],
-                        current=current or {}, day_of=lambda when: to_local(when).date())
+            and to_local(slot.start).date() not in own_days[user_id]
+        )
+        people.append(
+            Person(
+                id=user_id,
+                team_ids=frozenset(teams_of[user_id]),
+                is_leader=user_id in leaders,
+                max_per_week=max(max_week, 0),
+                available=available,
+                past_load=past.get(user_id, 0),
+            )
+        )
+    instance = Instance(
+        people=people,
+        slots=slots,
+        min_rest_hours=current_app.config["ROSTER_MIN_REST_HOURS"],
+        current=current or {},
+        day_of=lambda when: to_local(when).date(),
+    )
     return instance, shift_by_id
 
 
 def _store(week: dt.date, result, instance: Instance, actor) -> RosterRun:
-    run = RosterRun(week=week, solver_status=result.status, objective=result.objective, dual_bound=result.dual_bound,
-                    gap=result.gap, lp_bound=result.lp_bound, solve_seconds=round(result.seconds, 3),
-                    coverage_pct=result.coverage_pct, staffed=result.staffed, wanted=result.wanted,
-                    load_min=result.load_min, load_max=result.load_max, jain=result.jain,
-                    idle_available=result.idle_available, built_by_id=actor.id if actor else None)
+    run = RosterRun(
+        week=week,
+        solver_status=result.status,
+        objective=result.objective,
+        dual_bound=result.dual_bound,
+        gap=result.gap,
+        lp_bound=result.lp_bound,
+        solve_seconds=round(result.seconds, 3),
+        coverage_pct=result.coverage_pct,
+        staffed=result.staffed,
+        wanted=result.wanted,
+        load_min=result.load_min,
+        load_max=result.load_max,
+        jain=result.jain,
+        idle_available=result.idle_available,
+        built_by_id=actor.id if actor else None,
+    )
     db.session.add(run)
     for shift_id, members in result.assignments.items():
         for user_id in members:
@@ -166,8 +236,12 @@ def rebuild_draft(run: RosterRun, actor) -> RosterRun:
     """Replace a draft on purpose, keeping what leaders edited as far as the constraints allow."""
     if is_postgresql(db.session.get_bind()):
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(JOB, run.week.isoformat()))))
-    replaced = db.session.execute(sa.update(RosterRun).where(RosterRun.id == run.id, RosterRun.state == "draft")
-                                  .values(state="superseded").execution_options(synchronize_session=False)).rowcount
+    replaced = db.session.execute(
+        sa.update(RosterRun)
+        .where(RosterRun.id == run.id, RosterRun.state == "draft")
+        .values(state="superseded")
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if replaced != 1:
         raise RosterError("not_draft")
     instance, _shifts = instance_for_week(run.week, assignments_of(run))
@@ -206,19 +280,31 @@ def edit(run: RosterRun, shift_id: int, user_id: int, add: bool, actor) -> None:
     db.session.flush()
     figures = summarise(instance, assignments_of(run), status=run.solver_status)
     run.coverage_pct, run.staffed, run.jain = figures.coverage_pct, figures.staffed, figures.jain
-    run.load_min, run.load_max, run.idle_available = figures.load_min, figures.load_max, figures.idle_available
+    run.load_min, run.load_max, run.idle_available = (
+        figures.load_min,
+        figures.load_max,
+        figures.idle_available,
+    )
     db.session.flush()
 
 
 def publish(run: RosterRun, actor) -> int:
     """Turn a draft into sign-ups, tell each volunteer (their calendar feed shows it at once)."""
-    if db.session.execute(sa.update(RosterRun).where(RosterRun.id == run.id, RosterRun.state == "draft")
-                          .values(state="published", published_at=utcnow())
-                          .execution_options(synchronize_session=False)).rowcount != 1:
+    if (
+        db.session.execute(
+            sa.update(RosterRun)
+            .where(RosterRun.id == run.id, RosterRun.state == "draft")
+            .values(state="published", published_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        != 1
+    ):
         raise RosterError("not_draft")
     made = 0
     for a in run.assignments:
-        existing = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == a.shift_id, SignUp.user_id == a.user_id))
+        existing = db.session.scalar(
+            sa.select(SignUp).where(SignUp.shift_id == a.shift_id, SignUp.user_id == a.user_id)
+        )
         if existing is not None and existing.status == SignUpStatus.CONFIRMED.value:
             continue
         if not _take_place(a.shift_id):
@@ -241,8 +327,11 @@ def refill(signup: SignUp) -> SignUp | None:
     if shift.id not in shift_by_id:
         return None  # still staffed enough
     current = defaultdict(set)
-    for other in db.session.scalars(sa.select(SignUp).join(Shift).where(
-            SignUp.status == SignUpStatus.CONFIRMED.value, Shift.id.in_(list(shift_by_id)))):
+    for other in db.session.scalars(
+        sa.select(SignUp)
+        .join(Shift)
+        .where(SignUp.status == SignUpStatus.CONFIRMED.value, Shift.id.in_(list(shift_by_id)))
+    ):
         current[other.shift_id].add(other.user_id)
     person_id = repair(instance, dict(current), shift.id)
     if person_id is None:
@@ -251,8 +340,9 @@ def refill(signup: SignUp) -> SignUp | None:
         return None
     if not _take_place(shift.id):
         return None
-    replacement = db.session.scalar(sa.select(SignUp).where(SignUp.shift_id == shift.id, SignUp.user_id == person_id)) \
-        or SignUp(shift_id=shift.id, user_id=person_id)
+    replacement = db.session.scalar(
+        sa.select(SignUp).where(SignUp.shift_id == shift.id, SignUp.user_id == person_id)
+    ) or SignUp(shift_id=shift.id, user_id=person_id)
     replacement.status, replacement.source = SignUpStatus.CONFIRMED.value, "roster"
     db.session.add(replacement)
     db.session.flush()

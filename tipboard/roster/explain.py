@@ -1,4 +1,5 @@
 """Why a shift has nobody: so leaders know whether to recruit, ask a leader, or accept it."""
+
 from __future__ import annotations
 
 import enum
@@ -8,11 +9,13 @@ from tipboard.roster.solver import Instance
 
 
 class GapReason(enum.StrEnum):
-    NOBODY_AVAILABLE = "nobody_available"      # no eligible person is free at that time
-    NO_LEADER = "no_leader"                    # people are free, but no leader among them
-    TOO_FEW = "too_few"                        # fewer free people than the minimum
-    EVERYONE_BUSY = "everyone_busy"            # the free people are at their weekly maximum or on another shift that day
-    NOT_WORTH_IT = "not_worth_it"              # possible, but people were better used elsewhere
+    NOBODY_AVAILABLE = "nobody_available"  # no eligible person is free at that time
+    NO_LEADER = "no_leader"  # people are free, but no leader among them
+    TOO_FEW = "too_few"  # fewer free people than the minimum
+    EVERYONE_BUSY = (
+        "everyone_busy"  # the free people are at their weekly maximum or on another shift that day
+    )
+    NOT_WORTH_IT = "not_worth_it"  # possible, but people were better used elsewhere
 
 
 def explain(instance: Instance, assignments: dict[int, set[int]]) -> dict[int, GapReason]:
@@ -34,7 +37,9 @@ def explain(instance: Instance, assignments: dict[int, set[int]]) -> dict[int, G
         elif len(able) < slot.min_people:
             reasons[slot.id] = GapReason.TOO_FEW
         else:
-            free = [p for p in able if load[p.id] < p.max_per_week and instance.day(slot.start) not in days[p.id]]
+            free = [
+                p for p in able if load[p.id] < p.max_per_week and instance.day(slot.start) not in days[p.id]
+            ]
             if len(free) < slot.min_people or (slot.requires_leader and not any(p.is_leader for p in free)):
                 reasons[slot.id] = GapReason.EVERYONE_BUSY
             else:

@@ -1,4 +1,5 @@
 """A greedy baseline: the heaviest shifts first, leader first, then the least-loaded people."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -18,20 +19,24 @@ def greedy(instance: Instance) -> dict[int, set[int]]:
     assignments: dict[int, set[int]] = {s.id: set() for s in instance.slots}
 
     def free(person, slot) -> bool:
-        return (slot.id in person.available and load[person.id] < person.max_per_week
-                and instance.day(slot.start) not in busy_days[person.id]
-                and not conflicts[slot.id] & taken[person.id])
+        return (
+            slot.id in person.available
+            and load[person.id] < person.max_per_week
+            and instance.day(slot.start) not in busy_days[person.id]
+            and not conflicts[slot.id] & taken[person.id]
+        )
 
     for slot in sorted(instance.slots, key=lambda s: -s.weight):
-        candidates = sorted((p for p in instance.people if free(p, slot)),
-                            key=lambda p: (load[p.id] + p.past_load, p.id))
+        candidates = sorted(
+            (p for p in instance.people if free(p, slot)), key=lambda p: (load[p.id] + p.past_load, p.id)
+        )
         chosen = []
         if slot.requires_leader:
             leader = next((p for p in candidates if p.is_leader), None)
             if leader is None:
                 continue
             chosen.append(leader)
-        chosen += [p for p in candidates if p not in chosen][:slot.max_people - len(chosen)]
+        chosen += [p for p in candidates if p not in chosen][: slot.max_people - len(chosen)]
         if len(chosen) < slot.min_people:
             continue
         for person in chosen:

@@ -1,4 +1,5 @@
 """The weekly build: a cron job in the scheduler, a CLI command, and a button (views.py)."""
+
 import datetime as dt
 
 import click
@@ -9,8 +10,15 @@ from tipboard.patrols.shifts import signup_dropped
 from tipboard.roster import bp, build
 
 
-@scheduled("roster.build", "cron", config_key="ROSTER_CRON", day_of_week="sun", hour=18, minute=0,
-           misfire_grace_time=6 * 3600)
+@scheduled(
+    "roster.build",
+    "cron",
+    config_key="ROSTER_CRON",
+    day_of_week="sun",
+    hour=18,
+    minute=0,
+    misfire_grace_time=6 * 3600,
+)
 def weekly_build():
     """Sunday evening: next week's roster (a no-op if it was built already)."""
     run = build.build_week(build.next_week())
@@ -31,12 +39,13 @@ def build_command(week: str):
     if run is None:
         click.echo(f"the roster for the week of {build.monday_of(day)} was already built; nothing done")
         return
-    click.echo(f"roster {run.id} for {run.week}: {run.solver_status}, coverage {run.coverage_pct}%, "
-               f"{run.staffed}/{run.wanted} patrols staffed, gap {run.gap}, Jain {run.jain}")
+    click.echo(
+        f"roster {run.id} for {run.week}: {run.solver_status}, coverage {run.coverage_pct}%, "
+        f"{run.staffed}/{run.wanted} patrols staffed, gap {run.gap}, Jain {run.jain}"
+    )
 
 
 @signup_dropped.connect
 def _refill_published(signup, promoted=None, **_kwargs):
     if signup.source == "roster" and promoted is None:
         build.refill(signup)
-

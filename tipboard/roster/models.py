@@ -15,7 +15,7 @@ class RosterRun(db.Model):
     __tablename__ = "roster_run"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    week: Mapped[dt.date] = mapped_column(index=True)   # the Monday (station time)
+    week: Mapped[dt.date] = mapped_column(index=True)  # the Monday (station time)
     state: Mapped[str] = mapped_column(sa.String(12), default="draft")  # draft, published, superseded
     solver_status: Mapped[str] = mapped_column(sa.String(20))
     objective: Mapped[float | None]
@@ -34,7 +34,9 @@ class RosterRun(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None]
 
-    assignments: Mapped[list[RosterAssignment]] = relationship(back_populates="run", cascade="all, delete-orphan")
+    assignments: Mapped[list[RosterAssignment]] = relationship(
+        back_populates="run", cascade="all, delete-orphan"
+    )
     gaps: Mapped[list[RosterGap]] = relationship(cascade="all, delete-orphan")
     built_by = relationship("User")
 

@@ -1,4 +1,5 @@
 """Refill one shift after a drop-out without moving anyone else."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -25,10 +26,16 @@ def repair(instance: Instance, assignments: dict[int, set[int]], slot_id: int) -
     if len(current) >= slot.max_people:
         return None
     need_leader = slot.requires_leader and not any(p.is_leader for p in instance.people if p.id in current)
-    candidates = [p for p in instance.people
-                  if p.id not in current and slot_id in p.available and load[p.id] < p.max_per_week
-                  and instance.day(slot.start) not in days[p.id] and not conflicts[slot_id] & taken[p.id]
-                  and (p.is_leader or not need_leader)]
+    candidates = [
+        p
+        for p in instance.people
+        if p.id not in current
+        and slot_id in p.available
+        and load[p.id] < p.max_per_week
+        and instance.day(slot.start) not in days[p.id]
+        and not conflicts[slot_id] & taken[p.id]
+        and (p.is_leader or not need_leader)
+    ]
     if not candidates:
         return None
     return min(candidates, key=lambda p: (load[p.id] + p.past_load, p.id)).id

@@ -12,6 +12,7 @@ Objective (maximised, in decreasing order of weight): priority-weighted coverage
 extra shift costs more, starting from the last four weeks' load); preferences (own team's points,
 preferred points); stability (keep the assignments of a draft leaders already edited).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,9 +23,9 @@ from collections import defaultdict
 
 import numpy as np
 
-COVERAGE = 1000.0     # per unit of shift weight, for a staffed shift
-FILL = 50.0           # per unit of shift weight, per person on it (more hands up to the maximum)
-FAIRNESS = 10.0       # per step of the load ladder
+COVERAGE = 1000.0  # per unit of shift weight, for a staffed shift
+FILL = 50.0  # per unit of shift weight, per person on it (more hands up to the maximum)
+FAIRNESS = 10.0  # per step of the load ladder
 PREFERENCE = 2.0
 STABILITY = 1.0
 
@@ -35,8 +36,8 @@ class Person:
     team_ids: frozenset[int]
     is_leader: bool
     max_per_week: int
-    available: frozenset[int]          # shift ids the person can do (availability and area)
-    past_load: int = 0                 # shifts in the last four weeks
+    available: frozenset[int]  # shift ids the person can do (availability and area)
+    past_load: int = 0  # shifts in the last four weeks
     preferred_points: frozenset[int] = frozenset()
 
 
@@ -50,7 +51,7 @@ class Slot:
     max_people: int
     requires_leader: bool
     weight: float
-    team_id: int | None = None         # the point's own team, if any
+    team_id: int | None = None  # the point's own team, if any
 
 
 @dataclasses.dataclass
@@ -59,7 +60,7 @@ class Instance:
     slots: list[Slot]
     min_rest_hours: float = 10.0
     current: dict[int, set[int]] = dataclasses.field(default_factory=dict)  # shift -> people (a draft)
-    day_of: object = None              # callable(datetime) -> date in the station's zone
+    day_of: object = None  # callable(datetime) -> date in the station's zone
 
     def day(self, when: dt.datetime) -> dt.date:
         return self.day_of(when) if self.day_of else when.date()
@@ -67,7 +68,7 @@ class Instance:
 
 @dataclasses.dataclass
 class Result:
-    assignments: dict[int, set[int]]   # shift id -> person ids
+    assignments: dict[int, set[int]]  # shift id -> person ids
     status: str
     objective: float | None
     dual_bound: float | None
@@ -85,8 +86,13 @@ class Result:
 
 def pairs(instance: Instance) -> list[tuple[int, int]]:
     """(person index, slot index) for every assignment that is possible at all."""
-    return [(pi, si) for pi, p in enumerate(instance.people) if p.max_per_week > 0
-            for si, s in enumerate(instance.slots) if s.id in p.available]
+    return [
+        (pi, si)
+        for pi, p in enumerate(instance.people)
+        if p.max_per_week > 0
+        for si, s in enumerate(instance.slots)
+        if s.id in p.available
+    ]
 
 
 def rest_conflicts(instance: Instance) -> list[tuple[int, int]]:
@@ -96,7 +102,7 @@ def rest_conflicts(instance: Instance) -> list[tuple[int, int]]:
     conflicts = []
     for a_pos, a in enumerate(ordered):
         sa_ = instance.slots[a]
-        for b in ordered[a_pos + 1:]:
+        for b in ordered[a_pos + 1 :]:
             sb = instance.slots[b]
             if sb.start >= sa_.end + rest:
                 break
@@ -105,8 +111,9 @@ def rest_conflicts(instance: Instance) -> list[tuple[int, int]]:
     return conflicts
 
 
-def solve(instance: Instance, *, time_limit: float = 30.0, rel_gap: float = 0.01,
-          with_lp_bound: bool = True) -> Result:
+def solve(
+    instance: Instance, *, time_limit: float = 30.0, rel_gap: float = 0.01, with_lp_bound: bool = True
+) -> Result:
     # SciPy loads only when a roster is built, not in every web worker at start-up.
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
@@ -120,8 +127,9 @@ def solve(instance: Instance, *, time_limit: float = 30.0, rel_gap: float = 0.01
     n = n_x + n_y + n_z
     y0, z0 = n_x, n_x + n_y
     if n == 0:  # no shifts, or nobody who could take any
-        return summarise(instance, {s.id: set() for s in slots}, status="empty",
-                         seconds=time.perf_counter() - started)
+        return summarise(
+            instance, {s.id: set() for s in slots}, status="empty", seconds=time.perf_counter() - started
+        )
 
     c = np.zeros(n)
     for j, (pi, si) in enumerate(xs):
@@ -167,7 +175,7 @@ def solve(instance: Instance, *, time_limit: float = 30.0, rel_gap: float = 0.01
     ladder_of = defaultdict(list)
     for j, (pi, _k) in enumerate(ladder):
         ladder_of[pi].append(z0 + j)
-    for pi, person in enumerate(people):
+    for pi in range(len(people)):
         members = by_person[pi]
         if not members:
             continue
@@ -195,8 +203,13 @@ def solve(instance: Instance, *, time_limit: float = 30.0, rel_gap: float = 0.01
 
     lp_bound = None
     if with_lp_bound and n:
-        relaxed = milp(c, integrality=np.zeros(n), bounds=bounds, constraints=constraints,
-                       options={"time_limit": time_limit, "disp": False})
+        relaxed = milp(
+            c,
+            integrality=np.zeros(n),
+            bounds=bounds,
+            constraints=constraints,
+            options={"time_limit": time_limit, "disp": False},
+        )
         if relaxed.x is not None:
             lp_bound = -float(relaxed.fun)
     assignments: dict[int, set[int]] = {s.id: set() for s in slots}
@@ -204,19 +217,35 @@ def solve(instance: Instance, *, time_limit: float = 30.0, rel_gap: float = 0.01
         for j, (pi, si) in enumerate(xs):
             if res.x[j] > 0.5:
                 assignments[slots[si].id].add(people[pi].id)
-    status = {0: "optimal", 1: "time_limit", 2: "infeasible", 3: "unbounded", 4: "error"}.get(res.status, str(res.status))
+    status = {0: "optimal", 1: "time_limit", 2: "infeasible", 3: "unbounded", 4: "error"}.get(
+        res.status, str(res.status)
+    )
     if status == "time_limit" and res.x is None:
         status = "no_solution"
     dual, gap = getattr(res, "mip_dual_bound", None), getattr(res, "mip_gap", None)
-    return summarise(instance, assignments, status=status,
-                     objective=-float(res.fun) if res.x is not None else None,
-                     dual_bound=-float(dual) if dual is not None and math.isfinite(dual) else None,
-                     gap=float(gap) if res.x is not None and gap is not None else None,
-                     lp_bound=lp_bound, seconds=time.perf_counter() - started)
+    return summarise(
+        instance,
+        assignments,
+        status=status,
+        objective=-float(res.fun) if res.x is not None else None,
+        dual_bound=-float(dual) if dual is not None and math.isfinite(dual) else None,
+        gap=float(gap) if res.x is not None and gap is not None else None,
+        lp_bound=lp_bound,
+        seconds=time.perf_counter() - started,
+    )
 
 
-def summarise(instance: Instance, assignments: dict[int, set[int]], *, status: str, objective=None,
-              dual_bound=None, gap=None, lp_bound=None, seconds: float = 0.0) -> Result:
+def summarise(
+    instance: Instance,
+    assignments: dict[int, set[int]],
+    *,
+    status: str,
+    objective=None,
+    dual_bound=None,
+    gap=None,
+    lp_bound=None,
+    seconds: float = 0.0,
+) -> Result:
     slots = instance.slots
     staffed = [s for s in slots if len(assignments.get(s.id, ())) >= s.min_people]
     total_weight = sum(s.weight for s in slots) or 1.0
@@ -229,8 +258,18 @@ def summarise(instance: Instance, assignments: dict[int, set[int]], *, status: s
     square_sum = sum(v * v for v in values)
     jain = (sum(values) ** 2) / (len(values) * square_sum) if square_sum else 1.0
     return Result(
-        assignments=assignments, status=status, objective=objective, dual_bound=dual_bound,
-        gap=gap if gap is None or math.isfinite(gap) else None, lp_bound=lp_bound, seconds=seconds,
+        assignments=assignments,
+        status=status,
+        objective=objective,
+        dual_bound=dual_bound,
+        gap=gap if gap is None or math.isfinite(gap) else None,
+        lp_bound=lp_bound,
+        seconds=seconds,
         coverage_pct=round(100 * sum(s.weight for s in staffed) / total_weight, 2),
-        staffed=len(staffed), wanted=len(slots), load_min=min(values), load_max=max(values),
-        jain=round(jain, 4), idle_available=sum(1 for v in values if v == 0))
+        staffed=len(staffed),
+        wanted=len(slots),
+        load_min=min(values),
+        load_max=max(values),
+        jain=round(jain, 4),
+        idle_available=sum(1 for v in values if v == 0),
+    )

@@ -5,6 +5,7 @@ A violation is data (which rule, which shift, which person, the numbers), not a 
 bench and the logs read ``str(violation)``, a short English line; people read the translated
 sentence ``roster.views`` makes from it with the shift's and the person's names.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,14 +17,14 @@ from tipboard.roster.solver import Instance, rest_conflicts
 
 
 class Rule(enum.StrEnum):
-    NOT_OPEN = "not_open"          # the shift is not one the roster fills (staffed by sign-ups, another week)
-    STAFFING = "staffing"          # too few or too many people on a shift
-    NO_LEADER = "no_leader"        # a shift that needs a leader has none
-    NO_TEAM = "no_team"            # the person is in no team that may take the shift
-    UNAVAILABLE = "unavailable"    # not free then, not in the shift's area, or already on one that day
-    WEEKLY_MAX = "weekly_max"      # more shifts than the person's weekly maximum
-    ONE_A_DAY = "one_a_day"        # two shifts on one day
-    REST = "rest"                  # too little rest between a late and an early shift
+    NOT_OPEN = "not_open"  # the shift is not one the roster fills (staffed by sign-ups, another week)
+    STAFFING = "staffing"  # too few or too many people on a shift
+    NO_LEADER = "no_leader"  # a shift that needs a leader has none
+    NO_TEAM = "no_team"  # the person is in no team that may take the shift
+    UNAVAILABLE = "unavailable"  # not free then, not in the shift's area, or already on one that day
+    WEEKLY_MAX = "weekly_max"  # more shifts than the person's weekly maximum
+    ONE_A_DAY = "one_a_day"  # two shifts on one day
+    REST = "rest"  # too little rest between a late and an early shift
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,8 +59,11 @@ def violations(instance: Instance, assignments: dict[int, set[int]]) -> list[Vio
     for slot_id, members in assignments.items():
         slot = slots[slot_id]
         if members and not slot.min_people <= len(members) <= slot.max_people:
-            problems.append(Violation(Rule.STAFFING, slot_id, count=len(members), low=slot.min_people,
-                                      high=slot.max_people))
+            problems.append(
+                Violation(
+                    Rule.STAFFING, slot_id, count=len(members), low=slot.min_people, high=slot.max_people
+                )
+            )
         if members and slot.requires_leader and not any(p in people and people[p].is_leader for p in members):
             problems.append(Violation(Rule.NO_LEADER, slot_id))
         for person_id in members:
@@ -73,8 +77,11 @@ def violations(instance: Instance, assignments: dict[int, set[int]]) -> list[Vio
             days[(person_id, instance.day(slot.start))].append(slot_id)
     for person_id, load in loads.items():
         if load > people[person_id].max_per_week:
-            problems.append(Violation(Rule.WEEKLY_MAX, person_id=person_id, count=load,
-                                      high=people[person_id].max_per_week))
+            problems.append(
+                Violation(
+                    Rule.WEEKLY_MAX, person_id=person_id, count=load, high=people[person_id].max_per_week
+                )
+            )
     for (person_id, day), on_day in days.items():
         if len(on_day) > 1:
             problems.append(Violation(Rule.ONE_A_DAY, on_day[0], person_id, count=len(on_day), day=day))

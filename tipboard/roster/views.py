@@ -1,11 +1,14 @@
 """Leaders and staff: see the draft as a week grid per point and per person, edit, publish."""
+
 from __future__ import annotations
 
 from collections import defaultdict
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -30,10 +33,15 @@ GAP_TEXT = {
     GapReason.NOBODY_AVAILABLE.value: _l("Nobody in the area is free then."),
     GapReason.NO_LEADER.value: _l("No leader is free then."),
     GapReason.TOO_FEW.value: _l("Fewer people are free than the shift needs."),
-    GapReason.EVERYONE_BUSY.value: _l("Everyone free is at their weekly maximum or already on a shift that day."),
+    GapReason.EVERYONE_BUSY.value: _l(
+        "Everyone free is at their weekly maximum or already on a shift that day."
+    ),
     GapReason.NOT_WORTH_IT.value: _l("People were needed more at busier places and times."),
 }
-ERRORS = {"not_draft": _l("Only a draft can be changed."), "violates": _l("That breaks a rule of the roster: %(detail)s")}
+ERRORS = {
+    "not_draft": _l("Only a draft can be changed."),
+    "violates": _l("That breaks a rule of the roster: %(detail)s"),
+}
 
 
 def describe(problems: list[Violation]) -> str:
@@ -42,45 +50,80 @@ def describe(problems: list[Violation]) -> str:
     shift_ids = {p.shift_id for p in problems} | {p.other_shift_id for p in problems}
     shift_ids.discard(None)
     person_ids = {p.person_id for p in problems if p.person_id is not None}
-    shifts = {s.id: s for s in db.session.scalars(sa.select(Shift).options(joinedload(Shift.point))
-                                                  .where(Shift.id.in_(shift_ids)))} if shift_ids else {}
-    names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(person_ids))).all()) \
-        if person_ids else {}
+    shifts = (
+        {
+            s.id: s
+            for s in db.session.scalars(
+                sa.select(Shift).options(joinedload(Shift.point)).where(Shift.id.in_(shift_ids))
+            )
+        }
+        if shift_ids
+        else {}
+    )
+    names = (
+        dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(person_ids))).all())
+        if person_ids
+        else {}
+    )
 
     def shift_text(shift_id):
         shift = shifts.get(shift_id)
         if shift is None:
             return _("shift %(number)s", number=shift_id)
-        return _("%(place)s (%(when)s)", place=shift.title or shift.point.name,
-                 when=format_datetime(to_local(shift.starts_at), "short"))
+        return _(
+            "%(place)s (%(when)s)",
+            place=shift.title or shift.point.name,
+            when=format_datetime(to_local(shift.starts_at), "short"),
+        )
 
     sentences = []
     for p in problems:
-        v = {"shift": shift_text(p.shift_id),
-             "person": names.get(p.person_id) or _("volunteer %(number)s", number=p.person_id)}
+        v = {
+            "shift": shift_text(p.shift_id),
+            "person": names.get(p.person_id) or _("volunteer %(number)s", number=p.person_id),
+        }
         if p.rule == Rule.NOT_OPEN:
             text = _("%(shift)s is not open in this roster: it is already staffed or not in this week.", **v)
         elif p.rule == Rule.STAFFING:
-            text = ngettext("%(shift)s would have %(num)d person from the roster; it needs %(low)d to %(high)d.",
-                            "%(shift)s would have %(num)d people from the roster; it needs %(low)d to %(high)d.",
-                            p.count, low=p.low, high=p.high, **v)
+            text = ngettext(
+                "%(shift)s would have %(num)d person from the roster; it needs %(low)d to %(high)d.",
+                "%(shift)s would have %(num)d people from the roster; it needs %(low)d to %(high)d.",
+                p.count,
+                low=p.low,
+                high=p.high,
+                **v,
+            )
         elif p.rule == Rule.NO_LEADER:
             text = _("%(shift)s would have no leader on it.", **v)
         elif p.rule == Rule.NO_TEAM:
             text = _("%(person)s is in no team that patrols %(shift)s.", **v)
         elif p.rule == Rule.UNAVAILABLE:
-            text = _("%(person)s cannot take %(shift)s: not free then, outside their team's area, "
-                     "or already on a shift that day.", **v)
+            text = _(
+                "%(person)s cannot take %(shift)s: not free then, outside their team's area, "
+                "or already on a shift that day.",
+                **v,
+            )
         elif p.rule == Rule.WEEKLY_MAX:
-            text = ngettext("%(person)s would have %(num)d shift this week; their weekly maximum is %(max)d.",
-                            "%(person)s would have %(num)d shifts this week; their weekly maximum is %(max)d.",
-                            p.count, max=p.high, **v)
+            text = ngettext(
+                "%(person)s would have %(num)d shift this week; their weekly maximum is %(max)d.",
+                "%(person)s would have %(num)d shifts this week; their weekly maximum is %(max)d.",
+                p.count,
+                max=p.high,
+                **v,
+            )
         elif p.rule == Rule.ONE_A_DAY:
-            text = _("%(person)s would have %(num)d shifts on %(day)s; one a day is the most.",
-                     num=p.count, day=format_date(p.day, "full"), **v)
+            text = _(
+                "%(person)s would have %(num)d shifts on %(day)s; one a day is the most.",
+                num=p.count,
+                day=format_date(p.day, "full"),
+                **v,
+            )
         else:  # Rule.REST
-            text = _("%(person)s would not rest long enough between %(shift)s and %(other)s.",
-                     other=shift_text(p.other_shift_id), **v)
+            text = _(
+                "%(person)s would not rest long enough between %(shift)s and %(other)s.",
+                other=shift_text(p.other_shift_id),
+                **v,
+            )
         sentences.append(text)
     locale = get_locale()
     return ("" if locale and locale.language == "zh" else " ").join(sentences)  # "。" needs no space after it
@@ -93,7 +136,9 @@ class ActionForm(Form):
 @bp.get("/")
 @roles_required(*LEADERS)
 def index():
-    runs = db.session.scalars(sa.select(RosterRun).order_by(RosterRun.week.desc(), RosterRun.id.desc()).limit(30)).all()
+    runs = db.session.scalars(
+        sa.select(RosterRun).order_by(RosterRun.week.desc(), RosterRun.id.desc()).limit(30)
+    ).all()
     return render_template("roster/index.html", runs=runs, form=ActionForm(), next_week=build.next_week())
 
 
@@ -104,7 +149,9 @@ def build_now():
         run = build.build_week(build.next_week(), current_user)
         db.session.commit()
         if run is None:
-            flash(_("Next week's roster was already built. Open it to rebuild the draft on purpose."), "error")
+            flash(
+                _("Next week's roster was already built. Open it to rebuild the draft on purpose."), "error"
+            )
             return redirect(url_for("roster.index"))
         return redirect(url_for("roster.run", run_id=run.id))
     return redirect(url_for("roster.index"))
@@ -119,15 +166,27 @@ def _run(run_id: int) -> RosterRun:
 def run(run_id: int):
     entry = _run(run_id)
     by_point, by_person = defaultdict(lambda: defaultdict(list)), defaultdict(list)
-    days = sorted({to_local(a.shift.starts_at).date() for a in entry.assignments} |
-                  {to_local(g.shift.starts_at).date() for g in entry.gaps})
+    days = sorted(
+        {to_local(a.shift.starts_at).date() for a in entry.assignments}
+        | {to_local(g.shift.starts_at).date() for g in entry.gaps}
+    )
     for a in sorted(entry.assignments, key=lambda a: a.shift.starts_at):
         by_point[a.shift.point.name][to_local(a.shift.starts_at).date()].append(a)
         by_person[a.user.name].append(a)
-    volunteers = db.session.scalars(sa.select(User).where(User.id.in_(sa.select(TeamMember.user_id)))
-                                    .order_by(User.name)).all()
-    return render_template("roster/run.html", run=entry, by_point=by_point, by_person=dict(sorted(by_person.items())),
-                           days=days, gaps=entry.gaps, gap_text=GAP_TEXT, form=ActionForm(), volunteers=volunteers)
+    volunteers = db.session.scalars(
+        sa.select(User).where(User.id.in_(sa.select(TeamMember.user_id))).order_by(User.name)
+    ).all()
+    return render_template(
+        "roster/run.html",
+        run=entry,
+        by_point=by_point,
+        by_person=dict(sorted(by_person.items())),
+        days=days,
+        gaps=entry.gaps,
+        gap_text=GAP_TEXT,
+        form=ActionForm(),
+        volunteers=volunteers,
+    )
 
 
 @bp.post("/<int:run_id>/edit")
@@ -143,10 +202,12 @@ def edit(run_id: int):
     shift = db.session.get(Shift, shift_id) or abort(404)
     if not can_lead_shift(current_user, shift):
         abort(403)  # a leader edits the patrols of their own team's area only
-    commit_unless_refused(lambda: build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user),
-                          build.RosterError,
-                          explain=lambda exc: str(ERRORS[exc.code]) % {"detail": describe(exc.problems)},
-                          success=_("Saved."))
+    commit_unless_refused(
+        lambda: build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user),
+        build.RosterError,
+        explain=lambda exc: str(ERRORS[exc.code]) % {"detail": describe(exc.problems)},
+        success=_("Saved."),
+    )
     return redirect(url_for("roster.run", run_id=entry.id))
 
 
@@ -171,7 +232,10 @@ def rebuild(run_id: int):
 def publish(run_id: int):
     entry = _run(run_id)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(lambda: build.publish(entry, current_user), build.RosterError,
-                              explain=lambda exc: str(ERRORS[exc.code]),
-                              success=lambda made: _("Published: %(n)d volunteers were told.", n=made))
+        commit_unless_refused(
+            lambda: build.publish(entry, current_user),
+            build.RosterError,
+            explain=lambda exc: str(ERRORS[exc.code]),
+            success=lambda made: _("Published: %(n)d volunteers were told.", n=made),
+        )
     return redirect(url_for("roster.run", run_id=entry.id))

@@ -5,6 +5,7 @@ id, for an hour) in the browser's own signed cookie. Nothing about the browser i
 tip. A named reporter is recognised by the account. Other blueprints (a follow-up answer, a reward
 claim) use the same check for their reporter-side routes.
 """
+
 from __future__ import annotations
 
 import time

@@ -1,5 +1,6 @@
 """The follow-up visit (回访): N days after a tip is resolved, ask its reporter whether it is fixed
 and how satisfied they are. "Not fixed" reopens the tip into the queue."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,11 +35,11 @@ class FollowUp(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tip_id: Mapped[int] = mapped_column(sa.ForeignKey("tip.id", ondelete="CASCADE"), index=True)
-    resolved_at: Mapped[dt.datetime]   # which resolution this follows up
+    resolved_at: Mapped[dt.datetime]  # which resolution this follows up
     asked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[dt.datetime | None]
     fixed: Mapped[bool | None]
-    satisfaction: Mapped[int | None]   # 1..5
+    satisfaction: Mapped[int | None]  # 1..5
     comment: Mapped[str | None] = mapped_column(sa.String(1000))
 
     tip: Mapped[Tip] = relationship()
@@ -60,8 +61,9 @@ def ask_due_followups(now: dt.datetime | None = None, days: int | None = None) -
     cutoff = now - dt.timedelta(days=days)
     asked = sa.select(FollowUp.id).where(FollowUp.tip_id == Tip.id, FollowUp.resolved_at == Tip.resolved_at)
     due = db.session.scalars(
-        sa.select(Tip).where(Tip.status == TipStatus.RESOLVED.value, Tip.resolved_at <= cutoff,
-                             ~sa.exists(asked)).order_by(Tip.id)
+        sa.select(Tip)
+        .where(Tip.status == TipStatus.RESOLVED.value, Tip.resolved_at <= cutoff, ~sa.exists(asked))
+        .order_by(Tip.id)
     ).all()
     for tip in due:
         # The question itself shows as a panel on the tracking page until it is answered.
@@ -74,12 +76,15 @@ def ask_due_followups(now: dt.datetime | None = None, days: int | None = None) -
 
 def open_followup(tip: Tip) -> FollowUp | None:
     return db.session.scalar(
-        sa.select(FollowUp).where(FollowUp.tip_id == tip.id, FollowUp.answered_at.is_(None))
-        .order_by(FollowUp.id.desc()))
+        sa.select(FollowUp)
+        .where(FollowUp.tip_id == tip.id, FollowUp.answered_at.is_(None))
+        .order_by(FollowUp.id.desc())
+    )
 
 
-def answer_followup(tip: Tip, *, fixed: bool, satisfaction: int, comment: str | None,
-                    now: dt.datetime | None = None) -> FollowUp:
+def answer_followup(
+    tip: Tip, *, fixed: bool, satisfaction: int, comment: str | None, now: dt.datetime | None = None
+) -> FollowUp:
     followup = open_followup(tip)
     if followup is None:
         raise FollowUpError("no_open_followup")
@@ -88,8 +93,11 @@ def answer_followup(tip: Tip, *, fixed: bool, satisfaction: int, comment: str | 
     followup.answered_at = now or utcnow()
     followup.fixed, followup.satisfaction = fixed, satisfaction
     followup.comment = (comment or "").strip() or None
-    tip.events.append(TipEvent(kind=EventKind.ANSWER.value, visibility=EventVisibility.REPORTER.value,
-                               body=followup.comment))
+    tip.events.append(
+        TipEvent(
+            kind=EventKind.ANSWER.value, visibility=EventVisibility.REPORTER.value, body=followup.comment
+        )
+    )
     if not fixed and tip.status_enum == TipStatus.RESOLVED:
         transition(tip, TipAction.REOPEN, None, internal_note=None)
     db.session.flush()
@@ -98,13 +106,21 @@ def answer_followup(tip: Tip, *, fixed: bool, satisfaction: int, comment: str | 
 
 # --- the reporter's side: a panel on the tracking page ------------------------------------------
 
+
 class FollowUpForm(Form):
-    fixed = RadioField(_l("Is it fixed?"), choices=[("yes", _l("Yes")), ("no", _l("No, not yet"))],
-                       validators=[InputRequired()])
-    satisfaction = RadioField(_l("How satisfied are you with how the station handled it?"),
-                              choices=[(str(n), str(n)) for n in range(5, 0, -1)], validators=[InputRequired()])
-    comment = TextAreaField(_l("Anything to add? (optional)"), validators=[Optional(), Length(max=1000)],
-                            render_kw={"rows": 2})
+    fixed = RadioField(
+        _l("Is it fixed?"),
+        choices=[("yes", _l("Yes")), ("no", _l("No, not yet"))],
+        validators=[InputRequired()],
+    )
+    satisfaction = RadioField(
+        _l("How satisfied are you with how the station handled it?"),
+        choices=[(str(n), str(n)) for n in range(5, 0, -1)],
+        validators=[InputRequired()],
+    )
+    comment = TextAreaField(
+        _l("Anything to add? (optional)"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 2}
+    )
 
 
 def _panel(tip: Tip):

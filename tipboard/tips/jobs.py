@@ -1,4 +1,5 @@
 """Timed work on the tip side."""
+
 from tipboard.extensions import db
 from tipboard.jobs import scheduled
 from tipboard.tips.services import expire_pending

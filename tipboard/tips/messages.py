@@ -1,4 +1,5 @@
 """The reporter-facing texts for refusals raised by the tip services and the photo intake."""
+
 from flask_babel import lazy_gettext as _l
 
 PHOTO_ERRORS = {

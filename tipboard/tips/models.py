@@ -43,15 +43,15 @@ class Category(CategoryTexts, db.Model):
 class TipStatus(enum.StrEnum):
     """Where a tip is in its loop: first contact, local resolution, follow-up visit."""
 
-    NEW = "new"                  # submitted, waiting for staff to look at it
-    NEEDS_INFO = "needs_info"    # staff asked the reporter a question; waiting for the answer
-    VERIFIED = "verified"        # checked by staff and published
-    ASSIGNED = "assigned"        # given to an officer or a grid to handle
+    NEW = "new"  # submitted, waiting for staff to look at it
+    NEEDS_INFO = "needs_info"  # staff asked the reporter a question; waiting for the answer
+    VERIFIED = "verified"  # checked by staff and published
+    ASSIGNED = "assigned"  # given to an officer or a grid to handle
     IN_PROGRESS = "in_progress"  # someone is working on it
-    RESOLVED = "resolved"        # handled; a public resolution note says how
-    REOPENED = "reopened"        # came back after resolution (e.g. "not fixed" at the follow-up)
-    REJECTED = "rejected"        # not acted on, with a reason
-    DUPLICATE = "duplicate"      # the same matter as an earlier tip, which it now follows
+    RESOLVED = "resolved"  # handled; a public resolution note says how
+    REOPENED = "reopened"  # came back after resolution (e.g. "not fixed" at the follow-up)
+    REJECTED = "rejected"  # not acted on, with a reason
+    DUPLICATE = "duplicate"  # the same matter as an earlier tip, which it now follows
 
     @property
     def label(self) -> str:
@@ -84,10 +84,19 @@ STATUS_MEANINGS = {
     TipStatus.REJECTED: _l("The station will not act on it. The note below says why."),
     TipStatus.DUPLICATE: _l("Someone reported the same matter earlier; you now follow that report."),
 }
-PUBLIC_STATUSES = frozenset({TipStatus.VERIFIED, TipStatus.ASSIGNED, TipStatus.IN_PROGRESS,
-                             TipStatus.RESOLVED, TipStatus.REOPENED})
-OPEN_STATUSES = frozenset({TipStatus.NEW, TipStatus.NEEDS_INFO, TipStatus.VERIFIED,
-                           TipStatus.ASSIGNED, TipStatus.IN_PROGRESS, TipStatus.REOPENED})
+PUBLIC_STATUSES = frozenset(
+    {TipStatus.VERIFIED, TipStatus.ASSIGNED, TipStatus.IN_PROGRESS, TipStatus.RESOLVED, TipStatus.REOPENED}
+)
+OPEN_STATUSES = frozenset(
+    {
+        TipStatus.NEW,
+        TipStatus.NEEDS_INFO,
+        TipStatus.VERIFIED,
+        TipStatus.ASSIGNED,
+        TipStatus.IN_PROGRESS,
+        TipStatus.REOPENED,
+    }
+)
 
 
 class ContactPreference(enum.StrEnum):
@@ -137,10 +146,12 @@ class Tip(TimestampMixin, db.Model):
     reporter = relationship("User", foreign_keys=[reporter_id])
     assignee = relationship("User", foreign_keys=[assignee_id])
     duplicate_of: Mapped[Tip | None] = relationship(remote_side="Tip.id")
-    photos: Mapped[list[TipPhoto]] = relationship(back_populates="tip", order_by="TipPhoto.id",
-                                                  cascade="all, delete-orphan")
-    events: Mapped[list[TipEvent]] = relationship(back_populates="tip", order_by="TipEvent.id",
-                                                  cascade="all, delete-orphan")
+    photos: Mapped[list[TipPhoto]] = relationship(
+        back_populates="tip", order_by="TipPhoto.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[TipEvent]] = relationship(
+        back_populates="tip", order_by="TipEvent.id", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         # An anonymous tip is linked to no account, by construction.
@@ -170,8 +181,12 @@ class Tip(TimestampMixin, db.Model):
         return public_coordinate(self.lon)
 
     def is_reporter(self, user) -> bool:
-        return (user is not None and getattr(user, "is_authenticated", False)
-                and self.reporter_id is not None and self.reporter_id == user.id)
+        return (
+            user is not None
+            and getattr(user, "is_authenticated", False)
+            and self.reporter_id is not None
+            and self.reporter_id == user.id
+        )
 
     def can_view(self, user) -> bool:
         """Full view (photos, conversation): the named reporter and station staff."""
@@ -207,19 +222,19 @@ class TipPhoto(db.Model):
 
 
 class EventVisibility(enum.StrEnum):
-    PUBLIC = "public"        # on the public hazard page and to the reporter
-    REPORTER = "reporter"    # between the reporter and the station
-    INTERNAL = "internal"    # station staff only
+    PUBLIC = "public"  # on the public hazard page and to the reporter
+    REPORTER = "reporter"  # between the reporter and the station
+    INTERNAL = "internal"  # station staff only
 
 
 class EventKind(enum.StrEnum):
     SUBMITTED = "submitted"
-    STATUS = "status"            # a status change, with an optional public note
+    STATUS = "status"  # a status change, with an optional public note
     STAFF_MESSAGE = "staff_message"
     REPORTER_MESSAGE = "reporter_message"
-    QUESTION = "question"        # staff asked the reporter for more information
-    ANSWER = "answer"            # the reporter's answer to a question
-    NOTE = "note"                # internal note
+    QUESTION = "question"  # staff asked the reporter for more information
+    ANSWER = "answer"  # the reporter's answer to a question
+    NOTE = "note"  # internal note
     ME_TOO = "me_too"
 
 
@@ -246,8 +261,12 @@ class TipEvent(db.Model):
 
     @property
     def from_reporter(self) -> bool:
-        return self.kind in (EventKind.REPORTER_MESSAGE.value, EventKind.ANSWER.value,
-                             EventKind.SUBMITTED.value, EventKind.ME_TOO.value)
+        return self.kind in (
+            EventKind.REPORTER_MESSAGE.value,
+            EventKind.ANSWER.value,
+            EventKind.SUBMITTED.value,
+            EventKind.ME_TOO.value,
+        )
 
 
 class MeToo(db.Model):

@@ -5,9 +5,10 @@ tracking page is drawn (the reporter already proved access); it returns HTML (us
 ``render_template``) or None when it has nothing to show. Rewards shows the reward and claim code,
 the moderation queue shows the follow-up question, and so on, without the tip pages knowing them.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from markupsafe import Markup
 

@@ -4,6 +4,7 @@ Everything a phone camera attaches (EXIF with GPS, XMP, comments, ICC profiles w
 names) is dropped by building a new image from the pixels alone. The GPS position can be read
 first, and only when the reporter agreed that it may fill in the tip's location.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,9 +23,9 @@ ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "HEIF"})
 # Magic numbers checked before Pillow parses anything, so a script or an HTML page renamed .jpg
 # never reaches a decoder.
 _SIGNATURES = (
-    (b"\xff\xd8\xff", 0),                 # JPEG
-    (b"\x89PNG\r\n\x1a\n", 0),           # PNG
-    (b"WEBP", 8),                         # RIFF....WEBP
+    (b"\xff\xd8\xff", 0),  # JPEG
+    (b"\x89PNG\r\n\x1a\n", 0),  # PNG
+    (b"WEBP", 8),  # RIFF....WEBP
 )
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
 
@@ -47,7 +48,7 @@ class StoredPhoto:
 
 def _looks_like_image(head: bytes) -> bool:
     for magic, offset in _SIGNATURES:
-        if head[offset:offset + len(magic)] == magic:
+        if head[offset : offset + len(magic)] == magic:
             return True
     return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
 
@@ -75,8 +76,16 @@ def _dms_to_degrees(dms, ref) -> float:
     return -value if str(ref).upper().startswith(("S", "W")) else value
 
 
-def process_photo(data: bytes, directory: Path, *, max_bytes: int, max_pixels: int,
-                  max_side: int, thumb_side: int, read_gps: bool) -> StoredPhoto:
+def process_photo(
+    data: bytes,
+    directory: Path,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    max_side: int,
+    thumb_side: int,
+    read_gps: bool,
+) -> StoredPhoto:
     """Validate ``data`` and store a clean copy and a thumbnail in ``directory``."""
     if not data:
         raise PhotoError("empty")
@@ -111,8 +120,7 @@ def process_photo(data: bytes, directory: Path, *, max_bytes: int, max_pixels: i
     thumb = clean.copy()
     thumb.thumbnail((thumb_side, thumb_side))
     thumb.save(directory / thumb_name, "JPEG", quality=75, optimize=True)
-    return StoredPhoto(file_name, thumb_name, clean.width, clean.height,
-                       full_path.stat().st_size, gps)
+    return StoredPhoto(file_name, thumb_name, clean.width, clean.height, full_path.stat().st_size, gps)
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:

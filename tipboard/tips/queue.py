@@ -1,12 +1,12 @@
 """The tip kind of the moderation queue: its actions, forms and handlers, and the receivers that
 keep a tip's queue item in step with the tip. The queue itself knows none of this."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from tipboard.forms import Form
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -14,6 +14,7 @@ from tipboard.auth.models import User
 from tipboard.auth.services import active_staff
 from tipboard.database import utcnow
 from tipboard.extensions import db
+from tipboard.forms import Form
 from tipboard.geo import grid_places
 from tipboard.moderation.models import ItemStatus, ResponseTemplate
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
@@ -23,7 +24,12 @@ from tipboard.tips.models import Tip, TipStatus
 from tipboard.tips.services import normalise_code
 from tipboard.tips.signals import answer_received, tip_status_changed, tip_submitted
 from tipboard.tips.workflow import (
-    CLOSED_STATUSES, IllegalTransition, TipAction, add_internal_note, allowed, transition,
+    CLOSED_STATUSES,
+    IllegalTransition,
+    TipAction,
+    add_internal_note,
+    allowed,
+    transition,
 )
 
 KIND = "tip"
@@ -61,16 +67,21 @@ def due_for(tip: Tip) -> dt.datetime | None:
 
 # --- forms --------------------------------------------------------------------------------------
 
+
 def _template_choices():
-    rows = db.session.scalars(sa.select(ResponseTemplate).where(ResponseTemplate.active.is_(True))
-                              .order_by(ResponseTemplate.title)).all()
+    rows = db.session.scalars(
+        sa.select(ResponseTemplate).where(ResponseTemplate.active.is_(True)).order_by(ResponseTemplate.title)
+    ).all()
     return [("", _l("(write my own)"))] + [(str(t.id), t.title) for t in rows]
 
 
 class _TemplatedNoteForm(Form):
     template = SelectField(_l("Response template"), validators=[Optional()])
-    note = TextAreaField(_l("Public note (the reporter and, once published, everyone see it)"),
-                         validators=[Optional(), Length(max=4000)], render_kw={"rows": 3})
+    note = TextAreaField(
+        _l("Public note (the reporter and, once published, everyone see it)"),
+        validators=[Optional(), Length(max=4000)],
+        render_kw={"rows": 3},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,17 +98,21 @@ class ResolveForm(_TemplatedNoteForm):
 
 class RejectForm(Form):
     reason = SelectField(_l("Reason"), choices=list(REJECT_REASONS.items()), validators=[InputRequired()])
-    detail = TextAreaField(_l("Explanation for the reporter"), validators=[Optional(), Length(max=2000)],
-                           render_kw={"rows": 2})
+    detail = TextAreaField(
+        _l("Explanation for the reporter"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class DuplicateForm(Form):
-    original = StringField(_l("Tracking code of the earlier report"), validators=[InputRequired(), Length(max=20)])
+    original = StringField(
+        _l("Tracking code of the earlier report"), validators=[InputRequired(), Length(max=20)]
+    )
 
 
 class AskForm(Form):
-    question = TextAreaField(_l("Question for the reporter"), validators=[InputRequired(), Length(max=2000)],
-                             render_kw={"rows": 2})
+    question = TextAreaField(
+        _l("Question for the reporter"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class AssignForm(Form):
@@ -107,19 +122,27 @@ class AssignForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.assignee.choices = [("", "—")] + [(str(user_id), name) for user_id, name in active_staff()]
-        self.grid.choices = [("", "—")] + [(str(g.id), g.name) for g in sorted(grid_places(), key=lambda g: g.code)]
+        self.grid.choices = [("", "—")] + [
+            (str(g.id), g.name) for g in sorted(grid_places(), key=lambda g: g.code)
+        ]
 
 
 class ReasonForm(Form):
-    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2})
+    reason = TextAreaField(
+        _l("Reason"), validators=[InputRequired(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class NoteForm(Form):
-    note = TextAreaField(_l("Internal note (staff only)"), validators=[InputRequired(), Length(max=4000)],
-                         render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Internal note (staff only)"),
+        validators=[InputRequired(), Length(max=4000)],
+        render_kw={"rows": 2},
+    )
 
 
 # --- handlers -----------------------------------------------------------------------------------
+
 
 def _note_from(data: dict, tip: Tip) -> str | None:
     note = (data.get("note") or "").strip()
@@ -137,10 +160,14 @@ def _move(ctx, action: TipAction, **notes) -> ActionOutcome:
     except IllegalTransition as exc:
         raise ActionRefused(exc.message) from exc
     return ActionOutcome(
-        item_status=item_status_for(tip.status_enum), before=before,
+        item_status=item_status_for(tip.status_enum),
+        before=before,
         after={"status": tip.status, "assignee_id": tip.assignee_id, "grid_id": tip.grid_id},
-        priority=priority_for(tip), due_at=due_for(tip), assignee_id=tip.assignee_id,
-        reason=notes.get("public_note") or notes.get("reporter_note") or notes.get("internal_note"))
+        priority=priority_for(tip),
+        due_at=due_for(tip),
+        assignee_id=tip.assignee_id,
+        reason=notes.get("public_note") or notes.get("reporter_note") or notes.get("internal_note"),
+    )
 
 
 def verify(ctx):
@@ -164,7 +191,9 @@ def reject(ctx):
 
 def duplicate(ctx):
     tip: Tip = ctx.subject
-    original = db.session.scalar(sa.select(Tip).where(Tip.tracking_code == normalise_code(ctx.data["original"])))
+    original = db.session.scalar(
+        sa.select(Tip).where(Tip.tracking_code == normalise_code(ctx.data["original"]))
+    )
     if original is None or original.id == tip.id:
         raise ActionRefused(str(_l("No other report has that tracking code.")))
     seen = set()
@@ -175,8 +204,13 @@ def duplicate(ctx):
         seen.add(walker.id)
         walker = walker.duplicate_of
     tip.duplicate_of = original
-    outcome = _move(ctx, TipAction.DUPLICATE, reporter_note=str(_l(
-        "Someone reported the same matter earlier. You can follow that report here from now on.")))
+    outcome = _move(
+        ctx,
+        TipAction.DUPLICATE,
+        reporter_note=str(
+            _l("Someone reported the same matter earlier. You can follow that report here from now on.")
+        ),
+    )
     outcome.after["duplicate_of"] = original.id
     return outcome
 
@@ -231,31 +265,63 @@ def summary(tip: Tip) -> str:
     return f"{tip.category.name}: {tip.description[:120]}"
 
 
-register_kind(QueueKind(
-    name=KIND, label=_l("Tip"), load=load_tip, template="moderation/kinds/tip.html",
-    view_roles=STAFF, summary=summary,
-    actions=[
-        QueueAction("verify", _l("Verify and publish"), verify, STAFF, VerifyForm, _can(TipAction.VERIFY)),
-        QueueAction("ask", _l("Ask the reporter"), ask, STAFF, AskForm, _can(TipAction.ASK)),
-        QueueAction("assign", _l("Assign"), assign, STAFF, AssignForm, _can(TipAction.ASSIGN), bulk=True),
-        QueueAction("start", _l("Start work"), start, STAFF, None, _can(TipAction.START)),
-        QueueAction("resolve", _l("Resolve"), resolve, STAFF, ResolveForm, _can(TipAction.RESOLVE)),
-        QueueAction("duplicate", _l("Mark as duplicate"), duplicate, STAFF, DuplicateForm,
-                    _can(TipAction.DUPLICATE)),
-        QueueAction("reject", _l("Reject"), reject, STAFF, RejectForm, _can(TipAction.REJECT), bulk=True,
-                    danger=True),
-        QueueAction("reopen", _l("Reopen"), reopen, STAFF, ReasonForm, _can(TipAction.REOPEN)),
-        QueueAction("note", _l("Internal note"), note, STAFF, NoteForm),
-    ],
-))
+register_kind(
+    QueueKind(
+        name=KIND,
+        label=_l("Tip"),
+        load=load_tip,
+        template="moderation/kinds/tip.html",
+        view_roles=STAFF,
+        summary=summary,
+        actions=[
+            QueueAction(
+                "verify", _l("Verify and publish"), verify, STAFF, VerifyForm, _can(TipAction.VERIFY)
+            ),
+            QueueAction("ask", _l("Ask the reporter"), ask, STAFF, AskForm, _can(TipAction.ASK)),
+            QueueAction("assign", _l("Assign"), assign, STAFF, AssignForm, _can(TipAction.ASSIGN), bulk=True),
+            QueueAction("start", _l("Start work"), start, STAFF, None, _can(TipAction.START)),
+            QueueAction("resolve", _l("Resolve"), resolve, STAFF, ResolveForm, _can(TipAction.RESOLVE)),
+            QueueAction(
+                "duplicate",
+                _l("Mark as duplicate"),
+                duplicate,
+                STAFF,
+                DuplicateForm,
+                _can(TipAction.DUPLICATE),
+            ),
+            QueueAction(
+                "reject",
+                _l("Reject"),
+                reject,
+                STAFF,
+                RejectForm,
+                _can(TipAction.REJECT),
+                bulk=True,
+                danger=True,
+            ),
+            QueueAction("reopen", _l("Reopen"), reopen, STAFF, ReasonForm, _can(TipAction.REOPEN)),
+            QueueAction("note", _l("Internal note"), note, STAFF, NoteForm),
+        ],
+    )
+)
 
 
 # --- keeping the queue item in step -----------------------------------------------------------
 
+
 def enqueue_tip(tip: Tip, new_subject: bool = False) -> None:
-    enqueue(KIND, tip.id, subject=tip, priority=priority_for(tip), category_id=tip.category_id,
-            grid_id=tip.grid_id, due_at=due_for(tip), status=item_status_for(tip.status_enum),
-            assignee_id=tip.assignee_id, new_subject=new_subject)
+    enqueue(
+        KIND,
+        tip.id,
+        subject=tip,
+        priority=priority_for(tip),
+        category_id=tip.category_id,
+        grid_id=tip.grid_id,
+        due_at=due_for(tip),
+        status=item_status_for(tip.status_enum),
+        assignee_id=tip.assignee_id,
+        new_subject=new_subject,
+    )
 
 
 @tip_submitted.connect

@@ -1,4 +1,5 @@
 """Tip workflow on the resident's side: submit, track, talk, "me too". Services flush, never commit."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,20 +21,35 @@ from tipboard.database import is_unique_violation, utcnow
 from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.geo import (
-    Grid, bounding_box, distance_m, grid_id_named, in_station_area, nearest_grid_id,
+    Grid,
+    bounding_box,
+    distance_m,
+    grid_id_named,
+    in_station_area,
+    nearest_grid_id,
 )
 from tipboard.tips import photos as photo_store
-from tipboard.tips.signals import answer_received, tip_submitted
 from tipboard.tips.models import (
-    OPEN_STATUSES, PUBLIC_STATUSES, Category, CategoryTexts, EventKind, EventVisibility, MeToo, PendingUpload,
-    Tip, TipEvent, TipPhoto, TipStatus,
+    OPEN_STATUSES,
+    PUBLIC_STATUSES,
+    Category,
+    CategoryTexts,
+    EventKind,
+    EventVisibility,
+    MeToo,
+    PendingUpload,
+    Tip,
+    TipEvent,
+    TipPhoto,
+    TipStatus,
 )
+from tipboard.tips.signals import answer_received, tip_submitted
 
 log = logging.getLogger("tipboard.tips")
 
 # Crockford's base32 without I, L, O, U: nothing to misread on a phone or over the phone.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 8     # 40 bits; uniqueness enforced by the table (see code_was_taken)
+CODE_LENGTH = 8  # 40 bits; uniqueness enforced by the table (see code_was_taken)
 SECRET_LENGTH = 12  # 60 bits; only its hash is stored
 UPLOAD_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
@@ -47,7 +63,7 @@ def _random_chars(n: int) -> str:
 
 
 def _group(text: str) -> str:
-    return "-".join(text[i:i + 4] for i in range(0, len(text), 4))
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def normalise_code(text: str) -> str:
@@ -98,15 +114,27 @@ def accept_photos(files: list[tuple[str, bytes]], token: str | None, *, read_gps
         raise photo_store.PhotoError("too_many")
     for _name, data in files:
         stored = photo_store.process_photo(
-            data, photo_dir(), max_bytes=cfg["MAX_PHOTO_BYTES"], max_pixels=cfg["MAX_IMAGE_PIXELS"],
-            max_side=cfg["PHOTO_MAX_SIDE"], thumb_side=cfg["THUMB_MAX_SIDE"], read_gps=read_gps,
+            data,
+            photo_dir(),
+            max_bytes=cfg["MAX_PHOTO_BYTES"],
+            max_pixels=cfg["MAX_IMAGE_PIXELS"],
+            max_side=cfg["PHOTO_MAX_SIDE"],
+            thumb_side=cfg["THUMB_MAX_SIDE"],
+            read_gps=read_gps,
         )
         gps = stored.gps if read_gps else None
-        db.session.add(PendingUpload(
-            token=token, file_name=stored.file_name, thumb_name=stored.thumb_name,
-            width=stored.width, height=stored.height, size_bytes=stored.size_bytes,
-            gps_lat=gps[0] if gps else None, gps_lon=gps[1] if gps else None,
-        ))
+        db.session.add(
+            PendingUpload(
+                token=token,
+                file_name=stored.file_name,
+                thumb_name=stored.thumb_name,
+                width=stored.width,
+                height=stored.height,
+                size_bytes=stored.size_bytes,
+                gps_lat=gps[0] if gps else None,
+                gps_lon=gps[1] if gps else None,
+            )
+        )
         db.session.flush()
     return token
 
@@ -119,9 +147,11 @@ def _upload_token(token: str | None) -> str | None:
 def pending_uploads(token: str | None) -> list[PendingUpload]:
     if not _upload_token(token):
         return []
-    return list(db.session.scalars(
-        sa.select(PendingUpload).where(PendingUpload.token == token).order_by(PendingUpload.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(PendingUpload).where(PendingUpload.token == token).order_by(PendingUpload.id)
+        )
+    )
 
 
 def count_pending(token: str | None) -> int:
@@ -147,8 +177,14 @@ class Location:
     problem: str | None = None
 
 
-def locate(lat: float | None, lon: float | None, address: str | None, *, upload_token: str | None = None,
-           use_photo_location: bool = False) -> Location:
+def locate(
+    lat: float | None,
+    lon: float | None,
+    address: str | None,
+    *,
+    upload_token: str | None = None,
+    use_photo_location: bool = False,
+) -> Location:
     """The place of a new tip: the point typed or picked on the map, else (only with the reporter's
     consent) the position stored in the first pending photo that has one; the grid whose code or
     name the address is, if any (a point alone gets its grid from :func:`submit_tip`)."""
@@ -184,6 +220,7 @@ caching.watch(Category, CATEGORY_GENERATION)
 @dataclasses.dataclass(frozen=True)
 class CategoryChoice(CategoryTexts):
     """What a form or a filter shows of an active category, in the reader's language."""
+
     id: int
     name_en: str
     name_zh: str
@@ -193,10 +230,12 @@ class CategoryChoice(CategoryTexts):
 
 def _active_category_rows() -> list[dict]:
     """Every column of the active categories, in their display order (cached)."""
+
     def load() -> list[dict]:
         columns = [attr.class_attribute for attr in sa.inspect(Category).column_attrs]
-        rows = db.session.execute(sa.select(*columns).where(Category.active.is_(True))
-                                  .order_by(Category.sort_order, Category.id))
+        rows = db.session.execute(
+            sa.select(*columns).where(Category.active.is_(True)).order_by(Category.sort_order, Category.id)
+        )
         return [dict(row._mapping) for row in rows]  # keyed by attribute, as Category() takes them
 
     return caching.remember(CATEGORY_GENERATION, "active-rows", load, CATEGORY_CACHE_SECONDS)
@@ -204,8 +243,10 @@ def _active_category_rows() -> list[dict]:
 
 def active_categories() -> list[CategoryChoice]:
     """Active categories in their display order (cached)."""
-    return [CategoryChoice(row["id"], row["name_en"], row["name_zh"], row["hint_en"] or "", row["hint_zh"] or "")
-            for row in _active_category_rows()]
+    return [
+        CategoryChoice(row["id"], row["name_en"], row["name_zh"], row["hint_en"] or "", row["hint_zh"] or "")
+        for row in _active_category_rows()
+    ]
 
 
 def category_for_new_tip(category_id: int | None) -> Category | None:
@@ -242,23 +283,42 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
         grid_id = nearest_grid_id(data.lat, data.lon)
     secret = _random_chars(SECRET_LENGTH)
     tip = Tip(
-        tracking_code=new_tracking_code(), secret_hash=hash_secret(secret), category=category,
-        description=data.description.strip(), seen_at=data.seen_at, lat=data.lat, lon=data.lon,
-        address=(data.address or "").strip() or None, grid_id=grid_id, anonymous=data.anonymous,
+        tracking_code=new_tracking_code(),
+        secret_hash=hash_secret(secret),
+        category=category,
+        description=data.description.strip(),
+        seen_at=data.seen_at,
+        lat=data.lat,
+        lon=data.lon,
+        address=(data.address or "").strip() or None,
+        grid_id=grid_id,
+        anonymous=data.anonymous,
         reporter_id=None if data.anonymous or reporter is None else reporter.id,
         contact_preference=None if data.anonymous else data.contact_preference,
-        locale=data.locale, status=TipStatus.NEW.value,
+        locale=data.locale,
+        status=TipStatus.NEW.value,
     )
     if not data.anonymous and reporter is None:
         raise TipError("named_needs_account")
     db.session.add(tip)
-    tip.events.append(TipEvent(kind=EventKind.SUBMITTED.value, status=TipStatus.NEW.value,
-                               visibility=EventVisibility.REPORTER.value))
+    tip.events.append(
+        TipEvent(
+            kind=EventKind.SUBMITTED.value,
+            status=TipStatus.NEW.value,
+            visibility=EventVisibility.REPORTER.value,
+        )
+    )
     uploads = pending_uploads(upload_token)
     for upload in uploads:
-        tip.photos.append(TipPhoto(file_name=upload.file_name, thumb_name=upload.thumb_name,
-                                   width=upload.width, height=upload.height,
-                                   size_bytes=upload.size_bytes))
+        tip.photos.append(
+            TipPhoto(
+                file_name=upload.file_name,
+                thumb_name=upload.thumb_name,
+                width=upload.width,
+                height=upload.height,
+                size_bytes=upload.size_bytes,
+            )
+        )
         db.session.delete(upload)
     db.session.flush()
     tip_submitted.send(tip)
@@ -284,8 +344,9 @@ def code_was_taken(exc: IntegrityError) -> bool:
 def match_code(code: str, secret: str) -> tuple[int, str] | None:
     """The id and tracking code of the tip with this code and secret, or None; compares in
     constant time. Reads three columns, not the tip: a lookup only leads to the tip's page."""
-    row = db.session.execute(sa.select(Tip.id, Tip.tracking_code, Tip.secret_hash)
-                             .where(Tip.tracking_code == normalise_code(code))).first()
+    row = db.session.execute(
+        sa.select(Tip.id, Tip.tracking_code, Tip.secret_hash).where(Tip.tracking_code == normalise_code(code))
+    ).first()
     expected = row.secret_hash if row is not None else "0" * 64
     if hmac.compare_digest(expected, hash_secret(secret)) and row is not None:
         return row.id, row.tracking_code
@@ -307,8 +368,11 @@ def add_reporter_message(tip: Tip, body: str) -> TipEvent:
     if not body:
         raise TipError("empty_message")
     answering = tip.status_enum == TipStatus.NEEDS_INFO
-    event = TipEvent(kind=(EventKind.ANSWER if answering else EventKind.REPORTER_MESSAGE).value,
-                     body=body, visibility=EventVisibility.REPORTER.value)
+    event = TipEvent(
+        kind=(EventKind.ANSWER if answering else EventKind.REPORTER_MESSAGE).value,
+        body=body,
+        visibility=EventVisibility.REPORTER.value,
+    )
     tip.events.append(event)
     if answering:
         answer_received.send(tip)
@@ -323,13 +387,14 @@ def add_me_too(tip: Tip, comment: str | None, user=None) -> MeToo:
         sa.select(MeToo.id).where(MeToo.tip_id == tip.id, MeToo.user_id == user.id)
     ):
         raise TipError("already_me_too")
-    entry = MeToo(tip_id=tip.id, user_id=user.id if user is not None else None,
-                  comment=(comment or "").strip() or None)
+    entry = MeToo(
+        tip_id=tip.id, user_id=user.id if user is not None else None, comment=(comment or "").strip() or None
+    )
     db.session.add(entry)
-    db.session.execute(sa.update(Tip).where(Tip.id == tip.id)
-                       .values(me_too_count=Tip.me_too_count + 1))
-    tip.events.append(TipEvent(kind=EventKind.ME_TOO.value, body=entry.comment,
-                               visibility=EventVisibility.INTERNAL.value))
+    db.session.execute(sa.update(Tip).where(Tip.id == tip.id).values(me_too_count=Tip.me_too_count + 1))
+    tip.events.append(
+        TipEvent(kind=EventKind.ME_TOO.value, body=entry.comment, visibility=EventVisibility.INTERNAL.value)
+    )
     db.session.flush()
     return entry
 
@@ -340,20 +405,24 @@ class Nearby:
     distance_m: float
 
 
-def nearby_open_tips(category_id: int, lat: float, lon: float, *, now: dt.datetime | None = None,
-                     limit: int = 5) -> list[Nearby]:
+def nearby_open_tips(
+    category_id: int, lat: float, lon: float, *, now: dt.datetime | None = None, limit: int = 5
+) -> list[Nearby]:
     """Open tips of the same category within NEARBY_RADIUS_M of a point, from NEARBY_DAYS."""
     cfg = current_app.config
     now = now or utcnow()
     radius = cfg["NEARBY_RADIUS_M"]
     south, west, north, east = bounding_box(lat, lon, radius)
     candidates = db.session.scalars(
-        sa.select(Tip).where(
+        sa.select(Tip)
+        .where(
             Tip.category_id == category_id,
             Tip.created_at >= now - dt.timedelta(days=cfg["NEARBY_DAYS"]),
             Tip.status.in_([s.value for s in OPEN_STATUSES]),
-            Tip.lat.between(south, north), Tip.lon.between(west, east),
-        ).limit(200)
+            Tip.lat.between(south, north),
+            Tip.lon.between(west, east),
+        )
+        .limit(200)
     ).all()
     found = [Nearby(t, distance_m(lat, lon, t.lat, t.lon)) for t in candidates]
     found = [n for n in found if n.distance_m <= radius]
@@ -370,8 +439,14 @@ for _model in (Tip, TipEvent, Category, Grid):
     caching.watch(_model, PUBLIC_GENERATION)
 
 
-def public_tips(*, category_id: int | None = None, before_id: int | None = None,
-                limit: int = PUBLIC_PAGE_SIZE, located_only: bool = False, with_events: bool = True) -> list[Tip]:
+def public_tips(
+    *,
+    category_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = PUBLIC_PAGE_SIZE,
+    located_only: bool = False,
+    with_events: bool = True,
+) -> list[Tip]:
     """Published tips, newest first, keyset-paginated by id; for the map only those with a place
     and without their timelines."""
     query = sa.select(Tip).where(Tip.status.in_([s.value for s in PUBLIC_STATUSES]))
@@ -390,6 +465,8 @@ def public_tips(*, category_id: int | None = None, before_id: int | None = None,
 
 
 def tips_of(user, limit: int = 100) -> list[Tip]:
-    return list(db.session.scalars(
-        sa.select(Tip).where(Tip.reporter_id == user.id).order_by(Tip.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Tip).where(Tip.reporter_id == user.id).order_by(Tip.id.desc()).limit(limit)
+        )
+    )

@@ -2,6 +2,7 @@
 
 Receivers run inside the sender's transaction: they may add rows (flush) but never commit.
 """
+
 from blinker import Namespace
 
 _signals = Namespace()

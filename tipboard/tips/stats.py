@@ -1,4 +1,5 @@
 """Figures about tips for the station's overview (首问必答: response times, satisfaction)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,15 +22,20 @@ def _median_hours(pairs) -> float | None:
 def overview(now: dt.datetime | None = None, weeks: int = 8) -> dict:
     now = now or utcnow()
     local_midnight = to_local(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    today_utc = local_midnight.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    today_utc = local_midnight.astimezone(dt.UTC).replace(tzinfo=None)
     month_ago = now - dt.timedelta(days=30)
     count = lambda *conds: db.session.scalar(sa.select(sa.func.count()).select_from(Tip).where(*conds))  # noqa: E731
     recent = db.session.execute(
-        sa.select(Tip.created_at, Tip.first_response_at, Tip.resolved_at).where(Tip.created_at >= month_ago)).all()
+        sa.select(Tip.created_at, Tip.first_response_at, Tip.resolved_at).where(Tip.created_at >= month_ago)
+    ).all()
     answered = db.session.execute(
-        sa.select(FollowUp.fixed, FollowUp.satisfaction).where(FollowUp.answered_at.is_not(None),
-                                                               FollowUp.answered_at >= month_ago)).all()
-    asked = db.session.scalar(sa.select(sa.func.count()).select_from(FollowUp).where(FollowUp.asked_at >= month_ago))
+        sa.select(FollowUp.fixed, FollowUp.satisfaction).where(
+            FollowUp.answered_at.is_not(None), FollowUp.answered_at >= month_ago
+        )
+    ).all()
+    asked = db.session.scalar(
+        sa.select(sa.func.count()).select_from(FollowUp).where(FollowUp.asked_at >= month_ago)
+    )
     resolved_30 = count(Tip.resolved_at >= month_ago)
     return {
         "new_today": count(Tip.created_at >= today_utc),
@@ -38,19 +44,22 @@ def overview(now: dt.datetime | None = None, weeks: int = 8) -> dict:
         "median_first_response_h": _median_hours((c, f) for c, f, _r in recent),
         "median_resolution_h": _median_hours((c, r) for c, _f, r in recent),
         "satisfaction_pct": round(100 * sum(1 for _f, s in answered if s and s >= 4) / len(answered))
-        if answered else None,
+        if answered
+        else None,
         "followups_asked": asked,
         "followups_answered": len(answered),
         "reopen_pct": round(100 * sum(1 for f, _s in answered if f is False) / resolved_30)
-        if resolved_30 else None,
+        if resolved_30
+        else None,
         "per_category_week": per_category_week(now, weeks),
     }
 
 
 def per_category_week(now: dt.datetime, weeks: int) -> dict:
     """{"weeks": [monday dates], "series": [(category name, [count per week])]}"""
-    start = (now - dt.timedelta(days=now.weekday(), weeks=weeks - 1)).replace(hour=0, minute=0, second=0,
-                                                                              microsecond=0)
+    start = (now - dt.timedelta(days=now.weekday(), weeks=weeks - 1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     rows = db.session.execute(sa.select(Tip.category_id, Tip.created_at).where(Tip.created_at >= start)).all()
     week_starts = [(start + dt.timedelta(weeks=i)).date() for i in range(weeks)]
     counts: dict[int, list[int]] = {}
@@ -58,5 +67,7 @@ def per_category_week(now: dt.datetime, weeks: int) -> dict:
         index = min((created - start).days // 7, weeks - 1)
         counts.setdefault(category_id, [0] * weeks)[index] += 1
     names = {c.id: c.name for c in db.session.scalars(sa.select(Category).where(Category.id.in_(counts)))}
-    return {"weeks": week_starts,
-            "series": sorted(((names[c], v) for c, v in counts.items()), key=lambda s: -sum(s[1]))}
+    return {
+        "weeks": week_starts,
+        "series": sorted(((names[c], v) for c, v in counts.items()), key=lambda s: -sum(s[1])),
+    }

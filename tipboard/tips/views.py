@@ -5,10 +5,19 @@ import logging
 
 import sqlalchemy as sa
 from flask import (
-    abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory,
-    session, url_for,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
 )
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -17,20 +26,20 @@ from sqlalchemy.exc import IntegrityError
 from tipboard import caching
 from tipboard.database import reads_only
 from tipboard.extensions import db, limiter
-from tipboard.ids import db_id
 from tipboard.geo import in_station_area
+from tipboard.ids import db_id
 from tipboard.permissions import login_required, public
 from tipboard.qr import qr_svg
 from tipboard.ratelimit import limit
+from tipboard.timezones import from_local
 from tipboard.tips import bp, services
 from tipboard.tips.access import acts_as_reporter, grant_tracking, tip_for_reporter
 from tipboard.tips.forms import MessageForm, MeTooForm, TipForm, TrackForm
 from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
-from tipboard.tips.panels import tracking_panels
 from tipboard.tips.models import Tip, TipPhoto, TipStatus
+from tipboard.tips.panels import tracking_panels
 from tipboard.tips.photos import PhotoError
 from tipboard.tips.signals import tip_origin, tip_origin_described
-from tipboard.timezones import from_local
 
 log = logging.getLogger("tipboard.tips")
 # Tries at storing a tip whose freshly drawn tracking code another tip already has.
@@ -69,11 +78,19 @@ def new():
     if request.method == "GET" and not request.args:
         form_html = _blank_form(form, categories)
     else:
-        form_html = Markup(render_template(  # nosec B704 - our autoescaped template's output
-            "tips/_form.html", form=form, categories=categories, nearby=nearby, pending=pending,
-            origin_note=_origin_note(form.origin.data)))
-    return render_template("tips/new.html", form_html=form_html, nearby=nearby, me_too_form=MeTooForm()
-                           ), 400 if form.errors else 200
+        form_html = Markup(
+            render_template(  # nosec B704 - our autoescaped template's output
+                "tips/_form.html",
+                form=form,
+                categories=categories,
+                nearby=nearby,
+                pending=pending,
+                origin_note=_origin_note(form.origin.data),
+            )
+        )
+    return render_template(
+        "tips/new.html", form_html=form_html, nearby=nearby, me_too_form=MeTooForm()
+    ), 400 if form.errors else 200
 
 
 CSRF_SLOT = "\x00csrf\x00"  # where a cached blank form's CSRF token goes (no text contains it)
@@ -86,8 +103,9 @@ def _blank_form(form: TipForm, categories) -> Markup:
     token = generate_csrf() if form.meta.csrf else None
 
     def render() -> str:
-        html = render_template("tips/_form.html", form=form, categories=categories, nearby=[], pending=[],
-                               origin_note=None)
+        html = render_template(
+            "tips/_form.html", form=form, categories=categories, nearby=[], pending=[], origin_note=None
+        )
         return html.replace(token, CSRF_SLOT) if token else html
 
     key = f"blank-form:{get_locale()}:{current_user.is_authenticated}:{request.script_root}"
@@ -129,7 +147,8 @@ def _accept_photos(form: TipForm) -> bool:
         return True
     try:
         form.upload_token.data = services.accept_photos(
-            files, form.upload_token.data or None, read_gps=bool(form.use_photo_location.data))
+            files, form.upload_token.data or None, read_gps=bool(form.use_photo_location.data)
+        )
     except PhotoError as exc:
         form.photos.errors = [*form.photos.errors, _photo_message(exc.code)]
         return False
@@ -140,9 +159,13 @@ def _accept_photos(form: TipForm) -> bool:
 
 def _try_submit(form: TipForm):
     """Returns (response, nearby). A response means the tip was stored."""
-    place = services.locate(form.lat.data, form.lon.data, form.address.data,
-                            upload_token=form.upload_token.data or None,
-                            use_photo_location=bool(form.use_photo_location.data))
+    place = services.locate(
+        form.lat.data,
+        form.lon.data,
+        form.address.data,
+        upload_token=form.upload_token.data or None,
+        use_photo_location=bool(form.use_photo_location.data),
+    )
     form.lat.data, form.lon.data = place.lat, place.lon  # a position read from a photo shows on the form
     if place.problem == "outside_area":
         form.lat.errors = [str(TIP_ERRORS["outside_area"])]
@@ -160,14 +183,21 @@ def _try_submit(form: TipForm):
 
     anonymous = bool(form.anonymous.data) or not current_user.is_authenticated
     data = services.NewTip(
-        category_id=form.category.data, description=form.description.data, anonymous=anonymous,
+        category_id=form.category.data,
+        description=form.description.data,
+        anonymous=anonymous,
         seen_at=from_local(form.seen_at.data) if form.seen_at.data else None,
-        lat=lat, lon=lon, address=place.address, grid_id=place.grid_id,
-        contact_preference=form.contact_preference.data, locale=str(get_locale()),
+        lat=lat,
+        lon=lon,
+        address=place.address,
+        grid_id=place.grid_id,
+        contact_preference=form.contact_preference.data,
+        locale=str(get_locale()),
     )
     try:
-        receipt = _submit(data, reporter=None if anonymous else current_user,
-                          upload_token=form.upload_token.data or None)
+        receipt = _submit(
+            data, reporter=None if anonymous else current_user, upload_token=form.upload_token.data or None
+        )
     except services.TipError as exc:
         form.category.errors = [str(TIP_ERRORS[exc.code])]
         return None, []
@@ -202,8 +232,9 @@ def receipt():
     if not data:
         return redirect(url_for("tips.track"))
     link = url_for("tips.track", code=data["code"], _external=True) + "#s=" + data["secret"]
-    response = current_app.make_response(render_template(
-        "tips/receipt.html", code=data["code"], secret=data["secret"], qr=qr_svg(link)))
+    response = current_app.make_response(
+        render_template("tips/receipt.html", code=data["code"], secret=data["secret"], qr=qr_svg(link))
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -233,10 +264,17 @@ def track():
 def tracked(code: str):
     tip = tip_for_reporter(code)
     shown = services.followed_tip(tip)
-    response = current_app.make_response(render_template(
-        "tips/tracked.html", tip=tip, shown=shown, events=shown.visible_events(staff=False),
-        panels=tracking_panels(tip),
-        form=MessageForm(), hide_staff=current_app.config["HIDE_STAFF_NAMES"]))
+    response = current_app.make_response(
+        render_template(
+            "tips/tracked.html",
+            tip=tip,
+            shown=shown,
+            events=shown.visible_events(staff=False),
+            panels=tracking_panels(tip),
+            form=MessageForm(),
+            hide_staff=current_app.config["HIDE_STAFF_NAMES"],
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -274,15 +312,21 @@ def public_list():
     def render_list() -> str:
         tips = services.public_tips(category_id=category_id, before_id=before)
         next_before = tips[-1].id if len(tips) == services.PUBLIC_PAGE_SIZE else None
-        return render_template("tips/_public_list.html", tips=tips, category_id=category_id,
-                               next_before=next_before)
+        return render_template(
+            "tips/_public_list.html", tips=tips, category_id=category_id, next_before=next_before
+        )
 
     # The same for every reader of a language: rendered once per change (services.PUBLIC_GENERATION).
-    listing = caching.remember(services.PUBLIC_GENERATION, f"list:{get_locale()}:{category_id}:{before}",
-                               render_list, services.PUBLIC_CACHE_SECONDS)
+    listing = caching.remember(
+        services.PUBLIC_GENERATION,
+        f"list:{get_locale()}:{category_id}:{before}",
+        render_list,
+        services.PUBLIC_CACHE_SECONDS,
+    )
     listing = Markup(listing)  # our own autoescaped template's output, kept as text in the cache  # nosec B704
-    return render_template("tips/public.html", listing=listing, categories=services.active_categories(),
-                           category_id=category_id)
+    return render_template(
+        "tips/public.html", listing=listing, categories=services.active_categories(), category_id=category_id
+    )
 
 
 @bp.get("/public.json")
@@ -293,12 +337,25 @@ def public_json():
 
     def points() -> list[dict]:
         tips = services.public_tips(category_id=category_id, limit=500, located_only=True, with_events=False)
-        return [{"category": t.category.name, "status": str(t.status_enum.label),
-                 "lat": t.public_lat, "lon": t.public_lon, "date": t.created_at.date().isoformat()}
-                for t in tips]
+        return [
+            {
+                "category": t.category.name,
+                "status": str(t.status_enum.label),
+                "lat": t.public_lat,
+                "lon": t.public_lon,
+                "date": t.created_at.date().isoformat(),
+            }
+            for t in tips
+        ]
 
-    return jsonify(tips=caching.remember(services.PUBLIC_GENERATION, f"json:{get_locale()}:{category_id}",
-                                         points, services.PUBLIC_CACHE_SECONDS))
+    return jsonify(
+        tips=caching.remember(
+            services.PUBLIC_GENERATION,
+            f"json:{get_locale()}:{category_id}",
+            points,
+            services.PUBLIC_CACHE_SECONDS,
+        )
+    )
 
 
 @bp.get("/nearby")
@@ -327,8 +384,9 @@ def me_too(tip_id: int):
         flash(_("The comment is too long."), "error")
         return redirect(url_for("tips.new"))
     try:
-        services.add_me_too(tip, form.comment.data,
-                            user=current_user if current_user.is_authenticated else None)
+        services.add_me_too(
+            tip, form.comment.data, user=current_user if current_user.is_authenticated else None
+        )
     except services.TipError as exc:
         flash(str(TIP_ERRORS[exc.code]), "error")
         return redirect(url_for("tips.new"))
@@ -340,14 +398,14 @@ def me_too(tip_id: int):
 @public
 def photo(name: str):
     record = db.session.scalar(
-        sa.select(TipPhoto).where(sa.or_(TipPhoto.file_name == name, TipPhoto.thumb_name == name)))
+        sa.select(TipPhoto).where(sa.or_(TipPhoto.file_name == name, TipPhoto.thumb_name == name))
+    )
     if record is None:
         abort(404)
     tip = record.tip
     if not (acts_as_reporter(tip) or tip.can_view(current_user)):
         abort(403)
-    response = send_from_directory(current_app.config["PHOTO_DIR"], name, mimetype="image/jpeg",
-                                   max_age=0)
+    response = send_from_directory(current_app.config["PHOTO_DIR"], name, mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -383,12 +441,20 @@ def followup(code: str):
         flash(_("Please say whether it is fixed and how satisfied you are."), "error")
         return redirect(url_for("tips.tracked", code=code))
     try:
-        answer_followup(tip, fixed=form.fixed.data == "yes", satisfaction=int(form.satisfaction.data),
-                        comment=form.comment.data)
+        answer_followup(
+            tip,
+            fixed=form.fixed.data == "yes",
+            satisfaction=int(form.satisfaction.data),
+            comment=form.comment.data,
+        )
     except FollowUpError:
         flash(_("There is no open follow-up question on this report."), "error")
         return redirect(url_for("tips.tracked", code=code))
     db.session.commit()
-    flash(_("Thank you. The station has your answer.") if form.fixed.data == "yes" else
-          _("Thank you. The report is open again and back with the station."), "success")
+    flash(
+        _("Thank you. The station has your answer.")
+        if form.fixed.data == "yes"
+        else _("Thank you. The report is open again and back with the station."),
+        "success",
+    )
     return redirect(url_for("tips.tracked", code=code))

@@ -3,6 +3,7 @@
 One table, tested exhaustively; every change goes through :func:`transition`, which writes the
 timeline entry, keeps the service-level timestamps and sends ``tip_status_changed``.
 """
+
 from __future__ import annotations
 
 import enum
@@ -77,9 +78,16 @@ def available_actions(tip: Tip) -> list[TipAction]:
     return [a for a in TipAction if a != TipAction.ANSWER and allowed(a, tip.status_enum)]
 
 
-def transition(tip: Tip, action: TipAction, actor=None, *, public_note: str | None = None,
-               reporter_note: str | None = None, internal_note: str | None = None,
-               now=None) -> tuple[TipStatus, TipStatus]:
+def transition(
+    tip: Tip,
+    action: TipAction,
+    actor=None,
+    *,
+    public_note: str | None = None,
+    reporter_note: str | None = None,
+    internal_note: str | None = None,
+    now=None,
+) -> tuple[TipStatus, TipStatus]:
     """Move ``tip`` by ``action``; raise IllegalTransition if the table forbids it."""
     now = now or utcnow()
     old = tip.status_enum
@@ -103,13 +111,27 @@ def transition(tip: Tip, action: TipAction, actor=None, *, public_note: str | No
     author_id = actor.id if actor is not None else None
     if action != TipAction.ANSWER:
         visibility = EventVisibility.PUBLIC if target in PUBLIC_STATUSES else EventVisibility.REPORTER
-        tip.events.append(TipEvent(kind=EventKind.STATUS.value, status=target.value,
-                                   body=public_note or None, visibility=visibility.value,
-                                   author_id=author_id, created_at=now))
+        tip.events.append(
+            TipEvent(
+                kind=EventKind.STATUS.value,
+                status=target.value,
+                body=public_note or None,
+                visibility=visibility.value,
+                author_id=author_id,
+                created_at=now,
+            )
+        )
     if reporter_note:
         kind = EventKind.QUESTION if action == TipAction.ASK else EventKind.STAFF_MESSAGE
-        tip.events.append(TipEvent(kind=kind.value, body=reporter_note, author_id=author_id,
-                                   visibility=EventVisibility.REPORTER.value, created_at=now))
+        tip.events.append(
+            TipEvent(
+                kind=kind.value,
+                body=reporter_note,
+                author_id=author_id,
+                visibility=EventVisibility.REPORTER.value,
+                created_at=now,
+            )
+        )
     if internal_note:
         add_internal_note(tip, actor, internal_note, now=now)
     db.session.flush()
@@ -120,8 +142,13 @@ def transition(tip: Tip, action: TipAction, actor=None, *, public_note: str | No
 
 
 def add_internal_note(tip: Tip, actor, body: str, now=None) -> TipEvent:
-    event = TipEvent(kind=EventKind.NOTE.value, body=body, visibility=EventVisibility.INTERNAL.value,
-                     author_id=actor.id if actor is not None else None, created_at=now or utcnow())
+    event = TipEvent(
+        kind=EventKind.NOTE.value,
+        body=body,
+        visibility=EventVisibility.INTERNAL.value,
+        author_id=actor.id if actor is not None else None,
+        created_at=now or utcnow(),
+    )
     tip.events.append(event)
     db.session.flush()
     return event
