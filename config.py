@@ -92,6 +92,7 @@ class Config:
     RATELIMIT_ENABLED = True
     RATE_TIP_SUBMIT = "10 per hour;3 per minute"
     RATE_TRACK_LOOKUP = "20 per 10 minutes"
+    RATE_NEARBY = "30 per minute;300 per hour"  # the tip form's live duplicate check
     RATE_LOGIN = "10 per minute"
     RATE_REGISTER = "5 per hour"
     RATE_CLAIM = "10 per hour"

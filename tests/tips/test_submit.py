@@ -221,7 +221,7 @@ def test_nearby_open_tips_are_offered_before_a_duplicate(client, app_ctx, catego
 def test_nearby_endpoint_for_the_live_check(client, app_ctx, category):
     from tests.factories import TipFactory
 
-    TipFactory(category=category, lat=31.9520, lon=119.9600)
+    TipFactory(category=category, lat=31.9520, lon=119.9600, status=TipStatus.VERIFIED.value)
     response = client.get(f"/tips/nearby?category={category.id}&lat=31.9521&lon=119.9601")
     assert response.status_code == 200 and b"I saw this too" in response.data
     assert client.get("/tips/nearby?category=x").status_code == 400

@@ -41,11 +41,20 @@ def acts_as_reporter(tip: Tip) -> bool:
     return has_tracking(tip) or tip.is_reporter(current_user)
 
 
-def tip_for_reporter(code: str) -> Tip:
-    """The tip with this tracking code if this request may act as its reporter; else 404/403."""
+def reporter_tip(code: str) -> Tip | None:
+    """The tip with this tracking code if this request may act as its reporter, else None: an
+    unknown code and a known one without its secret look the same, so no answer tells which
+    codes exist."""
     tip = db.session.scalar(sa.select(Tip).where(Tip.tracking_code == code))
+    if tip is None or not acts_as_reporter(tip):
+        return None
+    return tip
+
+
+def tip_for_reporter(code: str) -> Tip:
+    """The tip with this tracking code if this request may act as its reporter; else 403, the
+    same for an unknown code and for a known one without access."""
+    tip = reporter_tip(code)
     if tip is None:
-        abort(404)
-    if not acts_as_reporter(tip):
         abort(403)
     return tip

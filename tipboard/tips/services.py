@@ -354,12 +354,18 @@ def match_code(code: str, secret: str) -> tuple[int, str] | None:
 
 
 def followed_tip(tip: Tip) -> Tip:
-    """A duplicate's reporter follows the original: the tip whose timeline they should see."""
+    """The tip a duplicate was merged into (following chains), or the tip itself."""
     seen = {tip.id}
     while tip.duplicate_of is not None and tip.duplicate_of.id not in seen:
         tip = tip.duplicate_of
         seen.add(tip.id)
     return tip
+
+
+def public_progress(tip: Tip) -> list[TipEvent]:
+    """What anyone may read of a tip's progress: its public entries (published status changes
+    and their notes), nothing of its reporter's conversation."""
+    return [e for e in tip.events if e.visibility == EventVisibility.PUBLIC.value]
 
 
 def add_reporter_message(tip: Tip, body: str) -> TipEvent:
@@ -399,35 +405,62 @@ def add_me_too(tip: Tip, comment: str | None, user=None) -> MeToo:
     return entry
 
 
+# Upper edges of the distance bands the duplicate check shows; the last band ends at the radius.
+NEARBY_BAND_EDGES_M = (100, 200)
+# The SQL box is widened by this much around the point, so tips whose rounded position lies in
+# the radius are found whatever their exact position (rounding to 3 decimals moves at most ~80 m).
+ROUNDING_SLACK_M = 100
+
+
 @dataclasses.dataclass
 class Nearby:
+    """A published tip near a point, told no more precisely than the public map tells it: its
+    rounded position, the band its rounded position falls in, and the day it was reported."""
+
     tip: Tip
-    distance_m: float
+    band_low_m: int
+    band_high_m: int
+
+
+def _band(distance: float, radius: int) -> tuple[int, int]:
+    low = 0
+    for edge in (*[e for e in NEARBY_BAND_EDGES_M if e < radius], radius):
+        if distance <= edge:
+            return low, edge
+        low = edge
+    return low, radius
 
 
 def nearby_open_tips(
     category_id: int, lat: float, lon: float, *, now: dt.datetime | None = None, limit: int = 5
 ) -> list[Nearby]:
-    """Open tips of the same category within NEARBY_RADIUS_M of a point, from NEARBY_DAYS."""
+    """Published, still open tips of the same category from NEARBY_DAYS whose public (rounded)
+    position is within NEARBY_RADIUS_M of a point. Unpublished tips are never offered, and only
+    the rounded position enters the answer, so no set of queries places a tip more precisely
+    than the public map does."""
     cfg = current_app.config
     now = now or utcnow()
     radius = cfg["NEARBY_RADIUS_M"]
-    south, west, north, east = bounding_box(lat, lon, radius)
+    south, west, north, east = bounding_box(lat, lon, radius + ROUNDING_SLACK_M)
+    shown = [s.value for s in OPEN_STATUSES & PUBLIC_STATUSES]
     candidates = db.session.scalars(
         sa.select(Tip)
         .where(
             Tip.category_id == category_id,
             Tip.created_at >= now - dt.timedelta(days=cfg["NEARBY_DAYS"]),
-            Tip.status.in_([s.value for s in OPEN_STATUSES]),
+            Tip.status.in_(shown),
             Tip.lat.between(south, north),
             Tip.lon.between(west, east),
         )
         .limit(200)
     ).all()
-    found = [Nearby(t, distance_m(lat, lon, t.lat, t.lon)) for t in candidates]
-    found = [n for n in found if n.distance_m <= radius]
-    found.sort(key=lambda n: n.distance_m)
-    return found[:limit]
+    found = []
+    for tip in candidates:
+        distance = distance_m(lat, lon, tip.public_lat, tip.public_lon)
+        if distance <= radius:
+            found.append((distance, tip))
+    found.sort(key=lambda pair: (pair[0], -pair[1].id))
+    return [Nearby(tip, *_band(distance, radius)) for distance, tip in found[:limit]]
 
 
 PUBLIC_PAGE_SIZE = 30

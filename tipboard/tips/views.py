@@ -33,7 +33,7 @@ from tipboard.qr import qr_svg
 from tipboard.ratelimit import limit
 from tipboard.timezones import from_local
 from tipboard.tips import bp, services
-from tipboard.tips.access import acts_as_reporter, grant_tracking, tip_for_reporter
+from tipboard.tips.access import acts_as_reporter, grant_tracking, reporter_tip, tip_for_reporter
 from tipboard.tips.forms import MessageForm, MeTooForm, TipForm, TrackForm
 from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
 from tipboard.tips.models import Tip, TipPhoto, TipStatus
@@ -262,19 +262,33 @@ def track():
 @bp.get("/track/<code>")
 @public
 def tracked(code: str):
-    tip = tip_for_reporter(code)
-    shown = services.followed_tip(tip)
+    """The reporter's own report and conversation. Without access (another device, or a code that
+    does not exist) the code-and-secret form with the code filled in, the same answer either way."""
+    tip = reporter_tip(code)
+    if tip is None:
+        return _track_form_for(code)
+    original = services.followed_tip(tip)
     response = current_app.make_response(
         render_template(
             "tips/tracked.html",
             tip=tip,
-            shown=shown,
-            events=shown.visible_events(staff=False),
+            events=tip.visible_events(staff=False),
+            merged_into=original if original.id != tip.id else None,
+            merged_events=services.public_progress(original) if original.id != tip.id else [],
             panels=tracking_panels(tip),
             form=MessageForm(),
             hide_staff=current_app.config["HIDE_STAFF_NAMES"],
         )
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _track_form_for(code: str):
+    form = TrackForm(formdata=None)
+    form.code.data = code[:20]
+    my_tips = services.tips_of(current_user) if current_user.is_authenticated else []
+    response = current_app.make_response(render_template("tips/track.html", form=form, my_tips=my_tips))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -360,8 +374,10 @@ def public_json():
 
 @bp.get("/nearby")
 @public
+@limiter.limit(limit("RATE_NEARBY"))
 def nearby():
-    """Open tips near a point, for the form's live check (JS); the form checks again on submit."""
+    """Published open tips near a point, for the form's live check (JS); the form checks again on
+    submit. Tells no more about a tip than the public list does (services.nearby_open_tips)."""
     category_id = request.args.get("category", type=db_id)
     lat, lon = request.args.get("lat", type=float), request.args.get("lon", type=float)
     if category_id is None or lat is None or lon is None:
@@ -377,7 +393,7 @@ def nearby():
 @limiter.limit(limit("RATE_TIP_SUBMIT"))
 def me_too(tip_id: int):
     tip = db.session.get(Tip, tip_id)
-    if tip is None:
+    if tip is None or not tip.is_public:  # only tips the nearby list can offer; nothing tells others apart
         abort(404)
     form = MeTooForm()
     if not form.validate_on_submit():
