@@ -50,6 +50,9 @@ class Config:
     MAX_PHOTO_BYTES = 8 * 1024 * 1024
     MAX_CONTENT_LENGTH = 26 * 1024 * 1024  # one request: 3 photos plus the form
     MAX_IMAGE_PIXELS = 40_000_000  # larger images are refused as decompression bombs
+    # The most pixels a photo's decoding may hold (transparency counts twice; a JPEG counts at the
+    # reduced scale it is decoded at): bounds each worker's memory for photos to about 100 MB.
+    MAX_DECODE_PIXELS = 25_000_000
     PHOTO_MAX_SIDE = 2048
     THUMB_MAX_SIDE = 320
     DESCRIPTION_MAX_CHARS = 4000

@@ -6,7 +6,9 @@ PHOTO_ERRORS = {
     "empty": _l("One of the photos is empty."),
     "too_large": _l("A photo is larger than the limit of %(mb)s MB."),
     "not_an_image": _l("Only photos (JPEG, PNG, WebP or HEIC) can be attached."),
-    "too_many_pixels": _l("A photo has too many pixels to be processed."),
+    "too_many_pixels": _l(
+        "A photo has too many pixels to be processed (at most %(mp)s megapixels). Please send a smaller copy."
+    ),
     "broken": _l("A photo could not be read; it may be damaged."),
     "too_many": _l("At most %(n)s photos can be attached."),
 }

@@ -118,6 +118,7 @@ def accept_photos(files: list[tuple[str, bytes]], token: str | None, *, read_gps
             photo_dir(),
             max_bytes=cfg["MAX_PHOTO_BYTES"],
             max_pixels=cfg["MAX_IMAGE_PIXELS"],
+            max_decode_pixels=cfg["MAX_DECODE_PIXELS"],
             max_side=cfg["PHOTO_MAX_SIDE"],
             thumb_side=cfg["THUMB_MAX_SIDE"],
             read_gps=read_gps,

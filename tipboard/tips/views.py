@@ -48,7 +48,11 @@ CODE_ATTEMPTS = 3
 
 def _photo_message(code: str) -> str:
     cfg = current_app.config
-    return str(PHOTO_ERRORS[code]) % {"mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024), "n": cfg["MAX_PHOTOS"]}
+    return str(PHOTO_ERRORS[code]) % {
+        "mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024),
+        "n": cfg["MAX_PHOTOS"],
+        "mp": cfg["MAX_DECODE_PIXELS"] // 1_000_000,
+    }
 
 
 def _uploaded_files() -> list[tuple[str, bytes]]:
