@@ -211,6 +211,37 @@ def expire_pending(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
     return len(stale)
 
 
+# The names process_photo gives files (secrets.token_urlsafe(18) + ".jpg" or ".t.jpg"): the orphan
+# sweep never touches a file it did not make.
+PHOTO_FILE_RE = re.compile(r"[A-Za-z0-9_-]{24}(\.t)?\.jpg")
+
+
+def remove_orphan_photos(
+    older_than: dt.timedelta = dt.timedelta(days=1), now: dt.datetime | None = None
+) -> int:
+    """Delete photo files no tip photo and no pending upload names, last written before
+    ``older_than`` ago: left by a worker killed between writing a file and committing its row.
+    A younger file may still be waiting for the commit that names it, so it is left alone."""
+    directory = photo_dir()
+    if not directory.is_dir():
+        return 0
+    cutoff = ((now or utcnow()) - older_than).timestamp()
+    named: set[str] = set()
+    for model in (TipPhoto, PendingUpload):
+        for file_name, thumb_name in db.session.execute(sa.select(model.file_name, model.thumb_name)):
+            named.update((file_name, thumb_name))
+    removed = 0
+    for entry in directory.iterdir():
+        if not PHOTO_FILE_RE.fullmatch(entry.name) or entry.name in named or not entry.is_file():
+            continue
+        if entry.stat().st_mtime < cutoff:
+            entry.unlink(missing_ok=True)
+            removed += 1
+    if removed:
+        log.info("tips.orphan_photos removed=%s", removed)
+    return removed
+
+
 # The active categories (the tip form's choices and hints, the public filter) are cached until a
 # commit changes a category, and at most CATEGORY_CACHE_SECONDS in processes that share no cache.
 CATEGORY_GENERATION = "categories"
