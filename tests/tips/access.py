@@ -2,8 +2,9 @@ ACCESS = {
     "tips.new": {"roles": "public"},
     "tips.receipt": {"roles": "public"},
     "tips.track": {"roles": "public"},
-    # Reporter-only pages answer 403 without the code+secret in the session: per-object rule,
-    # tested in tests/tips; for the matrix they exist for everyone who holds the secret.
+    # Reporter-only pages need the code+secret in the session (per-object rule, tested in tests/tips;
+    # for the matrix they exist for everyone who holds the secret). Without it the tracking page is
+    # the code-and-secret form and the actions answer 403, alike for unknown and known codes.
     "tips.tracked": {"roles": "public", "params": {"code": "ZZZZ-ZZZZ"}, "object": True},
     "tips.message": {"roles": "public", "method": "POST", "params": {"code": "ZZZZ-ZZZZ"}, "object": True},
     "tips.mine": {"roles": "login"},

@@ -34,6 +34,7 @@ from tipboard.ratelimit import limit
 from tipboard.timezones import from_local
 from tipboard.tips import bp, services
 from tipboard.tips.access import acts_as_reporter, grant_tracking, reporter_tip, tip_for_reporter
+from tipboard.tips.followup import FollowUpError, FollowUpForm, answer_followup
 from tipboard.tips.forms import MessageForm, MeTooForm, TipForm, TrackForm
 from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
 from tipboard.tips.models import Tip, TipPhoto, TipStatus
@@ -453,8 +454,6 @@ def tip_status_label(value: str) -> str:
 @public
 def followup(code: str):
     """The reporter answers the follow-up visit (anonymous tipsters through their tracking access)."""
-    from tipboard.tips.followup import FollowUpError, FollowUpForm, answer_followup
-
     tip = tip_for_reporter(code)
     form = FollowUpForm(prefix="followup")
     if not form.validate_on_submit():
