@@ -650,7 +650,9 @@ def log(shift_id: int):
 def report_hazard(shift_id: int):
     """Open the tip form with the place and time filled in, carrying the shift along."""
     entry = _shift(shift_id)
-    _my_signup(entry)
+    if _my_signup(entry).status != SignUpStatus.CONFIRMED.value:
+        flash(_("Only volunteers on this shift can write in its log."), "error")
+        return redirect(url_for("patrols.shift", shift_id=entry.id))
     from tipboard.timezones import local_now
 
     return redirect(
