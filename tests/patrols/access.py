@@ -52,3 +52,18 @@ ACCESS = {
     "patrols.report_hazard": {"roles": VOLUNTEERS, "params": {"shift_id": 999999}, "object": True},
     "patrols.close": {"roles": LEADERS, "method": "POST", "params": {"shift_id": 999999}, "object": True},
 }
+
+#: Routes a leader may use for their own teams only: a leader of another team is refused. Params
+#: name objects of the ``patrol`` fixture (tests/patrols/test_team_scope.py resolves them).
+OWN_TEAMS_ONLY = {
+    "patrols.team": {"params": {"team_id": "team_a"}},
+    "patrols.invite": {"method": "POST", "params": {"team_id": "team_a"}},
+    "patrols.member": {
+        "method": "POST",
+        "params": {"team_id": "team_a", "member_id": "member_a", "change": "deputy"},
+    },
+    "patrols.hours_csv": {"params": {"team_id": "team_a"}},
+    "patrols.point_qr": {"params": {"point_id": "point_a"}},
+    "patrols.leader_checkin": {"method": "POST", "params": {"shift_id": "shift", "signup_id": "signup_a"}},
+    "patrols.close": {"method": "POST", "params": {"shift_id": "shift"}},
+}

@@ -152,20 +152,50 @@ def is_eligible(user, shift: Shift) -> bool:
     )
 
 
-def leads_shift(user, shift: Shift) -> bool:
-    """A leader or deputy of a team that patrols this shift's point."""
+def led_team_ids(user) -> list[int]:
+    """The teams ``user`` leads or deputises for."""
+    return list(
+        db.session.scalars(
+            sa.select(TeamMember.team_id).where(
+                TeamMember.user_id == user.id, TeamMember.role.in_(LEAD_ROLES)
+            )
+        )
+    )
+
+
+def leads_point(user, point: PatrolPoint) -> bool:
+    """A leader or deputy of a team that patrols this point."""
     return (
         db.session.scalar(
             sa.select(sa.func.count())
             .select_from(TeamMember)
             .where(
                 TeamMember.user_id == user.id,
-                TeamMember.team_id.in_(eligible_teams(shift.point)),
+                TeamMember.team_id.in_(eligible_teams(point)),
                 TeamMember.role.in_(LEAD_ROLES),
             )
         )
         > 0
     )
+
+
+def leads_shift(user, shift: Shift) -> bool:
+    """A leader or deputy of a team that patrols this shift's point."""
+    return leads_point(user, shift.point)
+
+
+def can_lead_point(user, point: PatrolPoint) -> bool:
+    """Station staff, or a leader or deputy of a team that patrols the point: who may print its
+    check-in code. Leaders act for their own teams' points only."""
+    return user.has_role(*STAFF) or leads_point(user, point)
+
+
+def points_led_by(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause on PatrolPoint: every point for station staff, else the points of the teams
+    ``user`` leads (none for someone who leads no team)."""
+    if user.has_role(*STAFF):
+        return sa.true()
+    return points_patrolled_by(led_team_ids(user))
 
 
 def can_lead_shift(user, shift: Shift) -> bool:

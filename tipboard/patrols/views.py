@@ -363,8 +363,13 @@ def points():
     rows = db.session.scalars(
         sa.select(PatrolPoint).where(PatrolPoint.active.is_(True)).order_by(PatrolPoint.name)
     ).all()
+    led = set(
+        db.session.scalars(
+            sa.select(PatrolPoint.id).where(PatrolPoint.active.is_(True), shifts.points_led_by(current_user))
+        )
+    )
     return render_template(
-        "patrols/points.html", points=rows, weights=priority.weights(rows), bands=priority.BANDS
+        "patrols/points.html", points=rows, weights=priority.weights(rows), bands=priority.BANDS, led=led
     )
 
 
@@ -403,6 +408,8 @@ def new_point():
 def point_qr(point_id: int):
     """The printable check-in code of a point: a signed link."""
     point = db.session.get(PatrolPoint, point_id) or abort(404)
+    if not shifts.can_lead_point(current_user, point):
+        abort(403)  # a leader prints the codes of their own teams' points only
     link = url_for("patrols.scan", token=checkin.point_token(point), _external=True)
     return render_template("patrols/qr.html", point=point, qr=qr_svg(link, box_size=10), link=link)
 
