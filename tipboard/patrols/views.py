@@ -9,7 +9,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from tipboard.auth.models import User
 from tipboard.database import utcnow
@@ -61,6 +61,7 @@ ERRORS = {
     "not_signed_up": _l("You are not on that shift."),
     "swap_closed": _l("That swap is no longer open."),
     "not_for_you": _l("That swap is offered to someone else."),
+    "already_on_shift": _l("They are already on that shift."),
     "already_member": _l("You are already in that team."),
     "already_applied": _l("Your application is already waiting for the leaders."),
     "already_decided": _l("That was already decided."),
@@ -100,6 +101,19 @@ def _open_shifts(user, team_ids: list[int], limit: int = 30) -> list[Shift]:
     return fitting[:limit]
 
 
+def _confirmed_on(shift_id_column, user_id: int) -> sa.Exists:
+    mine = aliased(SignUp)
+    return (
+        sa.select(mine.id)
+        .where(
+            mine.shift_id == shift_id_column,
+            mine.user_id == user_id,
+            mine.status == SignUpStatus.CONFIRMED.value,
+        )
+        .exists()
+    )
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -130,6 +144,7 @@ def index():
                 SwapRequest.status == "open",
                 sa.or_(SwapRequest.to_user_id == current_user.id, SwapRequest.to_user_id.is_(None)),
                 SignUp.user_id != current_user.id,
+                ~_confirmed_on(SignUp.shift_id, current_user.id),  # already on it: nothing to take
                 shifts.points_patrolled_by(team_ids),
             )
             .order_by(Shift.starts_at)
@@ -479,7 +494,7 @@ def shift(shift_id: int):
     observations = db.session.scalars(
         sa.select(Observation).where(Observation.shift_id == entry.id).order_by(Observation.id)
     ).all()
-    swap_form = _swap_form() if mine is not None else _swap_form(team_members=[])
+    swap_form = _swap_form(shift=entry) if mine is not None else _swap_form(team_members=[])
     return render_template(
         "patrols/shift.html",
         shift=entry,
@@ -535,9 +550,9 @@ def drop(shift_id: int):
     return redirect(url_for("patrols.index"))
 
 
-def _swap_form(team_members=None) -> SwapForm:
+def _swap_form(team_members=None, shift: Shift | None = None) -> SwapForm:
     """A swap may be offered to anyone, or to someone in one of the volunteer's own teams (once,
-    however many teams they share)."""
+    however many teams they share); the shift's page leaves out those already on it."""
     if team_members is None:
         team_members = list(
             {
@@ -547,6 +562,9 @@ def _swap_form(team_members=None) -> SwapForm:
                 if m.user_id != current_user.id
             }.values()
         )
+    if shift is not None:
+        on_it = {s.user_id for s in shift.signups if s.status == SignUpStatus.CONFIRMED.value}
+        team_members = [u for u in team_members if u.id not in on_it]
     form = SwapForm()
     form.to.choices = [("", _("Anyone in the team"))] + [(str(u.id), u.name) for u in team_members]
     return form
