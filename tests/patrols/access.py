@@ -8,6 +8,12 @@ ACCESS = {
     "patrols.apply": {"roles": "login", "method": "POST", "params": {"team_id": 999999}, "object": True},
     "patrols.team": {"roles": LEADERS, "params": {"team_id": 999999}, "object": True},
     "patrols.invite": {"roles": LEADERS, "method": "POST", "params": {"team_id": 999999}, "object": True},
+    "patrols.answer_invite": {
+        "roles": "login",
+        "method": "POST",
+        "params": {"invite_id": 999999, "answer": "accept"},
+        "object": True,
+    },
     "patrols.member": {
         "roles": LEADERS,
         "method": "POST",

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm import aliased, contains_eager
 
 from tipboard.auth.models import User
+from tipboard.auth.services import find_by_login
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.flow import commit_unless_refused
@@ -44,6 +45,7 @@ from tipboard.patrols.models import (
     SignUpStatus,
     SwapRequest,
     Team,
+    TeamInvite,
     TeamMember,
     VolunteerProfile,
 )
@@ -158,6 +160,7 @@ def index():
         open_shifts=_open_shifts(current_user, team_ids),
         teams=my_teams,
         offers=offers,
+        invites=teams.pending_invites(current_user),
         form=ActionForm(),
     )
 
@@ -214,24 +217,44 @@ def team(team_id: int):
 @bp.post("/teams/<int:team_id>/invite")
 @roles_required(*LEADERS)
 def invite(team_id: int):
+    """An invitation waits for the person's answer. The leader learns nothing about them before
+    they accept: the same answer whether or not an account has that phone, email or user name."""
     team = _team_for_leader(team_id)
-    from tipboard.auth.services import find_by_login
-
-    user = find_by_login(request.form.get("login", "")[:254])
-    if user is None or not ActionForm().validate_on_submit():
-        flash(_("No account with that phone, email or user name."), "error")
+    login = request.form.get("login", "").strip()[:254]
+    if not ActionForm().validate_on_submit() or not login:
+        flash(_("Give a phone number, email address or user name."), "error")
     else:
         commit_unless_refused(
-            lambda: teams.invite(team, user, current_user),
+            lambda: teams.invite(team, find_by_login(login), current_user),
             shifts.PatrolError,
-            explain=lambda exc: (
-                _("%(name)s is already in the team.", name=user.name)
-                if exc.code == "already_member"
-                else _error(exc)
+            explain=_error,
+            success=_(
+                "If an account has that phone, email or user name, its owner was invited. "
+                "They join the team when they accept."
             ),
-            success=_("%(name)s is now in the team.", name=user.name),
         )
     return redirect(url_for("patrols.team", team_id=team.id))
+
+
+@bp.post("/invites/<int:invite_id>/<answer>")
+@login_required
+def answer_invite(invite_id: int, answer: str):
+    """The invited person, and nobody else, accepts or declines."""
+    offer = db.session.get(TeamInvite, invite_id)
+    if offer is None or offer.user_id != current_user.id or answer not in ("accept", "decline"):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        commit_unless_refused(
+            lambda: teams.answer_invite(offer, current_user, answer == "accept"),
+            shifts.PatrolError,
+            explain=_error,
+            success=(
+                _("Welcome to %(team)s.", team=offer.team.name)
+                if answer == "accept"
+                else _("You declined the invitation.")
+            ),
+        )
+    return redirect(url_for("patrols.index"))
 
 
 @bp.post("/teams/<int:team_id>/members/<int:member_id>/<change>")
