@@ -8,6 +8,12 @@ ACCESS = {
     "patrols.apply": {"roles": "login", "method": "POST", "params": {"team_id": 999999}, "object": True},
     "patrols.team": {"roles": LEADERS, "params": {"team_id": 999999}, "object": True},
     "patrols.invite": {"roles": LEADERS, "method": "POST", "params": {"team_id": 999999}, "object": True},
+    "patrols.answer_invite": {
+        "roles": "login",
+        "method": "POST",
+        "params": {"invite_id": 999999, "answer": "accept"},
+        "object": True,
+    },
     "patrols.member": {
         "roles": LEADERS,
         "method": "POST",
@@ -51,4 +57,19 @@ ACCESS = {
     "patrols.log": {"roles": VOLUNTEERS, "method": "POST", "params": {"shift_id": 999999}, "object": True},
     "patrols.report_hazard": {"roles": VOLUNTEERS, "params": {"shift_id": 999999}, "object": True},
     "patrols.close": {"roles": LEADERS, "method": "POST", "params": {"shift_id": 999999}, "object": True},
+}
+
+#: Routes a leader may use for their own teams only: a leader of another team is refused. Params
+#: name objects of the ``patrol`` fixture (tests/patrols/test_team_scope.py resolves them).
+OWN_TEAMS_ONLY = {
+    "patrols.team": {"params": {"team_id": "team_a"}},
+    "patrols.invite": {"method": "POST", "params": {"team_id": "team_a"}},
+    "patrols.member": {
+        "method": "POST",
+        "params": {"team_id": "team_a", "member_id": "member_a", "change": "deputy"},
+    },
+    "patrols.hours_csv": {"params": {"team_id": "team_a"}},
+    "patrols.point_qr": {"params": {"point_id": "point_a"}},
+    "patrols.leader_checkin": {"method": "POST", "params": {"shift_id": "shift", "signup_id": "signup_a"}},
+    "patrols.close": {"method": "POST", "params": {"shift_id": "shift"}},
 }

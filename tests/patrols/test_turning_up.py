@@ -187,7 +187,7 @@ def test_hazard_reported_from_a_patrol_is_linked_to_the_shift(client, patrol, on
     location = response.headers["Location"]
     assert "origin=" in location and "address=Point" in location
     form_page = client.get(location).data.decode()
-    assert "linked to your patrol shift" in form_page
+    assert "duty record" in form_page
     origin = re.search(r'name="origin" type="hidden" value="([^"]+)"', form_page).group(1)
     client.post(
         "/tips/new",

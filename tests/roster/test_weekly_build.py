@@ -209,6 +209,8 @@ def test_leader_pages_and_button(client, users, login, app_ctx):
     assert client.get("/roster/").status_code == 403
     login(client, users["leader"])
     assert client.get("/roster/").status_code == 200
+    assert client.post("/roster/build").status_code == 403  # the station-wide roster is staff's
+    login(client, users["staff"])
     response = client.post("/roster/build")
     assert response.status_code == 302
 

@@ -78,6 +78,23 @@ class TeamApplication(TimestampMixin, db.Model):
     user = relationship("User")
 
 
+class TeamInvite(TimestampMixin, db.Model):
+    """A leader's offer to join a team. Nothing changes for the person until they accept it; one
+    row per team and person (asked again after a decline, the row is pending again)."""
+
+    __tablename__ = "team_invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")  # pending, accepted, declined
+
+    team: Mapped[Team] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("team_id", "user_id"),)
+
+
 def _new_token() -> str:
     return secrets.token_urlsafe(24)
 

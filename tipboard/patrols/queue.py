@@ -14,7 +14,7 @@ from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueActi
 from tipboard.moderation.services import enqueue
 from tipboard.patrols import teams
 from tipboard.patrols.models import LEAD_ROLES, Shift, SwapRequest, Team, TeamApplication, TeamMember
-from tipboard.patrols.shifts import PatrolError, can_lead_shift, complete_swap
+from tipboard.patrols.shifts import PatrolError, can_lead_shift, complete_swap, decline_swap
 from tipboard.permissions import LEADERS, STAFF
 
 
@@ -98,18 +98,24 @@ register_kind(
 )
 
 
+SWAP_REFUSALS = {
+    "already_decided": _l("This swap was already decided."),
+    "swap_closed": _l("The volunteer who offered the place is no longer on the shift."),
+    "already_on_shift": _l("The person taking the swap is already on the shift."),
+}
+
+
 def _swap_decision(approve: bool):
     def handler(ctx) -> ActionOutcome:
         swap: SwapRequest = ctx.subject
         if swap.status != "pending_approval":
-            raise ActionRefused(str(_l("This swap was already decided.")))
+            raise ActionRefused(str(SWAP_REFUSALS["already_decided"]))
         if not can_lead_shift(ctx.actor, swap.signup.shift):
             raise ActionRefused(str(_l("Only the team's leaders decide on swaps.")))
-        if approve:
-            complete_swap(swap)
-        else:
-            swap.status = "declined"
-            db.session.flush()
+        try:
+            complete_swap(swap) if approve else decline_swap(swap)
+        except PatrolError as exc:
+            raise ActionRefused(str(SWAP_REFUSALS.get(exc.code, SWAP_REFUSALS["already_decided"]))) from None
         return ActionOutcome(
             item_status=ItemStatus.CLOSED.value,
             before={"status": "pending_approval"},

@@ -152,20 +152,50 @@ def is_eligible(user, shift: Shift) -> bool:
     )
 
 
-def leads_shift(user, shift: Shift) -> bool:
-    """A leader or deputy of a team that patrols this shift's point."""
+def led_team_ids(user) -> list[int]:
+    """The teams ``user`` leads or deputises for."""
+    return list(
+        db.session.scalars(
+            sa.select(TeamMember.team_id).where(
+                TeamMember.user_id == user.id, TeamMember.role.in_(LEAD_ROLES)
+            )
+        )
+    )
+
+
+def leads_point(user, point: PatrolPoint) -> bool:
+    """A leader or deputy of a team that patrols this point."""
     return (
         db.session.scalar(
             sa.select(sa.func.count())
             .select_from(TeamMember)
             .where(
                 TeamMember.user_id == user.id,
-                TeamMember.team_id.in_(eligible_teams(shift.point)),
+                TeamMember.team_id.in_(eligible_teams(point)),
                 TeamMember.role.in_(LEAD_ROLES),
             )
         )
         > 0
     )
+
+
+def leads_shift(user, shift: Shift) -> bool:
+    """A leader or deputy of a team that patrols this shift's point."""
+    return leads_point(user, shift.point)
+
+
+def can_lead_point(user, point: PatrolPoint) -> bool:
+    """Station staff, or a leader or deputy of a team that patrols the point: who may print its
+    check-in code. Leaders act for their own teams' points only."""
+    return user.has_role(*STAFF) or leads_point(user, point)
+
+
+def points_led_by(user) -> sa.ColumnElement[bool]:
+    """A WHERE clause on PatrolPoint: every point for station staff, else the points of the teams
+    ``user`` leads (none for someone who leads no team)."""
+    if user.has_role(*STAFF):
+        return sa.true()
+    return points_patrolled_by(led_team_ids(user))
 
 
 def can_lead_shift(user, shift: Shift) -> bool:
@@ -247,34 +277,54 @@ def sign_up(shift: Shift, user, *, source: str = "self", now: dt.datetime | None
     return signup
 
 
-def promote_waitlist(shift: Shift) -> SignUp | None:
-    first = db.session.scalar(
-        sa.select(SignUp)
-        .where(SignUp.shift_id == shift.id, SignUp.status == SignUpStatus.WAITLISTED.value)
-        .order_by(SignUp.created_at, SignUp.id)
-        .limit(1)
+def _change_status(signup_id: int, old: str, new: str, **values) -> bool:
+    """One conditional UPDATE of a sign-up's status: of two requests changing the same sign-up at
+    once (a double click, a drop during a swap), one does it and the other sees it already done."""
+    return (
+        db.session.execute(
+            sa.update(SignUp)
+            .where(SignUp.id == signup_id, SignUp.status == old)
+            .values(status=new, **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
     )
-    if first is None or not _take_place(shift.id):
-        return None
-    first.status = SignUpStatus.CONFIRMED.value
-    db.session.flush()
-    notify(first.user, "patrols.promoted", _label(shift))
-    return first
+
+
+def promote_waitlist(shift: Shift) -> SignUp | None:
+    """The first on the waiting list takes a free place; the place and the person are each taken
+    by a conditional UPDATE, so two promotions at once never confirm one person twice."""
+    for _attempt in range(3):
+        first = db.session.scalar(
+            sa.select(SignUp)
+            .where(SignUp.shift_id == shift.id, SignUp.status == SignUpStatus.WAITLISTED.value)
+            .order_by(SignUp.created_at, SignUp.id)
+            .limit(1)
+        )
+        if first is None or not _take_place(shift.id):
+            return None
+        if _change_status(first.id, SignUpStatus.WAITLISTED.value, SignUpStatus.CONFIRMED.value):
+            db.session.refresh(first)
+            notify(first.user, "patrols.promoted", _label(shift))
+            return first
+        _free_place(shift.id)  # someone else promoted (or removed) that person meanwhile
+    return None
 
 
 def drop_out(signup: SignUp, actor, now: dt.datetime | None = None) -> SignUp | None:
     """Leave a shift. The first on the waiting list takes the place; a late drop tells the leaders."""
     now = now or utcnow()
     shift = signup.shift
-    if signup.status not in (SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value):
+    was = signup.status
+    if was not in (SignUpStatus.CONFIRMED.value, SignUpStatus.WAITLISTED.value):
         raise PatrolError("not_signed_up")
     if shift.starts_at <= now:
         raise PatrolError("started")
-    was_confirmed = signup.status == SignUpStatus.CONFIRMED.value
-    signup.status = SignUpStatus.DROPPED.value
-    db.session.flush()
+    if not _change_status(signup.id, was, SignUpStatus.DROPPED.value):
+        raise PatrolError("not_signed_up")  # left (or swapped away) meanwhile
+    db.session.refresh(signup)
     promoted = None
-    if was_confirmed:
+    if was == SignUpStatus.CONFIRMED.value:
         _free_place(shift.id)
         promoted = promote_waitlist(shift)
         if shift.starts_at - now < dt.timedelta(hours=current_app.config["PATROL_LATE_DROP_HOURS"]):
@@ -297,9 +347,25 @@ def shift_leaders(shift: Shift) -> list:
 # --- swaps ---------------------------------------------------------------------------------------------
 
 
+def is_on_shift(user_id: int, shift_id: int) -> bool:
+    """Whether the person is confirmed on the shift: such a person is never offered its swaps."""
+    return (
+        db.session.scalar(
+            sa.select(SignUp.id).where(
+                SignUp.shift_id == shift_id,
+                SignUp.user_id == user_id,
+                SignUp.status == SignUpStatus.CONFIRMED.value,
+            )
+        )
+        is not None
+    )
+
+
 def offer_swap(signup: SignUp, to_user=None) -> SwapRequest:
     if signup.status != SignUpStatus.CONFIRMED.value:
         raise PatrolError("not_signed_up")
+    if to_user is not None and is_on_shift(to_user.id, signup.shift_id):
+        raise PatrolError("already_on_shift")
     swap = SwapRequest(signup_id=signup.id, to_user_id=to_user.id if to_user else None)
     db.session.add(swap)
     db.session.flush()
@@ -308,20 +374,38 @@ def offer_swap(signup: SignUp, to_user=None) -> SwapRequest:
     return swap
 
 
+def _move_swap(swap: SwapRequest, old: str, new: str, **values) -> bool:
+    """One conditional UPDATE of a swap's state: of several people taking (or leaders deciding)
+    one swap at once, exactly one moves it on; the others find it no longer open."""
+    moved = (
+        db.session.execute(
+            sa.update(SwapRequest)
+            .where(SwapRequest.id == swap.id, SwapRequest.status == old)
+            .values(status=new, **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+    if moved:
+        db.session.refresh(swap)
+    return moved
+
+
 def take_swap(swap: SwapRequest, user) -> str:
     """The taker accepts. Without team approval the places change hands at once; with it, the
     swap goes into the queue of a team that asks for approval and waits for its leaders.
-    Returns "done" or "pending_approval"."""
+    Returns "done" or "pending_approval". Someone already confirmed on the shift cannot take it."""
     signup = swap.signup
     if swap.status != "open" or signup.status != SignUpStatus.CONFIRMED.value:
         raise PatrolError("swap_closed")
     if swap.to_user_id not in (None, user.id) or user.id == signup.user_id:
         raise PatrolError("not_for_you")
+    if is_on_shift(user.id, signup.shift_id):
+        raise PatrolError("already_on_shift")
     if not is_eligible(user, signup.shift):
         raise PatrolError("not_eligible")
     if overlapping(user.id, signup.shift):
         raise PatrolError("overlap")
-    swap.taken_by_id = user.id
     approving = [
         t
         for t in db.session.scalars(
@@ -332,25 +416,58 @@ def take_swap(swap: SwapRequest, user) -> str:
     if approving:
         from tipboard.patrols.queue import enqueue_swap
 
-        swap.status = "pending_approval"
-        db.session.flush()
+        if not _move_swap(swap, "open", "pending_approval", taken_by_id=user.id):
+            raise PatrolError("swap_closed")
         enqueue_swap(swap, approving[0], actor=user)
         return "pending_approval"
-    complete_swap(swap)
+    if not _move_swap(swap, "open", "done", taken_by_id=user.id):
+        raise PatrolError("swap_closed")
+    _hand_over(swap)
     return "done"
 
 
 def complete_swap(swap: SwapRequest) -> None:
+    """A leader approved a taken swap: the places change hands (once, however many approve)."""
+    if not _move_swap(swap, "pending_approval", "done"):
+        raise PatrolError("already_decided")
+    _hand_over(swap)
+
+
+def decline_swap(swap: SwapRequest) -> None:
+    if not _move_swap(swap, "pending_approval", "declined"):
+        raise PatrolError("already_decided")
+
+
+def _hand_over(swap: SwapRequest) -> None:
+    """The offerer leaves and the taker takes their place, each by a conditional change, so the
+    shift's count stays right: refused (and rolled back by the caller) when the offerer already
+    left or the taker is already confirmed on the shift."""
     signup = swap.signup
+    if not _change_status(signup.id, SignUpStatus.CONFIRMED.value, SignUpStatus.DROPPED.value):
+        raise PatrolError("swap_closed")
     taker_row = db.session.scalar(
         sa.select(SignUp).where(SignUp.shift_id == signup.shift_id, SignUp.user_id == swap.taken_by_id)
     )
-    signup.status = SignUpStatus.DROPPED.value
     if taker_row is None:
-        taker_row = SignUp(shift_id=signup.shift_id, user_id=swap.taken_by_id)
-        db.session.add(taker_row)
-    taker_row.status, taker_row.source = SignUpStatus.CONFIRMED.value, "swap"
-    swap.status = "done"
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    SignUp(
+                        shift_id=signup.shift_id,
+                        user_id=swap.taken_by_id,
+                        status=SignUpStatus.CONFIRMED.value,
+                        source="swap",
+                    )
+                )
+        except IntegrityError:
+            raise PatrolError("already_on_shift") from None
+    elif taker_row.status == SignUpStatus.CONFIRMED.value or not _change_status(
+        taker_row.id, taker_row.status, SignUpStatus.CONFIRMED.value, source="swap"
+    ):
+        raise PatrolError("already_on_shift")
+    db.session.expire(signup)
+    if taker_row is not None:
+        db.session.refresh(taker_row)
     db.session.flush()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from tipboard.auth.services import grant_role
 from tipboard.extensions import db
@@ -13,6 +14,7 @@ from tipboard.patrols.models import (
     MemberRole,
     Team,
     TeamApplication,
+    TeamInvite,
     TeamMember,
     VolunteerProfile,
 )
@@ -30,7 +32,9 @@ register_message(
     _l("Your application to join %(team)s was not accepted this time."),
 )
 register_message(
-    "patrols.invited", _l("You were added to a volunteer team"), _l("A leader added you to %(team)s.")
+    "patrols.invited",
+    _l("An invitation to a volunteer team"),
+    _l("A leader invites you to join %(team)s. Open Patrols to accept or decline."),
 )
 
 
@@ -69,17 +73,60 @@ def add_member(team: Team, user, role: MemberRole = MemberRole.MEMBER) -> TeamMe
     return member
 
 
-def invite(team: Team, user, actor) -> TeamMember:
-    """A leader of the team (or staff) adds ``user`` as a member straight away; the person is told.
-    Refused, with nothing changed or sent, when ``actor`` does not lead the team or ``user`` is
-    already in it."""
+def invite(team: Team, user, actor) -> TeamInvite | None:
+    """A leader of the team (or staff) invites ``user`` (None: no such account): an offer the
+    person accepts or declines on their Patrols page; nothing about them changes until then.
+    Refused when ``actor`` does not lead the team. Nothing is sent to someone already in the team,
+    already asked, or who declined; the caller answers the leader the same way in every case."""
     if not can_lead(actor, team):
         raise PatrolError("not_leader")
-    if team.membership(user) is not None:
-        raise PatrolError("already_member")
-    member = add_member(team, user)
+    if user is None or team.membership(user) is not None:
+        return None
+    offer = db.session.scalar(
+        sa.select(TeamInvite).where(TeamInvite.team_id == team.id, TeamInvite.user_id == user.id)
+    )
+    if offer is not None and offer.status != "accepted":
+        return None  # pending, or declined: a no is not asked again (they may still apply)
+    if offer is not None:  # accepted once, left since: may be asked again
+        offer.status, offer.invited_by_id = "pending", actor.id
+    else:
+        offer = TeamInvite(team_id=team.id, user_id=user.id, invited_by_id=actor.id, status="pending")
+        try:
+            with db.session.begin_nested():
+                db.session.add(offer)
+        except IntegrityError:
+            return None  # asked at the same moment by another leader
+    db.session.flush()
     notify(user, "patrols.invited", {"team": team.name})
-    return member
+    return offer
+
+
+def answer_invite(offer: TeamInvite, user, accept: bool) -> None:
+    """The invited person accepts (joins the team as a volunteer) or declines. One conditional
+    UPDATE, so a double click answers once."""
+    if offer.user_id != user.id:
+        raise PatrolError("not_for_you")
+    moved = db.session.execute(
+        sa.update(TeamInvite)
+        .where(TeamInvite.id == offer.id, TeamInvite.status == "pending")
+        .values(status="accepted" if accept else "declined")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise PatrolError("already_decided")
+    db.session.refresh(offer)
+    if accept:
+        add_member(offer.team, user)
+
+
+def pending_invites(user) -> list[TeamInvite]:
+    return list(
+        db.session.scalars(
+            sa.select(TeamInvite)
+            .where(TeamInvite.user_id == user.id, TeamInvite.status == "pending")
+            .order_by(TeamInvite.id)
+        )
+    )
 
 
 def decide_application(application: TeamApplication, accept: bool) -> None:

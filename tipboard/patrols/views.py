@@ -9,9 +9,10 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from tipboard.auth.models import User
+from tipboard.auth.services import find_by_login
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.flow import commit_unless_refused
@@ -44,6 +45,7 @@ from tipboard.patrols.models import (
     SignUpStatus,
     SwapRequest,
     Team,
+    TeamInvite,
     TeamMember,
     VolunteerProfile,
 )
@@ -61,6 +63,7 @@ ERRORS = {
     "not_signed_up": _l("You are not on that shift."),
     "swap_closed": _l("That swap is no longer open."),
     "not_for_you": _l("That swap is offered to someone else."),
+    "already_on_shift": _l("They are already on that shift."),
     "already_member": _l("You are already in that team."),
     "already_applied": _l("Your application is already waiting for the leaders."),
     "already_decided": _l("That was already decided."),
@@ -100,6 +103,19 @@ def _open_shifts(user, team_ids: list[int], limit: int = 30) -> list[Shift]:
     return fitting[:limit]
 
 
+def _confirmed_on(shift_id_column, user_id: int) -> sa.Exists:
+    mine = aliased(SignUp)
+    return (
+        sa.select(mine.id)
+        .where(
+            mine.shift_id == shift_id_column,
+            mine.user_id == user_id,
+            mine.status == SignUpStatus.CONFIRMED.value,
+        )
+        .exists()
+    )
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -130,6 +146,7 @@ def index():
                 SwapRequest.status == "open",
                 sa.or_(SwapRequest.to_user_id == current_user.id, SwapRequest.to_user_id.is_(None)),
                 SignUp.user_id != current_user.id,
+                ~_confirmed_on(SignUp.shift_id, current_user.id),  # already on it: nothing to take
                 shifts.points_patrolled_by(team_ids),
             )
             .order_by(Shift.starts_at)
@@ -143,6 +160,7 @@ def index():
         open_shifts=_open_shifts(current_user, team_ids),
         teams=my_teams,
         offers=offers,
+        invites=teams.pending_invites(current_user),
         form=ActionForm(),
     )
 
@@ -199,24 +217,44 @@ def team(team_id: int):
 @bp.post("/teams/<int:team_id>/invite")
 @roles_required(*LEADERS)
 def invite(team_id: int):
+    """An invitation waits for the person's answer. The leader learns nothing about them before
+    they accept: the same answer whether or not an account has that phone, email or user name."""
     team = _team_for_leader(team_id)
-    from tipboard.auth.services import find_by_login
-
-    user = find_by_login(request.form.get("login", "")[:254])
-    if user is None or not ActionForm().validate_on_submit():
-        flash(_("No account with that phone, email or user name."), "error")
+    login = request.form.get("login", "").strip()[:254]
+    if not ActionForm().validate_on_submit() or not login:
+        flash(_("Give a phone number, email address or user name."), "error")
     else:
         commit_unless_refused(
-            lambda: teams.invite(team, user, current_user),
+            lambda: teams.invite(team, find_by_login(login), current_user),
             shifts.PatrolError,
-            explain=lambda exc: (
-                _("%(name)s is already in the team.", name=user.name)
-                if exc.code == "already_member"
-                else _error(exc)
+            explain=_error,
+            success=_(
+                "If an account has that phone, email or user name, its owner was invited. "
+                "They join the team when they accept."
             ),
-            success=_("%(name)s is now in the team.", name=user.name),
         )
     return redirect(url_for("patrols.team", team_id=team.id))
+
+
+@bp.post("/invites/<int:invite_id>/<answer>")
+@login_required
+def answer_invite(invite_id: int, answer: str):
+    """The invited person, and nobody else, accepts or declines."""
+    offer = db.session.get(TeamInvite, invite_id)
+    if offer is None or offer.user_id != current_user.id or answer not in ("accept", "decline"):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        commit_unless_refused(
+            lambda: teams.answer_invite(offer, current_user, answer == "accept"),
+            shifts.PatrolError,
+            explain=_error,
+            success=(
+                _("Welcome to %(team)s.", team=offer.team.name)
+                if answer == "accept"
+                else _("You declined the invitation.")
+            ),
+        )
+    return redirect(url_for("patrols.index"))
 
 
 @bp.post("/teams/<int:team_id>/members/<int:member_id>/<change>")
@@ -363,8 +401,13 @@ def points():
     rows = db.session.scalars(
         sa.select(PatrolPoint).where(PatrolPoint.active.is_(True)).order_by(PatrolPoint.name)
     ).all()
+    led = set(
+        db.session.scalars(
+            sa.select(PatrolPoint.id).where(PatrolPoint.active.is_(True), shifts.points_led_by(current_user))
+        )
+    )
     return render_template(
-        "patrols/points.html", points=rows, weights=priority.weights(rows), bands=priority.BANDS
+        "patrols/points.html", points=rows, weights=priority.weights(rows), bands=priority.BANDS, led=led
     )
 
 
@@ -403,6 +446,8 @@ def new_point():
 def point_qr(point_id: int):
     """The printable check-in code of a point: a signed link."""
     point = db.session.get(PatrolPoint, point_id) or abort(404)
+    if not shifts.can_lead_point(current_user, point):
+        abort(403)  # a leader prints the codes of their own teams' points only
     link = url_for("patrols.scan", token=checkin.point_token(point), _external=True)
     return render_template("patrols/qr.html", point=point, qr=qr_svg(link, box_size=10), link=link)
 
@@ -472,7 +517,7 @@ def shift(shift_id: int):
     observations = db.session.scalars(
         sa.select(Observation).where(Observation.shift_id == entry.id).order_by(Observation.id)
     ).all()
-    swap_form = _swap_form() if mine is not None else _swap_form(team_members=[])
+    swap_form = _swap_form(shift=entry) if mine is not None else _swap_form(team_members=[])
     return render_template(
         "patrols/shift.html",
         shift=entry,
@@ -528,9 +573,9 @@ def drop(shift_id: int):
     return redirect(url_for("patrols.index"))
 
 
-def _swap_form(team_members=None) -> SwapForm:
+def _swap_form(team_members=None, shift: Shift | None = None) -> SwapForm:
     """A swap may be offered to anyone, or to someone in one of the volunteer's own teams (once,
-    however many teams they share)."""
+    however many teams they share); the shift's page leaves out those already on it."""
     if team_members is None:
         team_members = list(
             {
@@ -540,6 +585,9 @@ def _swap_form(team_members=None) -> SwapForm:
                 if m.user_id != current_user.id
             }.values()
         )
+    if shift is not None:
+        on_it = {s.user_id for s in shift.signups if s.status == SignUpStatus.CONFIRMED.value}
+        team_members = [u for u in team_members if u.id not in on_it]
     form = SwapForm()
     form.to.choices = [("", _("Anyone in the team"))] + [(str(u.id), u.name) for u in team_members]
     return form
@@ -650,7 +698,9 @@ def log(shift_id: int):
 def report_hazard(shift_id: int):
     """Open the tip form with the place and time filled in, carrying the shift along."""
     entry = _shift(shift_id)
-    _my_signup(entry)
+    if _my_signup(entry).status != SignUpStatus.CONFIRMED.value:
+        flash(_("Only volunteers on this shift can write in its log."), "error")
+        return redirect(url_for("patrols.shift", shift_id=entry.id))
     from tipboard.timezones import local_now
 
     return redirect(

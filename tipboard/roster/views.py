@@ -18,9 +18,9 @@ from tipboard.flow import commit_unless_refused
 from tipboard.forms import Form
 from tipboard.ids import db_id
 from tipboard.nav import register_nav
-from tipboard.patrols.models import Shift, TeamMember
-from tipboard.patrols.shifts import can_lead_shift
-from tipboard.permissions import LEADERS, roles_required
+from tipboard.patrols.models import PatrolPoint, Shift, TeamMember
+from tipboard.patrols.shifts import can_lead_shift, led_team_ids, points_led_by
+from tipboard.permissions import LEADERS, STAFF, roles_required
 from tipboard.roster import bp, build
 from tipboard.roster.explain import GapReason
 from tipboard.roster.models import RosterRun
@@ -139,11 +139,19 @@ def index():
     runs = db.session.scalars(
         sa.select(RosterRun).order_by(RosterRun.week.desc(), RosterRun.id.desc()).limit(30)
     ).all()
-    return render_template("roster/index.html", runs=runs, form=ActionForm(), next_week=build.next_week())
+    return render_template(
+        "roster/index.html",
+        runs=runs,
+        form=ActionForm(),
+        next_week=build.next_week(),
+        whole_station=current_user.has_role(*STAFF),
+    )
 
 
+# Building, rebuilding and publishing change the whole station's roster: station staff only. A
+# leader sees and edits the draft for their own teams' points.
 @bp.post("/build")
-@roles_required(*LEADERS)
+@roles_required(*STAFF)
 def build_now():
     if ActionForm().validate_on_submit():
         run = build.build_week(build.next_week(), current_user)
@@ -165,27 +173,34 @@ def _run(run_id: int) -> RosterRun:
 @roles_required(*LEADERS)
 def run(run_id: int):
     entry = _run(run_id)
+    whole_station = current_user.has_role(*STAFF)
+    # A leader sees the patrols of their own teams' points and picks from their own teams' people.
+    led_points = set(db.session.scalars(sa.select(PatrolPoint.id).where(points_led_by(current_user))))
+    assignments = [a for a in entry.assignments if a.shift.point_id in led_points]
+    gaps = [g for g in entry.gaps if g.shift.point_id in led_points]
     by_point, by_person = defaultdict(lambda: defaultdict(list)), defaultdict(list)
     days = sorted(
-        {to_local(a.shift.starts_at).date() for a in entry.assignments}
-        | {to_local(g.shift.starts_at).date() for g in entry.gaps}
+        {to_local(a.shift.starts_at).date() for a in assignments}
+        | {to_local(g.shift.starts_at).date() for g in gaps}
     )
-    for a in sorted(entry.assignments, key=lambda a: a.shift.starts_at):
+    for a in sorted(assignments, key=lambda a: a.shift.starts_at):
         by_point[a.shift.point.name][to_local(a.shift.starts_at).date()].append(a)
         by_person[a.user.name].append(a)
-    volunteers = db.session.scalars(
-        sa.select(User).where(User.id.in_(sa.select(TeamMember.user_id))).order_by(User.name)
-    ).all()
+    members = sa.select(TeamMember.user_id)
+    if not whole_station:
+        members = members.where(TeamMember.team_id.in_(led_team_ids(current_user)))
+    volunteers = db.session.scalars(sa.select(User).where(User.id.in_(members)).order_by(User.name)).all()
     return render_template(
         "roster/run.html",
         run=entry,
         by_point=by_point,
         by_person=dict(sorted(by_person.items())),
         days=days,
-        gaps=entry.gaps,
+        gaps=gaps,
         gap_text=GAP_TEXT,
         form=ActionForm(),
         volunteers=volunteers,
+        whole_station=whole_station,
     )
 
 
@@ -212,7 +227,7 @@ def edit(run_id: int):
 
 
 @bp.post("/<int:run_id>/rebuild")
-@roles_required(*LEADERS)
+@roles_required(*STAFF)
 def rebuild(run_id: int):
     entry = _run(run_id)
     if ActionForm().validate_on_submit():
@@ -228,7 +243,7 @@ def rebuild(run_id: int):
 
 
 @bp.post("/<int:run_id>/publish")
-@roles_required(*LEADERS)
+@roles_required(*STAFF)
 def publish(run_id: int):
     entry = _run(run_id)
     if ActionForm().validate_on_submit():

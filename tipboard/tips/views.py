@@ -120,10 +120,11 @@ def _blank_form(form: TipForm, categories) -> Markup:
 
 
 def _origin_note(token: str | None):
-    """Where an origin token comes from says so on the form (e.g. "linked to your patrol")."""
-    if not token:
+    """Where an origin token comes from says so on the form (e.g. "a duty record of your patrol").
+    Only its issuer can tell, and only for the signed-in user it was issued to."""
+    if not token or not current_user.is_authenticated:
         return None
-    notes = [note for _receiver, note in tip_origin_described.send(token) if note]
+    notes = [note for _receiver, note in tip_origin_described.send(token, user=current_user) if note]
     return notes[0] if notes else None
 
 
@@ -186,7 +187,8 @@ def _try_submit(form: TipForm):
             form.nearby_checked.data = "1"
             return None, nearby
 
-    anonymous = bool(form.anonymous.data) or not current_user.is_authenticated
+    on_record = _origin_note(form.origin.data) is not None  # e.g. reported on duty: never anonymous
+    anonymous = not on_record and (bool(form.anonymous.data) or not current_user.is_authenticated)
     data = services.NewTip(
         category_id=form.category.data,
         description=form.description.data,
@@ -206,8 +208,8 @@ def _try_submit(form: TipForm):
     except services.TipError as exc:
         form.category.errors = [str(TIP_ERRORS[exc.code])]
         return None, []
-    if form.origin.data:
-        tip_origin.send(receipt.tip, token=form.origin.data)
+    if on_record:
+        tip_origin.send(receipt.tip, token=form.origin.data, user=current_user)
     tip_id = receipt.tip.id
     db.session.commit()
     session["receipt"] = {"code": receipt.code, "secret": receipt.secret}
