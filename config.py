@@ -33,6 +33,12 @@ class Config:
     DEMO_DATA_ALLOWED = True
     # Trust this many proxies for X-Forwarded-* (0 = none). Never used to store client addresses.
     PROXY_COUNT = 0
+    # Where the public reaches the app (scheme, host, port; no path): every absolute link written
+    # into messages, feeds and QR codes starts with it, never with the request's Host header.
+    BASE_URL: str | None = "http://127.0.0.1:5000"
+    # Host names the app answers (Flask refuses others with 400); production derives it from
+    # BASE_URL when unset. None = any host (development).
+    TRUSTED_HOSTS: list[str] | None = None
 
     # --- station --------------------------------------------------------------------------
     STATION_NAME = "Weicun Community Police Station"
@@ -152,6 +158,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     DEMO_DATA_ALLOWED = False
+    BASE_URL = None  # required: TIPBOARD_BASE_URL
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     LOG_LEVEL = "INFO"

@@ -144,9 +144,7 @@ def settings():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        reset.request_reset(
-            form.login.data, lambda token: url_for("auth.reset_password", token=token, _external=True)
-        )
+        reset.request_reset(form.login.data)
         db.session.commit()
         # The same answer whether or not the account exists: no account enumeration.
         flash(

@@ -16,6 +16,7 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.flow import commit_unless_refused
 from tipboard.geo import Grid
+from tipboard.links import external_url
 from tipboard.nav import register_nav
 from tipboard.patrols import bp, calendar, checkin, patrol_log, priority, shifts, teams
 from tipboard.patrols.availability import add_slot, availability_of, fits
@@ -280,7 +281,7 @@ def profile():
         .where(AvailabilityException.user_id == current_user.id)
         .order_by(AvailabilityException.day)
     ).all()
-    feed_url = url_for("patrols.calendar_feed", token=prof.calendar_token, _external=True) if prof else None
+    feed_url = external_url("patrols.calendar_feed", token=prof.calendar_token) if prof else None
     return render_template(
         "patrols/profile.html",
         form=form,
@@ -403,7 +404,7 @@ def new_point():
 def point_qr(point_id: int):
     """The printable check-in code of a point: a signed link."""
     point = db.session.get(PatrolPoint, point_id) or abort(404)
-    link = url_for("patrols.scan", token=checkin.point_token(point), _external=True)
+    link = external_url("patrols.scan", token=checkin.point_token(point))
     return render_template("patrols/qr.html", point=point, qr=qr_svg(link, box_size=10), link=link)
 
 

@@ -28,6 +28,7 @@ from tipboard.database import reads_only
 from tipboard.extensions import db, limiter
 from tipboard.geo import in_station_area
 from tipboard.ids import db_id
+from tipboard.links import external_url
 from tipboard.permissions import login_required, public
 from tipboard.qr import qr_svg
 from tipboard.ratelimit import limit
@@ -231,7 +232,7 @@ def receipt():
     data = session.pop("receipt", None)
     if not data:
         return redirect(url_for("tips.track"))
-    link = url_for("tips.track", code=data["code"], _external=True) + "#s=" + data["secret"]
+    link = external_url("tips.track", code=data["code"]) + "#s=" + data["secret"]
     response = current_app.make_response(
         render_template("tips/receipt.html", code=data["code"], secret=data["secret"], qr=qr_svg(link))
     )
