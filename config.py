@@ -83,8 +83,6 @@ class Config:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19456  # KiB
     ARGON2_PARALLELISM = 1
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -96,12 +94,23 @@ class Config:
     # --- rate limits (Flask-Limiter syntax) ----------------------------------------------------
     REDIS_URL: str | None = None
     RATELIMIT_ENABLED = True
+    # RATE_X counts per browser (a random id in the session cookie), RATE_X_ADDRESS per client
+    # address: generous, since a mobile carrier puts many phones behind one address.
     RATE_TIP_SUBMIT = "10 per hour;3 per minute"
-    RATE_TRACK_LOOKUP = "20 per 10 minutes"
+    RATE_TIP_SUBMIT_ADDRESS = "100 per hour"
+    RATE_TRACK_LOOKUP = "20 per 10 minutes"  # wrong secrets only
+    RATE_TRACK_LOOKUP_ADDRESS = "100 per 10 minutes"
     RATE_LOGIN = "10 per minute"
+    RATE_LOGIN_ADDRESS = "60 per minute"
+    # Failed sign-ins per account and address: slows guessing, and nobody elsewhere is locked out.
+    RATE_LOGIN_ACCOUNT = "5 per 15 minutes"
     RATE_REGISTER = "5 per hour"
-    RATE_CLAIM = "10 per hour"
+    RATE_REGISTER_ADDRESS = "50 per hour"
+    RATE_CLAIM = "10 per hour"  # a tipster asking for a claim code
+    RATE_CLAIM_ADDRESS = "100 per hour"
+    RATE_CLAIM_DESK = "100 per hour"  # wrong claim codes typed per staff account at the desk
     RATE_PASSWORD_RESET = "5 per hour"
+    RATE_PASSWORD_RESET_ADDRESS = "50 per hour"
 
     # --- i18n -----------------------------------------------------------------------------
     LANGUAGES = ["zh_Hans", "en"]

@@ -131,7 +131,7 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tipboard import caching, security
+    from tipboard import caching, ratelimit, security
     from tipboard.auth.services import load_login_session
     from tipboard.database import configure_sqlite
     from tipboard.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
@@ -145,6 +145,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    ratelimit.init_app(app)
     caching.configure(app)
     cache.init_app(app)
     login_manager.init_app(app)

@@ -47,7 +47,9 @@ def _sent_link(user) -> str:
 def test_a_forged_host_header_does_not_reach_the_reset_link(app, app_ctx, client):
     user = UserFactory(email="host@example.test")
     db.session.commit()
-    response = client.post("/auth/reset", data={"login": "host@example.test"}, headers={"Host": "evil.example"})
+    response = client.post(
+        "/auth/reset", data={"login": "host@example.test"}, headers={"Host": "evil.example"}
+    )
     assert response.status_code == 302
     link = _sent_link(user)
     assert link.startswith(app.config["BASE_URL"] + "/auth/reset/"), link
@@ -65,7 +67,7 @@ def test_no_external_url_for_left_in_the_package():
         f"{path.relative_to(ROOT)}:{no}"
         for path in (ROOT / "tipboard").rglob("*.py")
         for no, line in enumerate(path.read_text().splitlines(), 1)
-            if re.search(r"\b_external=True", line)
+        if re.search(r"\b_external=True", line)
     ]
     offenders += [
         str(path.relative_to(ROOT))
@@ -113,7 +115,9 @@ def test_production_refuses_hosts_it_does_not_serve(production):
     client = application.test_client()
     assert client.get("/auth/reset", base_url="https://tips.example.org").status_code == 200
     assert client.get("/auth/reset", base_url="https://evil.example").status_code == 400
-    assert client.post("/auth/reset", data={"login": "x"}, headers={"Host": "evil.example"}).status_code == 400
+    assert (
+        client.post("/auth/reset", data={"login": "x"}, headers={"Host": "evil.example"}).status_code == 400
+    )
 
 
 def test_trusted_hosts_from_the_environment(production, monkeypatch):
@@ -175,7 +179,9 @@ def test_dev_server_log_redacts_secret_paths(app, caplog):
             "200",
             "-",
         )
-        werkzeug_log("info", '203.0.113.9 - - [02/Dec/2026 07:00:00] "POST /auth/reset/SeCrEt HTTP/1.1" 302 -')
+        werkzeug_log(
+            "info", '203.0.113.9 - - [02/Dec/2026 07:00:00] "POST /auth/reset/SeCrEt HTTP/1.1" 302 -'
+        )
     text = "\n".join(r.getMessage() for r in caplog.records if r.name == "werkzeug")
     assert "/patrols/calendar/[redacted].ics" in text and "/auth/reset/[redacted]" in text
     assert "SeCrEt" not in text and "203.0.113.9" not in text

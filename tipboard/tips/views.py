@@ -31,7 +31,7 @@ from tipboard.ids import db_id
 from tipboard.links import external_url
 from tipboard.permissions import login_required, public
 from tipboard.qr import qr_svg
-from tipboard.ratelimit import limit
+from tipboard.ratelimit import browser_key, limit
 from tipboard.timezones import from_local
 from tipboard.tips import bp, services
 from tipboard.tips.access import acts_as_reporter, grant_tracking, tip_for_reporter
@@ -59,7 +59,8 @@ def _uploaded_files() -> list[tuple[str, bytes]]:
 
 @bp.route("/new", methods=["GET", "POST"])
 @public
-@limiter.limit(limit("RATE_TIP_SUBMIT"), methods=["POST"])
+@limiter.limit(limit("RATE_TIP_SUBMIT"), methods=["POST"], key_func=browser_key)
+@limiter.limit(limit("RATE_TIP_SUBMIT_ADDRESS"), methods=["POST"])
 def new():
     form = TipForm()
     categories = services.active_categories()
@@ -243,7 +244,15 @@ def receipt():
 @bp.route("/track", methods=["GET", "POST"])
 @public
 @reads_only
-@limiter.limit(limit("RATE_TRACK_LOOKUP"), methods=["POST"], deduct_when=lambda r: r.status_code != 302)
+@limiter.limit(
+    limit("RATE_TRACK_LOOKUP"),
+    methods=["POST"],
+    key_func=browser_key,
+    deduct_when=lambda r: r.status_code != 302,
+)
+@limiter.limit(
+    limit("RATE_TRACK_LOOKUP_ADDRESS"), methods=["POST"], deduct_when=lambda r: r.status_code != 302
+)
 def track():
     form = TrackForm()
     if request.method == "GET" and request.args.get("code"):
@@ -375,7 +384,8 @@ def nearby():
 
 @bp.post("/<int:tip_id>/me-too")
 @public
-@limiter.limit(limit("RATE_TIP_SUBMIT"))
+@limiter.limit(limit("RATE_TIP_SUBMIT"), key_func=browser_key)
+@limiter.limit(limit("RATE_TIP_SUBMIT_ADDRESS"))
 def me_too(tip_id: int):
     tip = db.session.get(Tip, tip_id)
     if tip is None:
