@@ -217,7 +217,9 @@ class HungServer:
 def test_a_hung_redis_is_skipped_after_it_fails(limited):
     server = HungServer()
     try:
-        application = limited(REDIS_URL=f"redis://127.0.0.1:{server.port}/0", CACHE_TYPE="SimpleCache", CACHE_OPTIONS={})
+        application = limited(
+            REDIS_URL=f"redis://127.0.0.1:{server.port}/0", CACHE_TYPE="SimpleCache", CACHE_OPTIONS={}
+        )
         client = _client(application)
         requests = 20
         statuses = [
