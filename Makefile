@@ -25,7 +25,7 @@ run: install
 	@echo "tipboard on http://127.0.0.1:$(PORT)  (scheduler running beside it; Ctrl-C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/flask tipboard scheduler & \
-	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	  TIPBOARD_BASE_URL=$${TIPBOARD_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # Production: PostgreSQL (TIPBOARD_DATABASE_URL), Redis (TIPBOARD_REDIS_URL), TIPBOARD_SECRET_KEY and
 # TIPBOARD_BASE_URL (the public address links are built on) set.
