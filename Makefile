@@ -23,11 +23,12 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask tipboard demo
 	@echo "tipboard on http://127.0.0.1:$(PORT)  (scheduler running beside it; Ctrl-C stops both)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@export TIPBOARD_BASE_URL=$${TIPBOARD_BASE_URL:-http://127.0.0.1:$(PORT)}; trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/flask tipboard scheduler & \
 	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# Production: PostgreSQL (TIPBOARD_DATABASE_URL), Redis (TIPBOARD_REDIS_URL), TIPBOARD_SECRET_KEY set.
+# Production: PostgreSQL (TIPBOARD_DATABASE_URL), Redis (TIPBOARD_REDIS_URL), TIPBOARD_SECRET_KEY and
+# TIPBOARD_BASE_URL (the public address links are built on) set.
 # Runs the migrations, then gunicorn and exactly one scheduler process.
 serve: install
 	TIPBOARD_CONFIG=production $(BIN)/flask db upgrade

@@ -33,6 +33,12 @@ class Config:
     DEMO_DATA_ALLOWED = True
     # Trust this many proxies for X-Forwarded-* (0 = none). Never used to store client addresses.
     PROXY_COUNT = 0
+    # Where the public reaches the app (scheme, host, port; no path): every absolute link written
+    # into messages, feeds and QR codes starts with it, never with the request's Host header.
+    BASE_URL: str | None = "http://127.0.0.1:5000"
+    # Host names the app answers (Flask refuses others with 400); production derives it from
+    # BASE_URL when unset. None = any host (development).
+    TRUSTED_HOSTS: list[str] | None = None
 
     # --- station --------------------------------------------------------------------------
     STATION_NAME = "Weicun Community Police Station"
@@ -80,8 +86,6 @@ class Config:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19456  # KiB
     ARGON2_PARALLELISM = 1
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -93,13 +97,25 @@ class Config:
     # --- rate limits (Flask-Limiter syntax) ----------------------------------------------------
     REDIS_URL: str | None = None
     RATELIMIT_ENABLED = True
+    # RATE_X counts per browser (a random id in the session cookie), RATE_X_ADDRESS per client
+    # address: generous, since a mobile carrier puts many phones behind one address.
     RATE_TIP_SUBMIT = "10 per hour;3 per minute"
-    RATE_TRACK_LOOKUP = "20 per 10 minutes"
+    RATE_TIP_SUBMIT_ADDRESS = "100 per hour"
+    RATE_TRACK_LOOKUP = "20 per 10 minutes"  # wrong secrets only
+    RATE_TRACK_LOOKUP_ADDRESS = "100 per 10 minutes"
     RATE_NEARBY = "30 per minute;300 per hour"  # the tip form's live duplicate check
+    RATE_NEARBY_ADDRESS = "600 per hour"
     RATE_LOGIN = "10 per minute"
+    RATE_LOGIN_ADDRESS = "60 per minute"
+    # Failed sign-ins per account and address: slows guessing, and nobody elsewhere is locked out.
+    RATE_LOGIN_ACCOUNT = "5 per 15 minutes"
     RATE_REGISTER = "5 per hour"
-    RATE_CLAIM = "10 per hour"
+    RATE_REGISTER_ADDRESS = "50 per hour"
+    RATE_CLAIM = "10 per hour"  # a tipster asking for a claim code
+    RATE_CLAIM_ADDRESS = "100 per hour"
+    RATE_CLAIM_DESK = "100 per hour"  # wrong claim codes typed per staff account at the desk
     RATE_PASSWORD_RESET = "5 per hour"
+    RATE_PASSWORD_RESET_ADDRESS = "50 per hour"
 
     # --- i18n -----------------------------------------------------------------------------
     LANGUAGES = ["zh_Hans", "en"]
@@ -156,6 +172,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     DEMO_DATA_ALLOWED = False
+    BASE_URL = None  # required: TIPBOARD_BASE_URL
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     LOG_LEVEL = "INFO"

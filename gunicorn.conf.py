@@ -9,6 +9,10 @@ import gc
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from tipboard.redaction import redact
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: the app does short database transactions; 2 x cores + 1 is gunicorn's advice.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -34,6 +38,20 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # No %(h)s (remote address), no %({x-forwarded-for}i)s, no referer, no query string (%(U)s is
 # the path only; tracking codes travel in POST bodies or the URL fragment, never the query).
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+class RedactingLogger(Logger):
+    """Access log lines without secret path segments (reset and feed tokens): tipboard.redaction,
+    the same function the dev server's log uses."""
+
+    def atoms(self, resp, req, environ, request_time):
+        return {
+            k: redact(v) if isinstance(v, str) else v
+            for k, v in super().atoms(resp, req, environ, request_time).items()
+        }
+
+
+logger_class = RedactingLogger
 
 
 def when_ready(server):

@@ -38,7 +38,7 @@ def test_production_refuses_demo_accounts(fresh_app, monkeypatch):
         url = fresh_app.config["SQLALCHEMY_DATABASE_URI"]
     monkeypatch.setenv("TIPBOARD_SECRET_KEY", "x" * 40)
     with pytest.raises(RuntimeError, match="demo accounts"):
-        create_app("production", overrides={"DATABASE_URL": url})
+        create_app("production", overrides={"DATABASE_URL": url, "BASE_URL": "https://tips.example.org"})
 
 
 def test_production_cli_refuses_to_load_demo_data(fresh_app):

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from flask import Flask
 from PIL import Image
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
+from tipboard.links import base_host, untrusted_host
+from tipboard.redaction import redact
 
 BLUEPRINTS = ("main", "auth", "tips", "moderation", "rewards", "patrols", "roster", "admin")
 
@@ -66,6 +69,7 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(REDIS_TIMEOUTS))
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("TIPBOARD_SECRET_KEY must be set (a long random string)")
+    configure_hosts(app)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     Path(app.config["PHOTO_DIR"]).mkdir(parents=True, exist_ok=True)
     Image.MAX_IMAGE_PIXELS = app.config["MAX_IMAGE_PIXELS"]
@@ -74,9 +78,24 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
 
+def configure_hosts(app: Flask) -> None:
+    """Production needs ``BASE_URL`` (links in messages) and answers only the hosts it serves."""
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):  # TIPBOARD_TRUSTED_HOSTS=a.example,b.example
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    app.config["TRUSTED_HOSTS"] = hosts or None
+    app.register_error_handler(SecurityError, untrusted_host)
+    if app.config["CONFIG_NAME"] != "production":
+        return
+    if not app.config.get("BASE_URL"):
+        raise RuntimeError("TIPBOARD_BASE_URL must be set (e.g. https://tips.example.org)")
+    app.config["TRUSTED_HOSTS"] = hosts or [base_host(app.config["BASE_URL"])]
+
+
 class _NoClientAddress(logging.Filter):
     """Werkzeug's request log starts with the client address ("203.0.113.9 - - [date] ..."; older
-    Werkzeug passed it as the first "%s"); drop it (anonymous tipsters)."""
+    Werkzeug passed it as the first "%s"); drop it (anonymous tipsters). Secret path segments
+    (reset and feed tokens) are redacted, as in gunicorn's access log."""
 
     _ADDRESS = re.compile(r"^\S+ - - (?=\[)")
 
@@ -88,6 +107,9 @@ class _NoClientAddress(logging.Filter):
             record.args = record.args[1:]
         else:
             record.msg = self._ADDRESS.sub("", record.msg, count=1)
+        record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         return True
 
 
@@ -109,7 +131,7 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tipboard import caching, security
+    from tipboard import caching, ratelimit, security
     from tipboard.auth.services import load_login_session
     from tipboard.database import configure_sqlite
     from tipboard.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
@@ -123,6 +145,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    ratelimit.init_app(app)
     caching.configure(app)
     cache.init_app(app)
     login_manager.init_app(app)

@@ -17,6 +17,13 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 cache = Cache()  # configured by tipboard.caching.configure
-# swallow_errors: when the shared counter (Redis) cannot be reached, the request goes through
-# unlimited and the error is logged; a tip is never refused because the counter is away.
-limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True, swallow_errors=True)
+# When the shared counter (Redis) fails, the limiter counts in this process's memory and asks Redis
+# again only now and then (after 1, 2, 4 ... 32 s), instead of paying Redis's timeout on every
+# request; swallow_errors: any other counter error lets the request through and is logged.
+limiter = Limiter(
+    key_func=client_key,
+    default_limits=[],
+    headers_enabled=True,
+    swallow_errors=True,
+    in_memory_fallback_enabled=True,
+)

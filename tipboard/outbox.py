@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,15 +20,32 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
+from tipboard.redaction import redact
 
 log = logging.getLogger("tipboard.outbox")
 
 _MESSAGES: dict[str, tuple] = {}
+# Parameters that are secrets (a password-reset link) are never stored: the stored parameters let
+# a function rebuild them when the message is sent; the in-app inbox shows a placeholder instead.
+_AT_DELIVERY: dict[str, Callable[[dict], dict]] = {}
+NOT_SHOWN_HERE = _l("(sent to your phone or email, not shown here)")
 
 
 def register_message(key: str, subject, body) -> None:
     """``subject``/``body`` are lazy strings with ``%(name)s`` placeholders."""
     _MESSAGES[key] = (subject, body)
+
+
+def build_at_delivery(key: str, build: Callable[[dict], dict]) -> None:
+    """``build(stored_params)`` returns the secret parameters of message ``key`` when it is sent."""
+    _AT_DELIVERY[key] = build
+
+
+class _Params(dict):
+    """Stored parameters; a secret one that is not built here renders as a placeholder."""
+
+    def __missing__(self, name: str) -> str:
+        return str(NOT_SHOWN_HERE)
 
 
 register_message(
@@ -59,10 +77,14 @@ class OutboxMessage(db.Model):
 
     user = relationship("User", lazy="joined")
 
-    def render(self, locale: str | None = None) -> tuple[str, str]:
+    def render(self, locale: str | None = None, delivering: bool = False) -> tuple[str, str]:
+        """The text in the recipient's language; secret parameters only when ``delivering``."""
         subject, body = _MESSAGES.get(self.key, (self.key, ""))
+        stored = dict(self.params or {})
+        if delivering and self.key in _AT_DELIVERY:
+            stored.update(_AT_DELIVERY[self.key](stored))
         with force_locale(locale or self.user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            params = {k: str(v) for k, v in (self.params or {}).items()}
+            params = _Params({k: str(v) for k, v in stored.items()})
             return str(subject) % params, str(body) % params
 
 
@@ -86,12 +108,13 @@ def deliver_pending(limit: int = 500) -> int:
     ).all()
     for message in pending:
         message.attempts += 1
-        subject, body = message.render()
+        subject, body = message.render(delivering=True)
         address = message.user.email or message.user.phone or f"user:{message.user_id}"
         if backend == "log":
+            # A record of what was sent, not a copy of it: secret links are redacted.
             path = Path(current_app.config["INSTANCE_DIR"]) / "outbox.log"
             with path.open("a", encoding="utf-8") as fh:
-                fh.write(f"{utcnow().isoformat()} to={address} subject={subject}\n{body}\n\n")
+                fh.write(f"{utcnow().isoformat()} to={address} subject={subject}\n{redact(body)}\n\n")
         elif backend == "memory":
             current_app.extensions.setdefault("outbox_sent", []).append((address, subject, body))
         message.sent_at = utcnow()

@@ -48,6 +48,7 @@ class LiveServer:
             "TIPBOARD_DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite3'}",
             "TIPBOARD_PHOTO_DIR": str(tmp / "photos"),
             "TIPBOARD_INSTANCE_DIR": str(tmp),
+            "TIPBOARD_BASE_URL": self.url,  # links in QR codes and messages point here
             "FLASK_APP": "wsgi",
             # One browser walks through many reports from one address; the limits
             # themselves are tested in tests/security/test_ratelimits.py.

@@ -49,6 +49,7 @@ def server_env(database_url: str, workdir: Path, **settings) -> dict:
             "TIPBOARD_INSTANCE_DIR": str(workdir),
             "TIPBOARD_PHOTO_DIR": str(workdir / "photos"),
             "TIPBOARD_SESSION_COOKIE_SECURE": "false",  # plain HTTP on loopback
+            "TIPBOARD_BASE_URL": "http://127.0.0.1",  # also the only trusted host
             "TIPBOARD_LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
         }

@@ -128,7 +128,8 @@ WORKER = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from tipboard import create_app
     app = create_app("test", overrides={{"DATABASE_URL": {db!r}, "RATELIMIT_ENABLED": True,
-                                        "REDIS_URL": {redis!r}, "RATE_LOGIN": "7 per minute",
+                                        "REDIS_URL": {redis!r}, "RATE_LOGIN_ADDRESS": "7 per minute",
+                                        "RATE_LOGIN_ACCOUNT": "100 per minute",
                                         "SECRET_KEY": "shared-secret", "INSTANCE_DIR": {tmp!r},
                                         "PHOTO_DIR": {tmp!r}}})
     client = app.test_client()

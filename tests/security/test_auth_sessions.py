@@ -1,4 +1,4 @@
-"""Session rotation at login, death at logout, safe ``next``, login throttling and lockout."""
+"""Session rotation at login, death at logout, safe ``next``, login throttling."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from tests.factories import TEST_PASSWORD, UserFactory
 from tipboard.auth.models import LoginSession
 from tipboard.extensions import db
-from tipboard.outbox import OutboxMessage
 
 
 def _session_cookie(client):
@@ -89,25 +88,6 @@ def test_next_to_this_site_is_kept(app, resident):
         "/auth/login", data={"login": "rotate@example.test", "password": TEST_PASSWORD, "next": "/inbox"}
     )
     assert response.headers["Location"].endswith("/inbox")
-
-
-def test_lockout_after_failures_with_notice(app, resident):
-    client = app.test_client()
-    limit = app.config["LOGIN_MAX_FAILURES"]
-    for _ in range(limit):
-        assert _login(client, "rotate@example.test", "wrong password").status_code == 400
-    db.session.refresh(resident)
-    assert resident.locked_until is not None
-    # Even the right password is refused while locked, without signing in.
-    response = _login(client, "rotate@example.test")
-    assert response.status_code == 400
-    assert client.get("/inbox").status_code == 302
-    notices = db.session.scalars(
-        sa.select(OutboxMessage).where(
-            OutboxMessage.user_id == resident.id, OutboxMessage.key == "auth.lockout"
-        )
-    ).all()
-    assert len(notices) == 1
 
 
 def test_unknown_account_and_wrong_password_look_the_same(app, resident):

@@ -133,6 +133,7 @@ def test_production_cookies_are_secure(databases, tmp_path):
         overrides={
             "DATABASE_URL": url,
             "SECRET_KEY": "x" * 40,
+            "BASE_URL": "http://localhost",
             "PHOTO_DIR": str(tmp_path / "p"),
             "INSTANCE_DIR": str(tmp_path),
             "RATELIMIT_ENABLED": False,

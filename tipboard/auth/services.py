@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 import secrets
@@ -156,41 +155,23 @@ def revoke_role(user: User, role: Role) -> None:
     user.roles = [r for r in user.roles if r.role != str(role)]
 
 
-def authenticate(login: str, password: str, now: dt.datetime | None = None) -> User:
-    """Check a login; count failures and lock the account after too many in a row."""
-    now = now or utcnow()
-    cfg = current_app.config
+def authenticate(login: str, password: str) -> User:
+    """Check a login. Every failure is the same refusal, whether or not the account exists; the
+    views throttle failures per account and address (config RATE_LOGIN_ACCOUNT) rather than lock
+    the account, so a stranger elsewhere cannot keep its owner out."""
     user = find_by_login(login)
     if user is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
         _hasher().hash(password)
         log.info("auth.login_failed reason=unknown_account")
         raise AuthError("bad_credentials")
-    if user.is_locked(now):
-        log.info("auth.login_refused user=%s reason=locked", user.id)
-        raise AuthError("locked")
     if not verify_password(user, password):
-        user.failed_logins += 1
-        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + dt.timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-            log.warning("auth.lockout user=%s until=%s", user.id, user.locked_until.isoformat())
-            _notify_lockout(user)
-        else:
-            log.info("auth.login_failed user=%s failures=%s", user.id, user.failed_logins)
+        log.info("auth.login_failed user=%s", user.id)
         raise AuthError("bad_credentials")
     if not user.active:
         log.info("auth.login_refused user=%s reason=inactive", user.id)
         raise AuthError("inactive")
-    user.failed_logins = 0
-    user.locked_until = None
     return user
-
-
-def _notify_lockout(user: User) -> None:
-    from tipboard.outbox import notify  # local: outbox imports auth models
-
-    notify(user, "auth.lockout", {"minutes": current_app.config["LOGIN_LOCKOUT_MINUTES"]})
 
 
 def start_login_session(user: User) -> LoginSession:

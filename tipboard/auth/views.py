@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -18,13 +18,17 @@ from tipboard.auth.forms import (
 )
 from tipboard.extensions import db, limiter
 from tipboard.permissions import login_required, public
-from tipboard.ratelimit import limit
+from tipboard.ratelimit import account_address_key, browser_key, limit
 
 AUTH_ERRORS = {
     "bad_contact": _l("Enter a mobile number or an email address."),
     "contact_taken": _l("An account with that phone number or email already exists."),
-    "bad_credentials": _l("The login or the password is wrong."),
-    "locked": _l("Too many failed attempts. The account is locked for a while; try again later."),
+    # One message for every failed sign-in (unknown account, wrong password, throttled), so the
+    # answer never tells whether an account exists.
+    "bad_credentials": _l(
+        "Sign-in failed: the login or the password is wrong, or there were too many attempts. "
+        "Check them, or try again in a few minutes."
+    ),
     "inactive": _l("This account is disabled. Please contact the station."),
     "bad_current_password": _l("The current password is wrong."),
 }
@@ -47,6 +51,13 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _login_throttled(_limit):
+    """Too many sign-ins: the sign-in form with the same message as a wrong password."""
+    form = LoginForm()
+    form.password.errors = [str(AUTH_ERRORS["bad_credentials"])]
+    return make_response(render_template("auth/login.html", form=form), 429)
+
+
 def _sign_in(user, remember: bool = False) -> None:
     # A fresh session: whatever the visitor's cookie held before login is gone (no fixation).
     lang = session.get("lang")
@@ -59,7 +70,8 @@ def _sign_in(user, remember: bool = False) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
-@limiter.limit(limit("RATE_REGISTER"), methods=["POST"])
+@limiter.limit(limit("RATE_REGISTER"), methods=["POST"], key_func=browser_key)
+@limiter.limit(limit("RATE_REGISTER_ADDRESS"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -81,7 +93,15 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(limit("RATE_LOGIN"), methods=["POST"])
+@limiter.limit(limit("RATE_LOGIN"), methods=["POST"], key_func=browser_key, on_breach=_login_throttled)
+@limiter.limit(limit("RATE_LOGIN_ADDRESS"), methods=["POST"], on_breach=_login_throttled)
+@limiter.limit(
+    limit("RATE_LOGIN_ACCOUNT"),
+    methods=["POST"],
+    key_func=account_address_key("login"),
+    deduct_when=lambda response: g.get("login_failed", False),
+    on_breach=_login_throttled,
+)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -90,7 +110,7 @@ def login():
         try:
             user = services.authenticate(form.login.data, form.password.data)
         except services.AuthError as exc:
-            db.session.commit()  # keep the failure count and any lockout
+            g.login_failed = True  # counts against this account from this address
             form.password.errors = [str(AUTH_ERRORS[exc.code])]
         else:
             _sign_in(user, remember=form.remember.data)
@@ -140,13 +160,12 @@ def settings():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @public
-@limiter.limit(limit("RATE_PASSWORD_RESET"), methods=["POST"])
+@limiter.limit(limit("RATE_PASSWORD_RESET"), methods=["POST"], key_func=browser_key)
+@limiter.limit(limit("RATE_PASSWORD_RESET_ADDRESS"), methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        reset.request_reset(
-            form.login.data, lambda token: url_for("auth.reset_password", token=token, _external=True)
-        )
+        reset.request_reset(form.login.data)
         db.session.commit()
         # The same answer whether or not the account exists: no account enumeration.
         flash(
@@ -159,7 +178,8 @@ def reset_request():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(limit("RATE_PASSWORD_RESET"), methods=["POST"])
+@limiter.limit(limit("RATE_PASSWORD_RESET"), methods=["POST"], key_func=browser_key)
+@limiter.limit(limit("RATE_PASSWORD_RESET_ADDRESS"), methods=["POST"])
 def reset_password(token: str):
     if reset.valid_token(token) is None:
         return render_template("auth/reset_invalid.html"), 404

@@ -17,6 +17,7 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.flow import commit_unless_refused
 from tipboard.geo import Grid
+from tipboard.links import external_url
 from tipboard.nav import register_nav
 from tipboard.patrols import bp, calendar, checkin, patrol_log, priority, shifts, teams
 from tipboard.patrols.availability import add_slot, availability_of, fits
@@ -318,7 +319,7 @@ def profile():
         .where(AvailabilityException.user_id == current_user.id)
         .order_by(AvailabilityException.day)
     ).all()
-    feed_url = url_for("patrols.calendar_feed", token=prof.calendar_token, _external=True) if prof else None
+    feed_url = external_url("patrols.calendar_feed", token=prof.calendar_token) if prof else None
     return render_template(
         "patrols/profile.html",
         form=form,
@@ -448,7 +449,7 @@ def point_qr(point_id: int):
     point = db.session.get(PatrolPoint, point_id) or abort(404)
     if not shifts.can_lead_point(current_user, point):
         abort(403)  # a leader prints the codes of their own teams' points only
-    link = url_for("patrols.scan", token=checkin.point_token(point), _external=True)
+    link = external_url("patrols.scan", token=checkin.point_token(point))
     return render_template("patrols/qr.html", point=point, qr=qr_svg(link, box_size=10), link=link)
 
 

@@ -16,7 +16,7 @@ from tipboard.flow import commit_unless_refused
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, STAFF, SUPERVISORS, login_required, public, roles_required
 from tipboard.qr import qr_svg
-from tipboard.ratelimit import limit
+from tipboard.ratelimit import browser_key, limit, staff_key
 from tipboard.rewards import books, bp, services
 from tipboard.rewards.forms import (
     METHOD_LABELS,
@@ -131,7 +131,10 @@ def _refused_code(form: RedeemForm, exc: services.RewardError):
 @bp.route("/redeem", methods=["GET", "POST"])
 @roles_required(*STAFF)
 @limiter.limit(
-    limit("RATE_CLAIM"), methods=["POST"], deduct_when=lambda r: g.get("claim_code_refused", False)
+    limit("RATE_CLAIM_DESK"),
+    methods=["POST"],
+    key_func=staff_key,
+    deduct_when=lambda r: g.get("claim_code_refused", False),
 )
 def redeem():
     """At the station: type or scan the claim code, see the reward, pay, record how."""
@@ -219,7 +222,8 @@ def collect(reward_id: int):
 
 @bp.post("/claim/<code>")
 @public
-@limiter.limit(limit("RATE_CLAIM"))
+@limiter.limit(limit("RATE_CLAIM"), key_func=browser_key)
+@limiter.limit(limit("RATE_CLAIM_ADDRESS"))
 def claim(code: str):
     """The tipster (anonymous or named) asks for a one-time claim code for their approved reward."""
     tip = tip_for_reporter(code)

@@ -28,9 +28,10 @@ from tipboard.database import reads_only
 from tipboard.extensions import db, limiter
 from tipboard.geo import in_station_area
 from tipboard.ids import db_id
+from tipboard.links import external_url
 from tipboard.permissions import login_required, public
 from tipboard.qr import qr_svg
-from tipboard.ratelimit import limit
+from tipboard.ratelimit import browser_key, limit
 from tipboard.timezones import from_local
 from tipboard.tips import bp, services
 from tipboard.tips.access import acts_as_reporter, grant_tracking, reporter_tip, tip_for_reporter
@@ -63,7 +64,8 @@ def _uploaded_files() -> list[tuple[str, bytes]]:
 
 @bp.route("/new", methods=["GET", "POST"])
 @public
-@limiter.limit(limit("RATE_TIP_SUBMIT"), methods=["POST"])
+@limiter.limit(limit("RATE_TIP_SUBMIT"), methods=["POST"], key_func=browser_key)
+@limiter.limit(limit("RATE_TIP_SUBMIT_ADDRESS"), methods=["POST"])
 def new():
     form = TipForm()
     categories = services.active_categories()
@@ -238,7 +240,7 @@ def receipt():
     data = session.pop("receipt", None)
     if not data:
         return redirect(url_for("tips.track"))
-    link = url_for("tips.track", code=data["code"], _external=True) + "#s=" + data["secret"]
+    link = external_url("tips.track", code=data["code"]) + "#s=" + data["secret"]
     response = current_app.make_response(
         render_template("tips/receipt.html", code=data["code"], secret=data["secret"], qr=qr_svg(link))
     )
@@ -249,7 +251,15 @@ def receipt():
 @bp.route("/track", methods=["GET", "POST"])
 @public
 @reads_only
-@limiter.limit(limit("RATE_TRACK_LOOKUP"), methods=["POST"], deduct_when=lambda r: r.status_code != 302)
+@limiter.limit(
+    limit("RATE_TRACK_LOOKUP"),
+    methods=["POST"],
+    key_func=browser_key,
+    deduct_when=lambda r: r.status_code != 302,
+)
+@limiter.limit(
+    limit("RATE_TRACK_LOOKUP_ADDRESS"), methods=["POST"], deduct_when=lambda r: r.status_code != 302
+)
 def track():
     form = TrackForm()
     if request.method == "GET" and request.args.get("code"):
@@ -381,7 +391,8 @@ def public_json():
 
 @bp.get("/nearby")
 @public
-@limiter.limit(limit("RATE_NEARBY"))
+@limiter.limit(limit("RATE_NEARBY"), key_func=browser_key)
+@limiter.limit(limit("RATE_NEARBY_ADDRESS"))
 def nearby():
     """Published open tips near a point, for the form's live check (JS); the form checks again on
     submit. Tells no more about a tip than the public list does (services.nearby_open_tips)."""
@@ -397,7 +408,8 @@ def nearby():
 
 @bp.post("/<int:tip_id>/me-too")
 @public
-@limiter.limit(limit("RATE_TIP_SUBMIT"))
+@limiter.limit(limit("RATE_TIP_SUBMIT"), key_func=browser_key)
+@limiter.limit(limit("RATE_TIP_SUBMIT_ADDRESS"))
 def me_too(tip_id: int):
     tip = db.session.get(Tip, tip_id)
     if tip is None or not tip.is_public:  # only tips the nearby list can offer; nothing tells others apart
