@@ -188,8 +188,10 @@ def test_claim_needs_the_reporter_and_a_transfer_needs_a_reference(client, setup
     services.approve(services.reward_for_tip(tip.id), m["sup1"], "j" * 20)
     db.session.commit()
     assert client.post(f"/rewards/claim/{tip.tracking_code}").status_code == 403
+    named = verified_tip(m["category"], m["staff"], anonymous=False, reporter=UserFactory())
+    services.approve(services.reward_for_tip(named.id), m["sup1"], "J" * 20)
     with pytest.raises(services.RewardError, match="reference_required"):
-        services.pay(services.reward_for_tip(tip.id), "bank", "", m["staff"])
+        services.pay(services.reward_for_tip(named.id), "bank", "", m["staff"])
 
 
 def test_named_resident_sees_own_rewards_only(client, setup_money, verified_tip, login):
@@ -264,7 +266,7 @@ def test_csv_totals_equal_the_ledger_and_statement(client, setup_money, verified
         reward = services.reward_for_tip(verified_tip(m["category"], m["staff"]).id)
         services.approve(reward, m["sup1"], f"n{i}" * 10)
         if i < 2:
-            services.pay(reward, "cash", None, m["staff"])
+            services.redeem(services.issue_claim_code(reward), "cash", None, m["staff"])
     db.session.commit()
     login(client, m["sup1"])
     today = dt.date.today()

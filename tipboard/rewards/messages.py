@@ -23,6 +23,9 @@ REFUSALS = {
     "own_reward": _l("This reward would be paid to you, so someone else must approve it."),
     "not_claimable": _l("This reward cannot be collected now."),
     "bad_code": _l("That claim code is not valid, or it was already used."),
+    "claim_code_required": _l(
+        "An anonymous tipster's reward is paid only against their claim code: use Pay out with a claim code."
+    ),
     "not_staff": _l("Only station staff can pay out rewards."),
     "bad_method": _l("Choose how the reward was paid."),
     "reference_required": _l("A transfer needs a reference number."),

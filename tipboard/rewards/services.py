@@ -429,11 +429,19 @@ def redeem(code: str, method: str, reference: str | None, staff) -> Reward:
     if used != 1:
         raise RewardError("bad_code")
     reward = db.session.get(Reward, claim.reward_id)
-    pay(reward, method, reference, staff)
+    _pay_out(reward, method, reference, staff)
     return reward
 
 
 def pay(reward: Reward, method: str, reference: str | None, staff) -> Payout:
+    """Staff pay a named person's reward. An anonymous tipster's is paid only against its claim code
+    (:func:`redeem`): nobody at the desk knows who they are, so the code is the only proof."""
+    if reward.tip is not None and reward.tip.anonymous:
+        raise RewardError("claim_code_required")
+    return _pay_out(reward, method, reference, staff)
+
+
+def _pay_out(reward: Reward, method: str, reference: str | None, staff) -> Payout:
     if not staff.has_role(*STAFF):
         raise RewardError("not_staff")
     if method not in PAY_METHODS:
