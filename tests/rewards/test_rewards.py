@@ -273,7 +273,7 @@ def test_csv_totals_equal_the_ledger_and_statement(client, setup_money, verified
     response = client.get(
         f"/rewards/ledger.csv?from={today - dt.timedelta(days=1)}&to={today + dt.timedelta(days=1)}"
     )
-    rows = list(csv.DictReader(io.StringIO(response.data.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     ledger_total = db.session.scalar(sa.select(sa.func.sum(LedgerEntry.amount_fen)))
     assert sum(int(r["amount_fen"]) for r in rows) == ledger_total == 5 * 1000
     assert [r["kind"] for r in rows].count("pay") == 2
@@ -295,7 +295,9 @@ def test_ledger_export_period_is_station_dates_and_bad_periods_are_400(
     entry = db.session.scalar(sa.select(LedgerEntry))
     day = to_local(entry.created_at).date()
     rows = list(
-        csv.DictReader(io.StringIO(client.get(f"/rewards/ledger.csv?from={day}&to={day}").data.decode()))
+        csv.DictReader(
+            io.StringIO(client.get(f"/rewards/ledger.csv?from={day}&to={day}").data.decode("utf-8-sig"))
+        )
     )
     assert [int(r["id"]) for r in rows] == [entry.id]
     before = day - dt.timedelta(days=1)

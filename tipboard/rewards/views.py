@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from tipboard.csvexport import csv_response
 from tipboard.extensions import db, limiter
 from tipboard.flow import commit_unless_refused
 from tipboard.nav import register_nav
@@ -265,13 +264,9 @@ def _period_bounds() -> tuple[dt.datetime, dt.datetime]:
 @roles_required(*SUPERVISORS)
 def ledger_csv():
     start, end = _period_bounds()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["id", "created_at_utc", "fund", "budget_period", "reward_id", "kind", "amount_fen", "amount_yuan"]
-    )
-    for entry in books.ledger_between(start, end):
-        writer.writerow(
+    return csv_response(
+        ["id", "created_at_utc", "fund", "budget_period", "reward_id", "kind", "amount_fen", "amount_yuan"],
+        (
             [
                 entry.id,
                 entry.created_at.isoformat(),
@@ -282,11 +277,9 @@ def ledger_csv():
                 entry.amount_fen,
                 f"{entry.amount_fen / 100:.2f}",
             ]
-        )
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=ledger-{start:%Y%m%d}-{end:%Y%m%d}.csv"},
+            for entry in books.ledger_between(start, end)
+        ),
+        f"ledger-{start:%Y%m%d}-{end:%Y%m%d}.csv",
     )
 
 
