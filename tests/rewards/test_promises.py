@@ -6,9 +6,15 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import UserFactory
+from tests.rewards.factories import BudgetFactory, FundFactory
+from tipboard.auth.models import User
+from tipboard.demo import DEMO_ACCOUNTS, load_demo
 from tipboard.extensions import db
+from tipboard.moderation import services as queue
+from tipboard.permissions import Role
 from tipboard.rewards import services
-from tipboard.rewards.models import LedgerEntry, Payout
+from tipboard.rewards.models import LedgerEntry, Nomination, Payout, Reward
+from tipboard.timezones import local_now
 
 # --- 12: an anonymous tipster's reward is paid only through its claim code --------------------------
 
@@ -45,3 +51,128 @@ def test_a_named_residents_reward_is_still_paid_at_the_desk(client, setup_money,
     assert "Recorded as paid" in response.data.decode()
     db.session.refresh(reward)
     assert reward.status == "paid"
+
+
+# --- 13: whoever sets or changes an amount is a maker and cannot approve it ---------------------------
+
+
+def _item_page(client, reward) -> str:
+    return client.get(f"/moderation/item/{queue.item_for('reward', reward.id).id}").data.decode()
+
+
+def test_a_supervisor_who_changed_the_amount_cannot_approve_it_alone(
+    client, setup_money, verified_tip, login
+):
+    m = setup_money(default_fen=1000)
+    reward = services.reward_for_tip(verified_tip(m["category"], m["staff"]).id)  # staff proposed 10 yuan
+    item = queue.item_for("reward", reward.id)
+    db.session.commit()
+    login(client, m["sup1"])
+    assert 'name="approve-idempotency_key"' in _item_page(client, reward)
+    client.post(
+        f"/moderation/item/{item.id}/act/change_amount",
+        data={"change_amount-amount": "20", "change_amount-reason": "a second hazard on the same stair"},
+    )
+    db.session.refresh(reward)
+    assert reward.amount_fen == 2000 and reward.approvals_needed == 1
+    page = _item_page(client, reward)
+    assert 'name="approve-idempotency_key"' not in page  # the button is not offered to a maker
+    assert "changed the amount from ¥10.00 to ¥20.00" in page
+    client.post(f"/moderation/item/{item.id}/act/approve", data={"approve-idempotency_key": "z" * 24})
+    db.session.refresh(reward)
+    assert reward.status == "proposed" and reward.approvals == []
+    with pytest.raises(services.RewardError, match="own_amount"):
+        services.approve(reward, m["sup1"], "y" * 20)
+    assert services.makers(reward) == {m["staff"].id, m["sup1"].id}
+    assert services.approve(reward, m["sup2"], "x" * 20) == "approved"
+
+
+def test_a_change_clears_earlier_approvals(setup_money, verified_tip, app):
+    app.config["REWARD_TWO_APPROVER_THRESHOLD_FEN"] = 1200
+    try:
+        m = setup_money(default_fen=1500)
+        sup3 = UserFactory(roles=(Role.STAFF, Role.SUPERVISOR))
+        reward = services.reward_for_tip(verified_tip(m["category"], m["staff"]).id)
+        assert reward.approvals_needed == 2
+        assert services.approve(reward, m["sup1"], "a" * 20) == "needs_second"
+        services.change_amount(reward, 2000, "worse than it looked", m["staff"])
+        # sup1 approved 15 yuan, not 20: one more approval is not enough
+        assert services.approve(reward, m["sup2"], "b" * 20) == "needs_second"
+        assert reward.status == "proposed"
+        assert services.approve(reward, m["sup1"], "c" * 20) == "approved"  # sup1 now approves 20 yuan
+        assert reward.amount_fen == 2000
+        # a change after approval is refused: the money is already reserved
+        with pytest.raises(services.RewardError, match="not_changeable"):
+            services.change_amount(reward, 1500, "less", sup3)
+    finally:
+        app.config["REWARD_TWO_APPROVER_THRESHOLD_FEN"] = 10_000
+
+
+# --- 14: an award needing two approvers never silently gets stuck -----------------------------------
+
+
+def _award_budget():
+    BudgetFactory(
+        fund=FundFactory(code="good_neighbour", name_en="Good", name_zh="好"),
+        period=local_now().strftime("%Y"),
+        amount_fen=100_000,
+    )
+
+
+def _nomination(by) -> Nomination:
+    return services.nominate(
+        "good_neighbour",
+        "Grandma Zhou",
+        None,
+        "She checks on her neighbours every single morning.",
+        False,
+        by,
+    )
+
+
+def test_proposing_says_when_too_few_supervisors_can_approve(client, setup_money, login):
+    m = setup_money()
+    _award_budget()
+    nomination = _nomination(UserFactory())
+    item = queue.item_for("nomination", nomination.id)
+    db.session.commit()
+    login(client, m["sup1"])  # sup1 sets the amount, so only sup2 is left to approve two approvals
+    page = client.post(
+        f"/moderation/item/{item.id}/act/accept", data={"accept-amount": "200"}, follow_redirects=True
+    ).data.decode()
+    assert "Not enough supervisors can approve this" in page and "1 more" in page
+    reward = db.session.scalar(sa.select(Reward).where(Reward.nomination_id == nomination.id))
+    assert reward.approvals_needed == 2 and services.approvers_missing(reward) == 1
+    assert "Not enough supervisors can approve this" in _item_page(client, reward)
+    assert 'name="approve-idempotency_key"' not in _item_page(client, reward)
+    sup_client = client.application.test_client()
+    login(sup_client, m["sup2"])
+    assert 'name="approve-idempotency_key"' in _item_page(sup_client, reward)
+    # a third supervisor joins: the award can go the whole way
+    sup3 = UserFactory(roles=(Role.STAFF, Role.SUPERVISOR))
+    assert services.approvers_missing(reward) == 0
+    assert services.approve(reward, m["sup2"], "s" * 20) == "needs_second"
+    assert services.approve(reward, sup3, "t" * 20) == "approved"
+
+
+def test_staff_proposing_with_enough_supervisors_gets_no_warning(setup_money):
+    m = setup_money()
+    _award_budget()
+    reward = services.propose_award(_nomination(UserFactory()), 20_000, m["staff"])
+    assert services.approvers_missing(reward) == 0
+    UserFactory(roles=(Role.STAFF, Role.SUPERVISOR), active=False)  # an inactive supervisor counts for nobody
+    services.change_amount(reward, 30_000, "more", m["sup1"])
+    assert services.approvers_missing(reward) == 1
+
+
+def test_the_demo_has_enough_supervisors_to_walk_the_whole_path(app_ctx, runner):
+    load_demo()
+    assert "supervisor2" in DEMO_ACCOUNTS
+    users = {u.username: u for u in db.session.scalars(sa.select(User))}
+    staff, supervisor = users["staff"], users["supervisor"]
+    reward = services.propose_award(_nomination(staff), 20_000, staff)  # needs two approvals
+    assert services.approvers_missing(reward) == 0
+    services.change_amount(reward, 25_000, "a supervisor raises it", supervisor)
+    assert services.approvers_missing(reward) == 0  # admin and supervisor2 are left
+    assert services.approve(reward, users["supervisor2"], "u" * 20) == "needs_second"
+    assert services.approve(reward, users["admin"], "v" * 20) == "approved"

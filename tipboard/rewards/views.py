@@ -30,7 +30,7 @@ from tipboard.rewards.forms import (
 )
 from tipboard.rewards.messages import refusal
 from tipboard.rewards.models import Budget, Fund, Nomination, Reward, RewardKind, RewardRule, RewardStatus
-from tipboard.rewards.queue import KIND_LABELS
+from tipboard.rewards.queue import KIND_LABELS, short_of_approvers
 from tipboard.tips.access import tip_for_reporter
 from tipboard.tips.models import Category, Tip
 from tipboard.tips.panels import register_tracking_panel
@@ -38,6 +38,12 @@ from tipboard.tips.panels import register_tracking_panel
 register_nav("rewards.index", _l("Rewards"), roles=STAFF, order=62)
 register_nav("rewards.mine", _l("My rewards"), roles=(), order=85)
 register_nav("rewards.honour", _l("Honour board"), order=40)
+
+
+@bp.app_context_processor
+def _reward_helpers() -> dict:
+    """The queue's reward page warns when too few supervisors are left to approve it."""
+    return {"short_of_approvers": short_of_approvers}
 
 
 @bp.get("/")
