@@ -2,6 +2,8 @@
 whoever sets an amount never approves it, an award can always reach its approvers, and nobody is on
 the honour board without saying yes themselves."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -176,3 +178,76 @@ def test_the_demo_has_enough_supervisors_to_walk_the_whole_path(app_ctx, runner)
     assert services.approvers_missing(reward) == 0  # admin and supervisor2 are left
     assert services.approve(reward, users["supervisor2"], "u" * 20) == "needs_second"
     assert services.approve(reward, users["admin"], "v" * 20) == "approved"
+
+
+# --- 9: the honoured person consents themselves -------------------------------------------------------
+
+
+def _consent_code(staff_client, nomination) -> str:
+    page = staff_client.get("/rewards/?status=approved").data.decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    data = {"csrf_token": token.group(1)} if token else {}
+    response = staff_client.post(f"/rewards/nominations/{nomination.id}/consent-code", data=data)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    return re.search(r'id="consent-code">([^<]+)<', response.data.decode()).group(1)
+
+
+def test_nobody_is_on_the_honour_board_until_they_consent_themselves(client, app, setup_money, login):
+    m = setup_money()
+    _award_budget()
+    nominator = UserFactory()
+    login(client, nominator)
+    client.post(
+        "/rewards/nominate",
+        data={
+            "kind": "good_neighbour",
+            "nominee_name": "Grandma Zhou",
+            "public_consent": "y",  # the nominator's tick: at most a record that they asked
+            "story": "She checks on the three elderly neighbours on her floor every morning.",
+        },
+    )
+    nomination = db.session.scalar(sa.select(Nomination))
+    assert nomination.public_consent and nomination.consented_at is None
+    reward = services.propose_award(nomination, 5000, m["staff"])
+    assert services.approve(reward, m["sup1"], "h" * 20) == "approved"
+    db.session.commit()
+    public = app.test_client()
+    assert "Grandma Zhou" not in public.get("/rewards/honour").data.decode()
+
+    # the nominator cannot fetch a consent code, nor answer with a guess, nor with the real code
+    assert client.post(f"/rewards/nominations/{nomination.id}/consent-code").status_code == 403
+    guessed = client.post("/rewards/consent", data={"code": "AAAAA-AAAAA", "answer": "yes"})
+    assert guessed.status_code == 400
+    staff_client = app.test_client()
+    login(staff_client, m["staff"])
+    code = _consent_code(staff_client, nomination)
+    refused = client.post("/rewards/consent", data={"code": code, "answer": "yes"})
+    assert refused.status_code == 400 and "they must answer for themselves" in refused.data.decode()
+    db.session.refresh(nomination)
+    assert nomination.consented_at is None
+    assert "Grandma Zhou" not in public.get("/rewards/honour").data.decode()
+
+    # the nominee, with the code the station gave them, sees what would be shown and says yes
+    nominee = app.test_client()
+    shown = nominee.post("/rewards/consent", data={"code": code.lower()})
+    assert shown.status_code == 200 and "three elderly neighbours" in shown.data.decode()
+    assert nominee.post("/rewards/consent", data={"code": code, "answer": "yes"}).status_code == 302
+    assert "Grandma Zhou" in public.get("/rewards/honour").data.decode()
+    # and can take it back
+    assert nominee.post("/rewards/consent", data={"code": code, "answer": "no"}).status_code == 302
+    assert "Grandma Zhou" not in public.get("/rewards/honour").data.decode()
+    # a new code cancels the old one
+    _consent_code(staff_client, nomination)
+    assert nominee.post("/rewards/consent", data={"code": code, "answer": "yes"}).status_code == 400
+
+
+def test_consent_service_refuses_the_nominator_and_unknown_codes(setup_money):
+    m = setup_money()
+    nomination = _nomination(m["staff"])
+    code = services.issue_consent_code(nomination)
+    with pytest.raises(services.RewardError, match="not_for_nominator"):
+        services.answer_consent(code, True, m["staff"])
+    for bad in ("", "   ", "ZZZZZ-ZZZZZ"):
+        with pytest.raises(services.RewardError, match="bad_code"):
+            services.answer_consent(bad, True, None)
+    assert services.answer_consent(code, True, None).consented_at is not None

@@ -351,6 +351,9 @@ def test_nomination_through_the_queue_to_the_honour_board(client, app, setup_mon
     assert services.approve(reward, m["sup1"], "o" * 20) == "needs_second"
     assert services.approve(reward, m["sup2"], "p" * 20) == "approved"
     db.session.commit()
+    assert b"Grandma Zhou" not in client.get("/rewards/honour").data  # until she says yes herself
+    services.answer_consent(services.issue_consent_code(reward.nomination), True)
+    db.session.commit()
     assert b"Grandma Zhou" in client.get("/rewards/honour").data
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp
 
 from tipboard.forms import Form, strip_text
 
@@ -130,7 +130,23 @@ class NominationForm(Form):
     story = TextAreaField(
         _l("What did they do?"), validators=[InputRequired(), Length(min=20, max=4000)], render_kw={"rows": 5}
     )
-    public_consent = BooleanField(_l("They agree to be named on the public honour board"))
+    # Only records that the nominator asked: the nominee says yes themselves before being named.
+    public_consent = BooleanField(
+        _l("They would like to be on the public honour board (the station will ask them to confirm)")
+    )
+
+
+class ConsentCodeForm(Form):
+    code = StringField(
+        _l("Your consent code"),
+        validators=[InputRequired(), Length(max=20)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
+
+
+class ConsentAnswerForm(Form):
+    code = HiddenField(validators=[InputRequired(), Length(max=20)])
+    answer = HiddenField(validators=[InputRequired(), AnyOf(["yes", "no"])])
 
 
 class StatementForm(Form):

@@ -27,6 +27,7 @@ REFUSALS = {
     "claim_code_required": _l(
         "An anonymous tipster's reward is paid only against their claim code: use Pay out with a claim code."
     ),
+    "not_for_nominator": _l("You nominated this person, so they must answer for themselves."),
     "not_staff": _l("Only station staff can pay out rewards."),
     "bad_method": _l("Choose how the reward was paid."),
     "reference_required": _l("A transfer needs a reference number."),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from tipboard.csvexport import csv_response
 from tipboard.extensions import db, limiter
 from tipboard.flow import commit_unless_refused
+from tipboard.forms import Form
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, STAFF, SUPERVISORS, login_required, public, roles_required
 from tipboard.qr import qr_svg
@@ -21,6 +22,8 @@ from tipboard.rewards.forms import (
     METHOD_LABELS,
     BudgetForm,
     CollectForm,
+    ConsentAnswerForm,
+    ConsentCodeForm,
     NominationForm,
     PayForm,
     RedeemForm,
@@ -68,6 +71,7 @@ def index():
         statuses=list(RewardStatus),
         kinds=KIND_LABELS,
         pay_form=PayForm(),
+        consent_form=Form(),
     )
 
 
@@ -330,6 +334,77 @@ def nominate():
     return render_template("rewards/nominate.html", form=form), 400 if form.errors else 200
 
 
+@bp.post("/nominations/<int:nomination_id>/consent-code")
+@roles_required(*STAFF)
+def consent_code(nomination_id: int):
+    """A consent code for staff to hand to the nominee (shown once), who answers with it themselves."""
+    nomination = db.session.get(Nomination, nomination_id) or abort(404)
+    if not Form().validate_on_submit():
+        abort(400, description=_("The form expired. Please reload the page and try again."))
+    code = services.issue_consent_code(nomination)
+    db.session.commit()
+    response = current_app.make_response(
+        render_template("rewards/consent_code.html", nomination=nomination, code=code)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused_consent(form: ConsentCodeForm, exc: services.RewardError):
+    """Back to the code step; only a wrong code counts against the guessing limit."""
+    g.consent_code_refused = exc.code == "bad_code"
+    flash(refusal(exc), "error")
+    return render_template(
+        "rewards/consent.html", form=form, nomination=None, answer_form=None, kinds=KIND_LABELS
+    ), 400
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    limit("RATE_CLAIM"), methods=["POST"], deduct_when=lambda r: g.get("consent_code_refused", False)
+)
+def consent():
+    """The person nominated for an award says, with the code the station gave them, whether their
+    name may appear on the public honour board (and may change their mind later)."""
+    form, nomination, answer_form = ConsentCodeForm(), None, None
+    person = current_user if current_user.is_authenticated else None
+    if "answer" in request.form:
+        answer_form = ConsentAnswerForm()
+        if not answer_form.validate_on_submit():
+            return _refused_consent(form, services.RewardError("bad_code"))
+        try:
+            services.answer_consent(answer_form.code.data, answer_form.answer.data == "yes", person)
+        except services.RewardError as exc:
+            db.session.rollback()
+            return _refused_consent(form, exc)
+        db.session.commit()
+        if answer_form.answer.data == "yes":
+            flash(
+                _("Thank you. Your name will be on the honour board once the award is approved."), "success"
+            )
+        else:
+            flash(_("Your name will not appear on the honour board."), "success")
+        return redirect(url_for("rewards.consent"))
+    if form.validate_on_submit():
+        try:
+            nomination = services.nomination_for_consent(form.code.data)
+        except services.RewardError as exc:
+            return _refused_consent(form, exc)
+        answer_form = ConsentAnswerForm(formdata=None, code=form.code.data)
+    response = current_app.make_response(
+        render_template(
+            "rewards/consent.html",
+            form=form,
+            nomination=nomination,
+            answer_form=answer_form,
+            kinds=KIND_LABELS,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response, 400 if form.errors else 200
+
+
 @bp.get("/honour")
 @public
 def honour():
@@ -337,7 +412,7 @@ def honour():
         sa.select(Nomination, Reward)
         .join(Reward, Reward.nomination_id == Nomination.id)
         .where(
-            Nomination.public_consent.is_(True),
+            Nomination.consented_at.is_not(None),  # the nominee's own yes; the nominator's tick is not enough
             Reward.status.in_([RewardStatus.APPROVED.value, RewardStatus.PAID.value]),
         )
         .order_by(Reward.approved_at.desc())
