@@ -251,3 +251,37 @@ def test_consent_service_refuses_the_nominator_and_unknown_codes(setup_money):
         with pytest.raises(services.RewardError, match="bad_code"):
             services.answer_consent(bad, True, None)
     assert services.answer_consent(code, True, None).consented_at is not None
+
+
+def test_an_approval_from_a_page_drawn_before_an_amount_change_is_refused(
+    client, setup_money, verified_tip, login
+):
+    m = setup_money()
+    reward = services.reward_for_tip(verified_tip(m["category"], m["staff"]).id)
+    item = queue.item_for("reward", reward.id)
+    db.session.commit()
+    login(client, m["sup2"])
+    page = _item_page(client, reward)
+    form = {
+        name: re.search(rf'name="approve-{name}" type="hidden" value="([^"]*)"', page).group(1)
+        for name in ("idempotency_key", "amount_version")
+    }
+    assert form["amount_version"] == "0"
+    services.change_amount(reward, 2000, "a second hazard", m["staff"])  # while sup2 reads the page
+    db.session.commit()
+    response = client.post(
+        f"/moderation/item/{item.id}/act/approve",
+        data={f"approve-{k}": v for k, v in form.items()},
+        follow_redirects=True,
+    )
+    assert "The amount changed since you opened this page" in response.data.decode()
+    db.session.refresh(reward)
+    assert reward.status == "proposed" and reward.approvals == []
+    fresh = _item_page(client, reward)
+    key = re.search(r'name="approve-idempotency_key" type="hidden" value="([^"]*)"', fresh).group(1)
+    client.post(
+        f"/moderation/item/{item.id}/act/approve",
+        data={"approve-idempotency_key": key, "approve-amount_version": "1"},
+    )
+    db.session.refresh(reward)
+    assert reward.status == "approved" and reward.amount_fen == 2000

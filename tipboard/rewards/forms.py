@@ -1,11 +1,15 @@
 import secrets
 from decimal import Decimal, InvalidOperation
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp
 
+from tipboard.extensions import db
 from tipboard.forms import Form, strip_text
+from tipboard.moderation.models import QueueItem
+from tipboard.rewards.models import Reward
 
 METHOD_LABELS = {
     "cash": _l("Cash at the station"),
@@ -48,8 +52,17 @@ class IdempotentForm(Form):
     )
 
 
+def _amount_version_shown() -> str:
+    """The amount version of the reward whose queue page draws the form: an approval sent from a page
+    drawn before the amount changed is refused instead of approving an amount nobody showed."""
+    item_id = (request.view_args or {}).get("item_id") if has_request_context() else None
+    item = db.session.get(QueueItem, item_id) if isinstance(item_id, int) else None
+    reward = db.session.get(Reward, item.subject_id) if item is not None and item.kind == "reward" else None
+    return str(reward.amount_version) if reward is not None else ""
+
+
 class ApproveForm(IdempotentForm):
-    pass
+    amount_version = HiddenField(default=_amount_version_shown, validators=[Optional(), Regexp(r"^\d{1,9}$")])
 
 
 class RejectRewardForm(IdempotentForm):

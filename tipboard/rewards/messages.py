@@ -20,6 +20,9 @@ REFUSALS = {
     ),
     "not_supervisor": _l("Only a supervisor can approve or reject rewards."),
     "own_proposal": _l("You proposed this reward, so someone else must approve it."),
+    "amount_changed": _l(
+        "The amount changed since you opened this page: check the new amount and approve again."
+    ),
     "own_amount": _l("You set this reward's amount, so someone else must approve it."),
     "own_reward": _l("This reward would be paid to you, so someone else must approve it."),
     "not_claimable": _l("This reward cannot be collected now."),

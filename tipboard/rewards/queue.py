@@ -73,7 +73,13 @@ def _approve(ctx) -> ActionOutcome:
     reward: Reward = ctx.subject
     before = _state(reward)
     try:
-        result = services.approve(reward, ctx.actor, ctx.data.get("idempotency_key") or ctx.idempotency_key)
+        seen = ctx.data.get("amount_version")
+        result = services.approve(
+            reward,
+            ctx.actor,
+            ctx.data.get("idempotency_key") or ctx.idempotency_key,
+            seen_version=int(seen) if seen else None,
+        )
     except services.RewardError as exc:
         raise ActionRefused(refusal(exc)) from exc
     messages = {

@@ -414,8 +414,15 @@ def _record_decision(reward: Reward, approver, decision: str, key: str, reason: 
     return True
 
 
-def approve(reward: Reward, approver, idempotency_key: str, now: dt.datetime | None = None) -> str:
-    """Returns "approved", "needs_second" or "repeat" (this request was already handled)."""
+def approve(
+    reward: Reward,
+    approver,
+    idempotency_key: str,
+    now: dt.datetime | None = None,
+    seen_version: int | None = None,
+) -> str:
+    """Returns "approved", "needs_second" or "repeat" (this request was already handled).
+    ``seen_version``: the amount version the approver was shown; refused if it changed since."""
     now = now or utcnow()
     if not approver.has_role(*SUPERVISORS):
         raise RewardError("not_supervisor")
@@ -425,6 +432,8 @@ def approve(reward: Reward, approver, idempotency_key: str, now: dt.datetime | N
     refused = why_not_approver(reward, approver)
     if refused is not None:
         raise RewardError(refused)
+    if seen_version is not None and seen_version != reward.amount_version:
+        raise RewardError("amount_changed")
     if not _record_decision(reward, approver, "approve", idempotency_key, None):
         return "repeat"
     if len(_approvers_so_far(reward)) < reward.approvals_needed:
