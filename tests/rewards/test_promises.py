@@ -14,7 +14,7 @@ from tipboard.demo import DEMO_ACCOUNTS, load_demo
 from tipboard.extensions import db
 from tipboard.moderation import services as queue
 from tipboard.permissions import Role
-from tipboard.rewards import services
+from tipboard.rewards import consent, services
 from tipboard.rewards.models import LedgerEntry, Nomination, Payout, Reward
 from tipboard.timezones import local_now
 
@@ -244,13 +244,13 @@ def test_nobody_is_on_the_honour_board_until_they_consent_themselves(client, app
 def test_consent_service_refuses_the_nominator_and_unknown_codes(setup_money):
     m = setup_money()
     nomination = _nomination(m["staff"])
-    code = services.issue_consent_code(nomination)
+    code = consent.issue_consent_code(nomination)
     with pytest.raises(services.RewardError, match="not_for_nominator"):
-        services.answer_consent(code, True, m["staff"])
+        consent.answer_consent(code, True, m["staff"])
     for bad in ("", "   ", "ZZZZZ-ZZZZZ"):
         with pytest.raises(services.RewardError, match="bad_code"):
-            services.answer_consent(bad, True, None)
-    assert services.answer_consent(code, True, None).consented_at is not None
+            consent.answer_consent(bad, True, None)
+    assert consent.answer_consent(code, True, None).consented_at is not None
 
 
 def test_an_approval_from_a_page_drawn_before_an_amount_change_is_refused(

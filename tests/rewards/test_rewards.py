@@ -11,7 +11,7 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.jobs import JOBS
 from tipboard.moderation import services as queue
-from tipboard.rewards import books, services
+from tipboard.rewards import books, consent, services
 from tipboard.rewards.models import (
     Budget,
     ClaimCode,
@@ -352,7 +352,7 @@ def test_nomination_through_the_queue_to_the_honour_board(client, app, setup_mon
     assert services.approve(reward, m["sup2"], "p" * 20) == "approved"
     db.session.commit()
     assert b"Grandma Zhou" not in client.get("/rewards/honour").data  # until she says yes herself
-    services.answer_consent(services.issue_consent_code(reward.nomination), True)
+    consent.answer_consent(consent.issue_consent_code(reward.nomination), True)
     db.session.commit()
     assert b"Grandma Zhou" in client.get("/rewards/honour").data
 

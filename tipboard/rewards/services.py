@@ -159,35 +159,6 @@ def nominate(
     return nomination
 
 
-def issue_consent_code(nomination: Nomination) -> str:
-    """A code staff hand to the nominee, who answers with it themselves whether they may be named on
-    the honour board. Any earlier code stops working; an answer already given stands."""
-    raw = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(10))
-    nomination.consent_code_hash = _hash(raw)
-    db.session.flush()
-    return f"{raw[:5]}-{raw[5:]}"
-
-
-def nomination_for_consent(code: str) -> Nomination:
-    """The nomination a consent code belongs to; RewardError("bad_code") otherwise."""
-    found = db.session.scalar(sa.select(Nomination).where(Nomination.consent_code_hash == _hash(code or "")))
-    if found is None or not code.strip():
-        raise RewardError("bad_code")
-    return found
-
-
-def answer_consent(code: str, agree: bool, user=None, now: dt.datetime | None = None) -> Nomination:
-    """The nominee's own answer: yes puts their name on the honour board, no (or a later no) keeps it
-    off. The person who nominated them cannot answer for them."""
-    nomination = nomination_for_consent(code)
-    if user is not None and getattr(user, "id", None) == nomination.nominated_by_id:
-        raise RewardError("not_for_nominator")
-    nomination.consented_at = (now or utcnow()) if agree else None
-    db.session.flush()
-    log.info("rewards.consent nomination=%s agree=%s", nomination.id, agree)
-    return nomination
-
-
 def change_amount(reward: Reward, amount_fen: int, reason: str, actor) -> tuple[int, int]:
     """A new amount while the reward waits for approval. The actor becomes one of its makers, and
     approvals given to the earlier amount no longer count (a new amount version)."""
@@ -473,7 +444,8 @@ def reject(reward: Reward, approver, idempotency_key: str, reason: str) -> str:
 # --- paying out ----------------------------------------------------------------------------------
 
 
-def _hash(code: str) -> str:
+def code_hash(code: str) -> str:
+    """A claim or consent code as stored: hashed, case, dashes and spaces ignored."""
     return hashlib.sha256(code.upper().replace("-", "").replace(" ", "").encode()).hexdigest()
 
 
@@ -492,7 +464,7 @@ def issue_claim_code(reward: Reward) -> str:
         raise RewardError("not_claimable")
     _revoke_codes(reward)
     raw = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(10))
-    db.session.add(ClaimCode(reward_id=reward.id, code_hash=_hash(raw)))
+    db.session.add(ClaimCode(reward_id=reward.id, code_hash=code_hash(raw)))
     db.session.flush()
     return f"{raw[:5]}-{raw[5:]}"
 
@@ -500,7 +472,9 @@ def issue_claim_code(reward: Reward) -> str:
 def find_claim(code: str) -> ClaimCode | None:
     return db.session.scalar(
         sa.select(ClaimCode).where(
-            ClaimCode.code_hash == _hash(code), ClaimCode.used_at.is_(None), ClaimCode.revoked_at.is_(None)
+            ClaimCode.code_hash == code_hash(code),
+            ClaimCode.used_at.is_(None),
+            ClaimCode.revoked_at.is_(None),
         )
     )
 

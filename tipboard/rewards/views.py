@@ -18,6 +18,7 @@ from tipboard.permissions import ADMINS, STAFF, SUPERVISORS, login_required, pub
 from tipboard.qr import qr_svg
 from tipboard.ratelimit import limit
 from tipboard.rewards import books, bp, services
+from tipboard.rewards import consent as consents
 from tipboard.rewards.forms import (
     METHOD_LABELS,
     BudgetForm,
@@ -341,7 +342,7 @@ def consent_code(nomination_id: int):
     nomination = db.session.get(Nomination, nomination_id) or abort(404)
     if not Form().validate_on_submit():
         abort(400, description=_("The form expired. Please reload the page and try again."))
-    code = services.issue_consent_code(nomination)
+    code = consents.issue_consent_code(nomination)
     db.session.commit()
     response = current_app.make_response(
         render_template("rewards/consent_code.html", nomination=nomination, code=code)
@@ -374,7 +375,7 @@ def consent():
         if not answer_form.validate_on_submit():
             return _refused_consent(form, services.RewardError("bad_code"))
         try:
-            services.answer_consent(answer_form.code.data, answer_form.answer.data == "yes", person)
+            consents.answer_consent(answer_form.code.data, answer_form.answer.data == "yes", person)
         except services.RewardError as exc:
             db.session.rollback()
             return _refused_consent(form, exc)
@@ -388,7 +389,7 @@ def consent():
         return redirect(url_for("rewards.consent"))
     if form.validate_on_submit():
         try:
-            nomination = services.nomination_for_consent(form.code.data)
+            nomination = consents.nomination_for_consent(form.code.data)
         except services.RewardError as exc:
             return _refused_consent(form, exc)
         answer_form = ConsentAnswerForm(formdata=None, code=form.code.data)
