@@ -27,6 +27,8 @@ DEMO_ACCOUNTS = {
     "leader": ("陈队长 Captain Chen", (Role.RESIDENT, Role.VOLUNTEER, Role.LEADER)),
     "staff": ("张警官 Officer Zhang", (Role.STAFF,)),
     "supervisor": ("刘所长 Director Liu", (Role.STAFF, Role.SUPERVISOR)),
+    # A second supervisor, so an award above the two-approver threshold can be walked to the end.
+    "supervisor2": ("赵副所长 Deputy Director Zhao", (Role.STAFF, Role.SUPERVISOR)),
     "admin": ("系统管理员 Admin", (Role.ADMIN, Role.STAFF, Role.SUPERVISOR)),
 }
 

@@ -15,4 +15,6 @@ ACCESS = {
     "rewards.statement": {"roles": SUPERVISORS},
     "rewards.nominate": {"roles": "login"},
     "rewards.honour": {"roles": "public"},
+    "rewards.consent_code": {"roles": STAFF, "method": "POST", "params": {"nomination_id": 999999}},
+    "rewards.consent": {"roles": "public"},
 }

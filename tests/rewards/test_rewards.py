@@ -11,7 +11,7 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.jobs import JOBS
 from tipboard.moderation import services as queue
-from tipboard.rewards import books, services
+from tipboard.rewards import books, consent, services
 from tipboard.rewards.models import (
     Budget,
     ClaimCode,
@@ -188,8 +188,10 @@ def test_claim_needs_the_reporter_and_a_transfer_needs_a_reference(client, setup
     services.approve(services.reward_for_tip(tip.id), m["sup1"], "j" * 20)
     db.session.commit()
     assert client.post(f"/rewards/claim/{tip.tracking_code}").status_code == 403
+    named = verified_tip(m["category"], m["staff"], anonymous=False, reporter=UserFactory())
+    services.approve(services.reward_for_tip(named.id), m["sup1"], "J" * 20)
     with pytest.raises(services.RewardError, match="reference_required"):
-        services.pay(services.reward_for_tip(tip.id), "bank", "", m["staff"])
+        services.pay(services.reward_for_tip(named.id), "bank", "", m["staff"])
 
 
 def test_named_resident_sees_own_rewards_only(client, setup_money, verified_tip, login):
@@ -264,14 +266,14 @@ def test_csv_totals_equal_the_ledger_and_statement(client, setup_money, verified
         reward = services.reward_for_tip(verified_tip(m["category"], m["staff"]).id)
         services.approve(reward, m["sup1"], f"n{i}" * 10)
         if i < 2:
-            services.pay(reward, "cash", None, m["staff"])
+            services.redeem(services.issue_claim_code(reward), "cash", None, m["staff"])
     db.session.commit()
     login(client, m["sup1"])
     today = dt.date.today()
     response = client.get(
         f"/rewards/ledger.csv?from={today - dt.timedelta(days=1)}&to={today + dt.timedelta(days=1)}"
     )
-    rows = list(csv.DictReader(io.StringIO(response.data.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     ledger_total = db.session.scalar(sa.select(sa.func.sum(LedgerEntry.amount_fen)))
     assert sum(int(r["amount_fen"]) for r in rows) == ledger_total == 5 * 1000
     assert [r["kind"] for r in rows].count("pay") == 2
@@ -293,7 +295,9 @@ def test_ledger_export_period_is_station_dates_and_bad_periods_are_400(
     entry = db.session.scalar(sa.select(LedgerEntry))
     day = to_local(entry.created_at).date()
     rows = list(
-        csv.DictReader(io.StringIO(client.get(f"/rewards/ledger.csv?from={day}&to={day}").data.decode()))
+        csv.DictReader(
+            io.StringIO(client.get(f"/rewards/ledger.csv?from={day}&to={day}").data.decode("utf-8-sig"))
+        )
     )
     assert [int(r["id"]) for r in rows] == [entry.id]
     before = day - dt.timedelta(days=1)
@@ -346,6 +350,9 @@ def test_nomination_through_the_queue_to_the_honour_board(client, app, setup_mon
     assert reward.amount_fen == 20_000 and reward.approvals_needed == 2  # above the 100-yuan threshold
     assert services.approve(reward, m["sup1"], "o" * 20) == "needs_second"
     assert services.approve(reward, m["sup2"], "p" * 20) == "approved"
+    db.session.commit()
+    assert b"Grandma Zhou" not in client.get("/rewards/honour").data  # until she says yes herself
+    consent.answer_consent(consent.issue_consent_code(reward.nomination), True)
     db.session.commit()
     assert b"Grandma Zhou" in client.get("/rewards/honour").data
 

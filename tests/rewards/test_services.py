@@ -186,7 +186,7 @@ def test_an_approved_reward_cancelled_by_rejection_is_proposed_again_and_paid_on
     assert remaining(m) == 100_000  # the first reservation went back
     second = services.reward_for_tip(tip.id)
     assert services.approve(second, m["sup1"], "g" * 20) == "approved"
-    services.pay(second, "cash", None, m["staff"])
+    services.redeem(services.issue_claim_code(second), "cash", None, m["staff"])
     # check_books reads the budget rows afresh although they moved by UPDATE statements in this session
     assert books.check_books() == []
     assert remaining(m) == 99_000
@@ -201,7 +201,7 @@ def test_a_paid_reward_is_never_followed_by_another(setup_money, verified_tip):
     tip = verified_tip(m["category"], m["staff"])
     reward = services.reward_for_tip(tip.id)
     services.approve(reward, m["sup1"], "h" * 20)
-    services.pay(reward, "cash", None, m["staff"])
+    services.redeem(services.issue_claim_code(reward), "cash", None, m["staff"])
     reject_then_verify_again(tip, m["staff"])
     db.session.refresh(reward)
     assert reward.status == "paid" and [r.id for r in rewards_of_tip(tip)] == [reward.id]

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +11,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from tipboard.auth.models import User
 from tipboard.auth.services import find_by_login
+from tipboard.csvexport import csv_response
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.flow import commit_unless_refused
@@ -282,16 +281,12 @@ def member(team_id: int, member_id: int, change: str):
 def hours_csv(team_id: int):
     team = _team_for_leader(team_id)
     totals = checkin.hours_by_user([m.user_id for m in team.members])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["volunteer", "role", "shifts_attended", "hours", "no_shows"])
+    rows = []
     for m in sorted(team.members, key=lambda m: m.user.name):
         row = totals.get(m.user_id, {"hours": 0.0, "shifts": 0, "no_shows": 0})
-        writer.writerow([m.user.name, m.role, row["shifts"], f"{row['hours']:.2f}", row["no_shows"]])
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=team-{team.id}-hours.csv"},
+        rows.append([m.user.name, m.role, row["shifts"], f"{row['hours']:.2f}", row["no_shows"]])
+    return csv_response(
+        ["volunteer", "role", "shifts_attended", "hours", "no_shows"], rows, f"team-{team.id}-hours.csv"
     )
 
 

@@ -1,11 +1,15 @@
 import secrets
 from decimal import Decimal, InvalidOperation
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp
 
+from tipboard.extensions import db
 from tipboard.forms import Form, strip_text
+from tipboard.moderation.models import QueueItem
+from tipboard.rewards.models import Reward
 
 METHOD_LABELS = {
     "cash": _l("Cash at the station"),
@@ -48,8 +52,17 @@ class IdempotentForm(Form):
     )
 
 
+def _amount_version_shown() -> str:
+    """The amount version of the reward whose queue page draws the form: an approval sent from a page
+    drawn before the amount changed is refused instead of approving an amount nobody showed."""
+    item_id = (request.view_args or {}).get("item_id") if has_request_context() else None
+    item = db.session.get(QueueItem, item_id) if isinstance(item_id, int) else None
+    reward = db.session.get(Reward, item.subject_id) if item is not None and item.kind == "reward" else None
+    return str(reward.amount_version) if reward is not None else ""
+
+
 class ApproveForm(IdempotentForm):
-    pass
+    amount_version = HiddenField(default=_amount_version_shown, validators=[Optional(), Regexp(r"^\d{1,9}$")])
 
 
 class RejectRewardForm(IdempotentForm):
@@ -130,7 +143,23 @@ class NominationForm(Form):
     story = TextAreaField(
         _l("What did they do?"), validators=[InputRequired(), Length(min=20, max=4000)], render_kw={"rows": 5}
     )
-    public_consent = BooleanField(_l("They agree to be named on the public honour board"))
+    # Only records that the nominator asked: the nominee says yes themselves before being named.
+    public_consent = BooleanField(
+        _l("They would like to be on the public honour board (the station will ask them to confirm)")
+    )
+
+
+class ConsentCodeForm(Form):
+    code = StringField(
+        _l("Your consent code"),
+        validators=[InputRequired(), Length(max=20)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
+
+
+class ConsentAnswerForm(Form):
+    code = HiddenField(validators=[InputRequired(), Length(max=20)])
+    answer = HiddenField(validators=[InputRequired(), AnyOf(["yes", "no"])])
 
 
 class StatementForm(Form):

@@ -8,7 +8,7 @@ REFUSALS = {
     "budget_exists": _l("That fund already has a budget for this period."),
     "no_fund": _l("The fund for this kind of reward is not set up."),
     "bad_amount": _l("The amount must be more than zero."),
-    "not_changeable": _l("The amount can only be changed before anyone approves it."),
+    "not_changeable": _l("The amount can only be changed while the reward waits for approval."),
     "reason_required": _l("Please give a reason."),
     "out_of_range": _l("The amount must be between %(low)s and %(high)s for this category."),
     "already_decided": _l("This reward was already decided."),
@@ -20,9 +20,17 @@ REFUSALS = {
     ),
     "not_supervisor": _l("Only a supervisor can approve or reject rewards."),
     "own_proposal": _l("You proposed this reward, so someone else must approve it."),
+    "amount_changed": _l(
+        "The amount changed since you opened this page: check the new amount and approve again."
+    ),
+    "own_amount": _l("You set this reward's amount, so someone else must approve it."),
     "own_reward": _l("This reward would be paid to you, so someone else must approve it."),
     "not_claimable": _l("This reward cannot be collected now."),
     "bad_code": _l("That claim code is not valid, or it was already used."),
+    "claim_code_required": _l(
+        "An anonymous tipster's reward is paid only against their claim code: use Pay out with a claim code."
+    ),
+    "not_for_nominator": _l("You nominated this person, so they must answer for themselves."),
     "not_staff": _l("Only station staff can pay out rewards."),
     "bad_method": _l("Choose how the reward was paid."),
     "reference_required": _l("A transfer needs a reference number."),

@@ -99,10 +99,16 @@ class Nomination(TimestampMixin, db.Model):
     nominee_contact: Mapped[str | None] = mapped_column(sa.String(100))
     story: Mapped[str] = mapped_column(sa.Text)
     nominated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    # The nominator's tick only says they asked; the nominee says yes themselves with their consent code.
     public_consent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default="open")  # open, accepted, declined
+    consent_code_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    consented_at: Mapped[dt.datetime | None]  # the nominee agreed to be named on the honour board
 
     nominated_by = relationship("User")
+
+    # An index, not a constraint: SQLite adds it without rebuilding a table that rewards point at.
+    __table_args__ = (sa.Index("uq_nomination_consent_code_hash", "consent_code_hash", unique=True),)
 
 
 _LIVE = "status != 'cancelled'"  # the rewards of a tip that count: all but those cancelled with it
@@ -128,6 +134,8 @@ class Reward(TimestampMixin, db.Model):
     approved_at: Mapped[dt.datetime | None]
     expires_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     collect_method: Mapped[str | None] = mapped_column(sa.String(20))  # the named resident's choice
+    # Bumped by every change of the amount: only approvals of the current version count.
+    amount_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tip = relationship("Tip")
     nomination = relationship("Nomination")
@@ -135,6 +143,7 @@ class Reward(TimestampMixin, db.Model):
     budget = relationship("Budget")
     proposed_by = relationship("User")
     approvals: Mapped[list[Approval]] = relationship(back_populates="reward", order_by="Approval.id")
+    amount_changes: Mapped[list[AmountChange]] = relationship(order_by="AmountChange.id")
     payout: Mapped[Payout | None] = relationship(back_populates="reward", uselist=False)
 
     __table_args__ = (
@@ -166,12 +175,30 @@ class Approval(db.Model):
     decision: Mapped[str] = mapped_column(sa.String(10))  # "approve" or "reject"
     reason: Mapped[str | None] = mapped_column(sa.Text)
     idempotency_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    amount_version: Mapped[int] = mapped_column(default=0, server_default="0")  # the amount decided on
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     reward: Mapped[Reward] = relationship(back_populates="approvals")
     approver = relationship("User")
 
-    __table_args__ = (sa.UniqueConstraint("reward_id", "approver_id"),)
+    __table_args__ = (sa.UniqueConstraint("reward_id", "approver_id", "amount_version"),)
+
+
+class AmountChange(db.Model):
+    """Who changed a proposed reward's amount, from what, to what, and why. Whoever set an amount
+    (the proposer, or anyone here) is a maker of it and never approves it."""
+
+    __tablename__ = "reward_amount_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reward_id: Mapped[int] = mapped_column(sa.ForeignKey("reward.id"), index=True)
+    changed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    old_fen: Mapped[int]
+    new_fen: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    changed_by = relationship("User")
 
 
 class LedgerEntry(db.Model):

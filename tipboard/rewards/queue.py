@@ -51,6 +51,20 @@ def enqueue_reward(reward: Reward, actor=None) -> None:
     )
 
 
+def short_of_approvers(reward: Reward) -> str | None:
+    """A warning when the station has too few supervisors left who may approve the reward."""
+    missing = services.approvers_missing(reward)
+    if not missing:
+        return None
+    return str(
+        _l(
+            "Not enough supervisors can approve this: it needs %(num)d more who neither proposed nor "
+            "changed the amount. Ask an administrator to give another person the supervisor role.",
+            num=missing,
+        )
+    )
+
+
 def _state(reward: Reward) -> dict:
     return {"status": reward.status, "amount_fen": reward.amount_fen, "budget_id": reward.budget_id}
 
@@ -59,7 +73,13 @@ def _approve(ctx) -> ActionOutcome:
     reward: Reward = ctx.subject
     before = _state(reward)
     try:
-        result = services.approve(reward, ctx.actor, ctx.data.get("idempotency_key") or ctx.idempotency_key)
+        seen = ctx.data.get("amount_version")
+        result = services.approve(
+            reward,
+            ctx.actor,
+            ctx.data.get("idempotency_key") or ctx.idempotency_key,
+            seen_version=int(seen) if seen else None,
+        )
     except services.RewardError as exc:
         raise ActionRefused(refusal(exc)) from exc
     messages = {
@@ -107,8 +127,9 @@ def _change_amount(ctx) -> ActionOutcome:
     return ActionOutcome(
         item_status=ItemStatus.OPEN.value,
         before={"amount_fen": old},
-        after={"amount_fen": new},
+        after={"amount_fen": new, "amount_version": reward.amount_version},
         reason=ctx.data.get("reason"),
+        message=short_of_approvers(reward),
     )
 
 
@@ -125,7 +146,7 @@ register_kind(
         view_roles=STAFF,
         summary=_summary,
         actions=[
-            QueueAction("approve", _l("Approve"), _approve, SUPERVISORS, ApproveForm, _proposed),
+            QueueAction("approve", _l("Approve"), _approve, SUPERVISORS, ApproveForm, services.may_approve),
             QueueAction(
                 "change_amount", _l("Change the amount"), _change_amount, STAFF, AmountForm, _proposed
             ),
@@ -148,6 +169,7 @@ def _accept(ctx) -> ActionOutcome:
         item_status=ItemStatus.CLOSED.value,
         before={"status": "open"},
         after={"status": "accepted", "reward_id": reward.id, "amount_fen": reward.amount_fen},
+        message=short_of_approvers(reward),
     )
 
 

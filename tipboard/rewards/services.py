@@ -16,12 +16,14 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from tipboard.auth.models import User, UserRole
 from tipboard.database import utcnow
 from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.outbox import notify
 from tipboard.permissions import STAFF, SUPERVISORS
 from tipboard.rewards.models import (
+    AmountChange,
     Approval,
     Budget,
     ClaimCode,
@@ -158,7 +160,10 @@ def nominate(
 
 
 def change_amount(reward: Reward, amount_fen: int, reason: str, actor) -> tuple[int, int]:
-    if reward.status_enum != RewardStatus.PROPOSED or reward.approvals:
+    """A new amount while the reward waits for approval. The actor becomes one of its makers, and
+    approvals given to the earlier amount no longer count (a new amount version)."""
+    _lock(reward)
+    if reward.status_enum != RewardStatus.PROPOSED:
         raise RewardError("not_changeable")
     if not reason.strip():
         raise RewardError("reason_required")
@@ -171,7 +176,17 @@ def change_amount(reward: Reward, amount_fen: int, reason: str, actor) -> tuple[
     elif amount_fen <= 0:
         raise RewardError("bad_amount")
     old = reward.amount_fen
+    db.session.add(
+        AmountChange(
+            reward_id=reward.id,
+            changed_by_id=actor.id,
+            old_fen=old,
+            new_fen=amount_fen,
+            reason=reason.strip(),
+        )
+    )
     reward.amount_fen = amount_fen
+    reward.amount_version += 1
     reward.approvals_needed = approvals_needed(amount_fen)
     db.session.flush()
     return old, amount_fen
@@ -215,6 +230,66 @@ def budget_for_month(fund_id: int, year: int, month: int) -> Budget | None:
         if budget is not None:
             return budget
     return None
+
+
+def makers(reward: Reward) -> set[int]:
+    """The ids of everyone who set the reward's amount: its proposer and whoever changed it."""
+    changed = db.session.scalars(
+        sa.select(AmountChange.changed_by_id).where(AmountChange.reward_id == reward.id)
+    )
+    return {reward.proposed_by_id, *changed}
+
+
+def _approvers_so_far(reward: Reward) -> set[int]:
+    """Who approved the reward's current amount (approvals of an earlier amount do not count)."""
+    return set(
+        db.session.scalars(
+            sa.select(Approval.approver_id).where(
+                Approval.reward_id == reward.id,
+                Approval.decision == "approve",
+                Approval.amount_version == reward.amount_version,
+            )
+        )
+    )
+
+
+def why_not_approver(reward: Reward, user) -> str | None:
+    """The refusal code if ``user`` may not approve the reward now; None if they may."""
+    if not user.has_role(*SUPERVISORS):
+        return "not_supervisor"
+    if user.id == reward.proposed_by_id:
+        return "own_proposal"
+    if user.id in makers(reward):
+        return "own_amount"
+    if reward.tip is not None and reward.tip.reporter_id == user.id:
+        return "own_reward"  # nobody approves money for themselves
+    if reward.status_enum != RewardStatus.PROPOSED:
+        return "already_decided"
+    if user.id in _approvers_so_far(reward):
+        return "already_approved_by_you"
+    return None
+
+
+def may_approve(reward: Reward, user) -> bool:
+    return why_not_approver(reward, user) is None
+
+
+def approvers_missing(reward: Reward) -> int:
+    """How many more approvals the reward needs than the station has people left to give them
+    (0: it can be approved). Counts active supervisors who are not makers, not the reporter and have
+    not approved this amount yet."""
+    given = _approvers_so_far(reward)
+    barred = makers(reward) | given
+    if reward.tip is not None and reward.tip.reporter_id is not None:
+        barred.add(reward.tip.reporter_id)
+    eligible = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(User.id)))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            User.active.is_(True), UserRole.role.in_([r.value for r in SUPERVISORS]), User.id.not_in(barred)
+        )
+    )
+    return max(0, reward.approvals_needed - len(given) - eligible)
 
 
 def _lock(reward: Reward) -> None:
@@ -286,7 +361,11 @@ def _record_decision(reward: Reward, approver, decision: str, key: str, reason: 
     if db.session.scalar(sa.select(Approval.id).where(Approval.idempotency_key == key)):
         return False
     if db.session.scalar(
-        sa.select(Approval.id).where(Approval.reward_id == reward.id, Approval.approver_id == approver.id)
+        sa.select(Approval.id).where(
+            Approval.reward_id == reward.id,
+            Approval.approver_id == approver.id,
+            Approval.amount_version == reward.amount_version,
+        )
     ):
         raise RewardError("already_approved_by_you")
     try:
@@ -298,6 +377,7 @@ def _record_decision(reward: Reward, approver, decision: str, key: str, reason: 
                     decision=decision,
                     reason=reason,
                     idempotency_key=key,
+                    amount_version=reward.amount_version,
                 )
             )
     except IntegrityError:
@@ -305,28 +385,29 @@ def _record_decision(reward: Reward, approver, decision: str, key: str, reason: 
     return True
 
 
-def approve(reward: Reward, approver, idempotency_key: str, now: dt.datetime | None = None) -> str:
-    """Returns "approved", "needs_second" or "repeat" (this request was already handled)."""
+def approve(
+    reward: Reward,
+    approver,
+    idempotency_key: str,
+    now: dt.datetime | None = None,
+    seen_version: int | None = None,
+) -> str:
+    """Returns "approved", "needs_second" or "repeat" (this request was already handled).
+    ``seen_version``: the amount version the approver was shown; refused if it changed since."""
     now = now or utcnow()
     if not approver.has_role(*SUPERVISORS):
         raise RewardError("not_supervisor")
     _lock(reward)
-    if approver.id == reward.proposed_by_id:
-        raise RewardError("own_proposal")
-    if reward.tip is not None and reward.tip.reporter_id == approver.id:
-        raise RewardError("own_reward")  # nobody approves money for themselves
-    if reward.status_enum != RewardStatus.PROPOSED:
-        if db.session.scalar(sa.select(Approval.id).where(Approval.idempotency_key == idempotency_key)):
-            return "repeat"
-        raise RewardError("already_decided")
+    if db.session.scalar(sa.select(Approval.id).where(Approval.idempotency_key == idempotency_key)):
+        return "repeat"  # this very request was handled before
+    refused = why_not_approver(reward, approver)
+    if refused is not None:
+        raise RewardError(refused)
+    if seen_version is not None and seen_version != reward.amount_version:
+        raise RewardError("amount_changed")
     if not _record_decision(reward, approver, "approve", idempotency_key, None):
         return "repeat"
-    approvals = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Approval)
-        .where(Approval.reward_id == reward.id, Approval.decision == "approve")
-    )
-    if approvals < reward.approvals_needed:
+    if len(_approvers_so_far(reward)) < reward.approvals_needed:
         return "needs_second"
     budget = current_budget(reward.fund_id, now)
     if budget is None:
@@ -363,7 +444,8 @@ def reject(reward: Reward, approver, idempotency_key: str, reason: str) -> str:
 # --- paying out ----------------------------------------------------------------------------------
 
 
-def _hash(code: str) -> str:
+def code_hash(code: str) -> str:
+    """A claim or consent code as stored: hashed, case, dashes and spaces ignored."""
     return hashlib.sha256(code.upper().replace("-", "").replace(" ", "").encode()).hexdigest()
 
 
@@ -382,7 +464,7 @@ def issue_claim_code(reward: Reward) -> str:
         raise RewardError("not_claimable")
     _revoke_codes(reward)
     raw = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(10))
-    db.session.add(ClaimCode(reward_id=reward.id, code_hash=_hash(raw)))
+    db.session.add(ClaimCode(reward_id=reward.id, code_hash=code_hash(raw)))
     db.session.flush()
     return f"{raw[:5]}-{raw[5:]}"
 
@@ -390,7 +472,9 @@ def issue_claim_code(reward: Reward) -> str:
 def find_claim(code: str) -> ClaimCode | None:
     return db.session.scalar(
         sa.select(ClaimCode).where(
-            ClaimCode.code_hash == _hash(code), ClaimCode.used_at.is_(None), ClaimCode.revoked_at.is_(None)
+            ClaimCode.code_hash == code_hash(code),
+            ClaimCode.used_at.is_(None),
+            ClaimCode.revoked_at.is_(None),
         )
     )
 
@@ -429,11 +513,19 @@ def redeem(code: str, method: str, reference: str | None, staff) -> Reward:
     if used != 1:
         raise RewardError("bad_code")
     reward = db.session.get(Reward, claim.reward_id)
-    pay(reward, method, reference, staff)
+    _pay_out(reward, method, reference, staff)
     return reward
 
 
 def pay(reward: Reward, method: str, reference: str | None, staff) -> Payout:
+    """Staff pay a named person's reward. An anonymous tipster's is paid only against its claim code
+    (:func:`redeem`): nobody at the desk knows who they are, so the code is the only proof."""
+    if reward.tip is not None and reward.tip.anonymous:
+        raise RewardError("claim_code_required")
+    return _pay_out(reward, method, reference, staff)
+
+
+def _pay_out(reward: Reward, method: str, reference: str | None, staff) -> Payout:
     if not staff.has_role(*STAFF):
         raise RewardError("not_staff")
     if method not in PAY_METHODS:

@@ -1,27 +1,30 @@
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from tipboard.csvexport import csv_response
 from tipboard.extensions import db, limiter
 from tipboard.flow import commit_unless_refused
+from tipboard.forms import Form
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, STAFF, SUPERVISORS, login_required, public, roles_required
 from tipboard.qr import qr_svg
 from tipboard.ratelimit import browser_key, limit, staff_key
 from tipboard.rewards import books, bp, services
+from tipboard.rewards import consent as consents
 from tipboard.rewards.forms import (
     METHOD_LABELS,
     BudgetForm,
     CollectForm,
+    ConsentAnswerForm,
+    ConsentCodeForm,
     NominationForm,
     PayForm,
     RedeemForm,
@@ -31,7 +34,7 @@ from tipboard.rewards.forms import (
 )
 from tipboard.rewards.messages import refusal
 from tipboard.rewards.models import Budget, Fund, Nomination, Reward, RewardKind, RewardRule, RewardStatus
-from tipboard.rewards.queue import KIND_LABELS
+from tipboard.rewards.queue import KIND_LABELS, short_of_approvers
 from tipboard.tips.access import tip_for_reporter
 from tipboard.tips.models import Category, Tip
 from tipboard.tips.panels import register_tracking_panel
@@ -39,6 +42,12 @@ from tipboard.tips.panels import register_tracking_panel
 register_nav("rewards.index", _l("Rewards"), roles=STAFF, order=62)
 register_nav("rewards.mine", _l("My rewards"), roles=(), order=85)
 register_nav("rewards.honour", _l("Honour board"), order=40)
+
+
+@bp.app_context_processor
+def _reward_helpers() -> dict:
+    """The queue's reward page warns when too few supervisors are left to approve it."""
+    return {"short_of_approvers": short_of_approvers}
 
 
 @bp.get("/")
@@ -63,6 +72,7 @@ def index():
         statuses=list(RewardStatus),
         kinds=KIND_LABELS,
         pay_form=PayForm(),
+        consent_form=Form(),
     )
 
 
@@ -269,13 +279,9 @@ def _period_bounds() -> tuple[dt.datetime, dt.datetime]:
 @roles_required(*SUPERVISORS)
 def ledger_csv():
     start, end = _period_bounds()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["id", "created_at_utc", "fund", "budget_period", "reward_id", "kind", "amount_fen", "amount_yuan"]
-    )
-    for entry in books.ledger_between(start, end):
-        writer.writerow(
+    return csv_response(
+        ["id", "created_at_utc", "fund", "budget_period", "reward_id", "kind", "amount_fen", "amount_yuan"],
+        (
             [
                 entry.id,
                 entry.created_at.isoformat(),
@@ -286,11 +292,9 @@ def ledger_csv():
                 entry.amount_fen,
                 f"{entry.amount_fen / 100:.2f}",
             ]
-        )
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=ledger-{start:%Y%m%d}-{end:%Y%m%d}.csv"},
+            for entry in books.ledger_between(start, end)
+        ),
+        f"ledger-{start:%Y%m%d}-{end:%Y%m%d}.csv",
     )
 
 
@@ -335,6 +339,77 @@ def nominate():
     return render_template("rewards/nominate.html", form=form), 400 if form.errors else 200
 
 
+@bp.post("/nominations/<int:nomination_id>/consent-code")
+@roles_required(*STAFF)
+def consent_code(nomination_id: int):
+    """A consent code for staff to hand to the nominee (shown once), who answers with it themselves."""
+    nomination = db.session.get(Nomination, nomination_id) or abort(404)
+    if not Form().validate_on_submit():
+        abort(400, description=_("The form expired. Please reload the page and try again."))
+    code = consents.issue_consent_code(nomination)
+    db.session.commit()
+    response = current_app.make_response(
+        render_template("rewards/consent_code.html", nomination=nomination, code=code)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused_consent(form: ConsentCodeForm, exc: services.RewardError):
+    """Back to the code step; only a wrong code counts against the guessing limit."""
+    g.consent_code_refused = exc.code == "bad_code"
+    flash(refusal(exc), "error")
+    return render_template(
+        "rewards/consent.html", form=form, nomination=None, answer_form=None, kinds=KIND_LABELS
+    ), 400
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    limit("RATE_CLAIM"), methods=["POST"], deduct_when=lambda r: g.get("consent_code_refused", False)
+)
+def consent():
+    """The person nominated for an award says, with the code the station gave them, whether their
+    name may appear on the public honour board (and may change their mind later)."""
+    form, nomination, answer_form = ConsentCodeForm(), None, None
+    person = current_user if current_user.is_authenticated else None
+    if "answer" in request.form:
+        answer_form = ConsentAnswerForm()
+        if not answer_form.validate_on_submit():
+            return _refused_consent(form, services.RewardError("bad_code"))
+        try:
+            consents.answer_consent(answer_form.code.data, answer_form.answer.data == "yes", person)
+        except services.RewardError as exc:
+            db.session.rollback()
+            return _refused_consent(form, exc)
+        db.session.commit()
+        if answer_form.answer.data == "yes":
+            flash(
+                _("Thank you. Your name will be on the honour board once the award is approved."), "success"
+            )
+        else:
+            flash(_("Your name will not appear on the honour board."), "success")
+        return redirect(url_for("rewards.consent"))
+    if form.validate_on_submit():
+        try:
+            nomination = consents.nomination_for_consent(form.code.data)
+        except services.RewardError as exc:
+            return _refused_consent(form, exc)
+        answer_form = ConsentAnswerForm(formdata=None, code=form.code.data)
+    response = current_app.make_response(
+        render_template(
+            "rewards/consent.html",
+            form=form,
+            nomination=nomination,
+            answer_form=answer_form,
+            kinds=KIND_LABELS,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response, 400 if form.errors else 200
+
+
 @bp.get("/honour")
 @public
 def honour():
@@ -342,7 +417,7 @@ def honour():
         sa.select(Nomination, Reward)
         .join(Reward, Reward.nomination_id == Nomination.id)
         .where(
-            Nomination.public_consent.is_(True),
+            Nomination.consented_at.is_not(None),  # the nominee's own yes; the nominator's tick is not enough
             Reward.status.in_([RewardStatus.APPROVED.value, RewardStatus.PAID.value]),
         )
         .order_by(Reward.approved_at.desc())
