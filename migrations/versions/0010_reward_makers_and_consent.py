@@ -7,8 +7,8 @@ unique rule becomes one decision per approver and amount). ``nomination.consent_
 ``consented_at`` hold the nominee's own consent to the honour board: the nominator's tick no longer
 publishes anyone, so nominees named before this revision stay off the board until they agree.
 
-Revision ID: money_1
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 07:20:00.000000
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'money_1'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """team invites: a leader's invitation waits for the person to accept it
 
-Revision ID: patrols_1
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-02 07:40:00.000000
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "patrols_1"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
