@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from tipboard.i18n import language_choices
 from tipboard.labels import code_label
+from tipboard.links import external_url
 from tipboard.nav import visible_items
 from tipboard.timezones import to_local
 
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(code_label, "code_label")
     app.add_template_filter(weekday_name, "weekday_name")
     app.add_template_filter(weekday_names, "weekday_names")
+    app.add_template_global(external_url)
 
     @app.context_processor
     def globals_():
