@@ -59,7 +59,7 @@ def test_lines_in_the_readers_language_cost_no_statement_per_row(client, app_ctx
     users["staff"].locale = "zh_Hans"
 
     def sent():
-        client.get("/moderation/")  # warm the counts' cache
+        client.get("/moderation/")  # the grids are memoised from the first page on
         with statements() as recorded:
             client.get("/moderation/")
         return len(recorded)

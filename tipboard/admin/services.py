@@ -12,12 +12,13 @@ from tipboard.auth.models import User, UserRole
 from tipboard.database import is_unique_violation
 from tipboard.errors import Refusal
 from tipboard.extensions import db
-from tipboard.geo import Grid
+from tipboard.geo import Grid, forget_grids
 from tipboard.moderation.models import ItemStatus, QueueItem
 from tipboard.moderation.services import summarise
 from tipboard.permissions import Role
 from tipboard.tips.models import Category, Tip
 from tipboard.tips.queue import KIND as TIP_KIND
+from tipboard.tips.services import forget_categories
 
 log = logging.getLogger("tipboard.admin")
 
@@ -103,6 +104,7 @@ def save_category(category: Category | None, data: dict) -> Category:
     of its tips in the same transaction (:func:`rewrite_tip_lines`)."""
     names_before = (category.name_en, category.name_zh) if category is not None else None
     category = save_reference(CATEGORY, category, data)
+    forget_categories()
     if names_before is not None and names_before != (category.name_en, category.name_zh):
         rewrite_tip_lines(category)
     return category
@@ -133,7 +135,9 @@ def rewrite_tip_lines(category: Category) -> int:
 
 
 def save_grid(grid: Grid | None, data: dict) -> Grid:
-    return save_reference(GRID, grid, data)
+    grid = save_reference(GRID, grid, data)
+    forget_grids()
+    return grid
 
 
 def set_roles(user: User, roles: list[str], active: bool, actor: User) -> None:
