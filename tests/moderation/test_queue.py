@@ -336,7 +336,7 @@ def test_a_second_kind_works_through_the_same_queue(client, app_ctx, users, logi
             template="moderation/kinds/tip.html",
             view_roles=STAFF,
             summary=lambda t: f"thing {t.id}",
-            actions=[QueueAction("approve", _l("Approve"), approve, STAFF)],
+            actions=[QueueAction(name="approve", label=_l("Approve"), handler=approve, roles=STAFF)],
         )
     )
     try:

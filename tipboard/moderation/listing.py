@@ -34,7 +34,7 @@ class QueueFilter:
     grid_id: int | None = None
     assignee_id: int | None = None
     overdue: bool = False
-    #: (kind, team ids): of these kinds only the items of those teams (QueueKind.scope); a kind of
+    #: (kind, team ids): of these kinds only the items of those teams (QueueKind.team_scope); a kind of
     #: ``kinds`` not named here is seen whole.
     scopes: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
@@ -47,9 +47,9 @@ class QueueFilter:
             if not user.has_role(*kind.view_roles):
                 continue
             kinds.append(kind.name)
-            if kind.scope not in asked:
-                asked[kind.scope] = kind.teams_visible_to(user)
-            teams = asked[kind.scope]
+            if kind.team_scope not in asked:
+                asked[kind.team_scope] = kind.teams_visible_to(user)
+            teams = asked[kind.team_scope]
             if teams is not None:
                 scopes.append((kind.name, teams))
         return cls(kinds=tuple(kinds), scopes=tuple(sorted(scopes)), **filters)

@@ -125,12 +125,30 @@ register_kind(
         view_roles=STAFF,
         summary=_summary,
         actions=[
-            QueueAction("approve", _l("Approve"), _approve, SUPERVISORS, ApproveForm, _proposed),
             QueueAction(
-                "change_amount", _l("Change the amount"), _change_amount, STAFF, AmountForm, _proposed
+                name="approve",
+                label=_l("Approve"),
+                handler=_approve,
+                roles=SUPERVISORS,
+                form=ApproveForm,
+                available=_proposed,
             ),
             QueueAction(
-                "reject", _l("Reject"), _reject, SUPERVISORS, RejectRewardForm, _proposed, danger=True
+                name="change_amount",
+                label=_l("Change the amount"),
+                handler=_change_amount,
+                roles=STAFF,
+                form=AmountForm,
+                available=_proposed,
+            ),
+            QueueAction(
+                name="reject",
+                label=_l("Reject"),
+                handler=_reject,
+                roles=SUPERVISORS,
+                form=RejectRewardForm,
+                available=_proposed,
+                danger=True,
             ),
         ],
     )
@@ -149,6 +167,10 @@ def _accept(ctx) -> ActionOutcome:
         before={"status": "open"},
         after={"status": "accepted", "reward_id": reward.id, "amount_fen": reward.amount_fen},
     )
+
+
+def _nomination_open(nomination: Nomination, _user) -> bool:
+    return nomination.status == "open"
 
 
 def _decline(ctx) -> ActionOutcome:
@@ -173,20 +195,20 @@ register_kind(
         summary=_nomination_summary,
         actions=[
             QueueAction(
-                "accept",
-                _l("Propose an award"),
-                _accept,
-                STAFF,
-                AcceptNominationForm,
-                lambda n, _u: n.status == "open",
+                name="accept",
+                label=_l("Propose an award"),
+                handler=_accept,
+                roles=STAFF,
+                form=AcceptNominationForm,
+                available=_nomination_open,
             ),
             QueueAction(
-                "decline",
-                _l("Decline"),
-                _decline,
-                STAFF,
-                DeclineForm,
-                lambda n, _u: n.status == "open",
+                name="decline",
+                label=_l("Decline"),
+                handler=_decline,
+                roles=STAFF,
+                form=DeclineForm,
+                available=_nomination_open,
                 danger=True,
             ),
         ],
