@@ -122,7 +122,7 @@ def test_a_tip_is_filed_under_the_memoised_category_and_refused_once_an_admin_sw
     )
     assert tip.category_id == lamp.id and item.category_id == lamp.id
     assert item.due_at == tip.created_at + dt.timedelta(hours=4)
-    assert item.summaries["en"].startswith("Street lamp out: Dark again")
+    assert item.summary.startswith("Street lamp out: Dark again")
 
     _admin_saves(lamp, CATEGORY_FIELDS, save_category, active=False)
     response = client.post("/tips/new", data=_form(lamp.id, "Refused now"), headers={"Accept-Language": "en"})

@@ -91,11 +91,14 @@ class QueueKind:
     name: str
     label: Any
     load: Callable[[int], Any]  # subject id -> subject (or None)
+    #: subject ids -> {id: subject} in one query (with what ``summary`` reads), for a page of the
+    #: list; without it the list calls ``load`` once per item of the kind
+    load_many: Callable[[list[int]], dict[int, Any]] | None = None
     template: str  # renders the subject on the item page
     actions: list[QueueAction]
     view_roles: tuple[Role, ...]
-    #: subject -> one line for the queue list; the queue calls it once per language the app offers
-    #: (moderation.services.summarise), so translated words in it reach each reader in theirs
+    #: subject -> one line for the queue list, called when the list is shown, so each reader gets
+    #: it in their language and as the subject is now
     summary: Callable[[Any], str] = str
     #: user -> the ids of the teams whose items (``QueueItem.team_id``) the user may see, or None for
     #: every item. The one team rule: in the SQL of the queue's pages and counts, and on an item page.

@@ -93,6 +93,7 @@ def queue():
     return render_template(
         "moderation/queue.html",
         items=items,
+        lines=services.lines(items),
         kinds={k.name: k for k in all_kinds()},
         flt=flt,
         counts=counts,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -11,9 +12,9 @@ from tipboard.extensions import db
 from tipboard.forms import Form
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue
+from tipboard.moderation.services import enqueue, subjects_by_id
 from tipboard.patrols import teams
-from tipboard.patrols.models import LEAD_ROLES, Shift, SwapRequest, Team, TeamApplication, TeamMember
+from tipboard.patrols.models import LEAD_ROLES, Shift, SignUp, SwapRequest, Team, TeamApplication, TeamMember
 from tipboard.patrols.shifts import PatrolError, can_lead_shift, complete_swap
 from tipboard.permissions import LEADERS, STAFF
 
@@ -70,6 +71,9 @@ register_kind(
         name="team_application",
         label=_l("Team application"),
         load=lambda i: db.session.get(TeamApplication, i),
+        load_many=lambda ids: subjects_by_id(
+            TeamApplication, ids, selectinload(TeamApplication.user), selectinload(TeamApplication.team)
+        ),
         template="patrols/kinds/application.html",
         view_roles=LEADERS,
         team_scope=_teams_led,
@@ -132,6 +136,12 @@ register_kind(
         name="swap_request",
         label=_l("Shift swap"),
         load=lambda i: db.session.get(SwapRequest, i),
+        load_many=lambda ids: subjects_by_id(
+            SwapRequest,
+            ids,
+            selectinload(SwapRequest.signup).selectinload(SignUp.user),
+            selectinload(SwapRequest.taken_by),
+        ),
         template="patrols/kinds/swap.html",
         view_roles=LEADERS,
         team_scope=_teams_led,
@@ -171,6 +181,7 @@ register_kind(
         name="patrol_report",
         label=_l("Patrol report"),
         load=lambda i: db.session.get(Shift, i),
+        load_many=lambda ids: subjects_by_id(Shift, ids),  # the point comes joined
         template="patrols/kinds/report.html",
         view_roles=STAFF,
         summary=_report_summary,

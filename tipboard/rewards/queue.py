@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from tipboard.extensions import db
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue, item_for, summarise
+from tipboard.moderation.services import enqueue, item_for, subjects_by_id, summarise
 from tipboard.permissions import STAFF, SUPERVISORS
 from tipboard.rewards import services
 from tipboard.rewards.forms import (
@@ -121,6 +122,9 @@ register_kind(
         name="reward",
         label=_l("Reward"),
         load=lambda i: db.session.get(Reward, i),
+        load_many=lambda ids: subjects_by_id(
+            Reward, ids, selectinload(Reward.tip), selectinload(Reward.nomination)
+        ),
         template="rewards/kinds/reward.html",
         view_roles=STAFF,
         summary=_summary,
@@ -190,6 +194,7 @@ register_kind(
         name="nomination",
         label=_l("Award nomination"),
         load=lambda i: db.session.get(Nomination, i),
+        load_many=lambda ids: subjects_by_id(Nomination, ids),
         template="rewards/kinds/nomination.html",
         view_roles=STAFF,
         summary=_nomination_summary,

@@ -18,7 +18,7 @@ from tipboard.forms import Form
 from tipboard.geo import grid_places
 from tipboard.moderation.models import ItemStatus, ResponseTemplate
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue, in_action, item_for
+from tipboard.moderation.services import enqueue, in_action, item_for, subjects_by_id
 from tipboard.permissions import STAFF
 from tipboard.tips.models import Tip, TipStatus
 from tipboard.tips.services import normalise_code
@@ -271,6 +271,7 @@ register_kind(
         name=KIND,
         label=_l("Tip"),
         load=load_tip,
+        load_many=lambda ids: subjects_by_id(Tip, ids),  # the category comes joined
         template="moderation/kinds/tip.html",
         view_roles=STAFF,
         summary=summary,

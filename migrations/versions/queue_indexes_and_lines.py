@@ -1,5 +1,8 @@
-"""partial indexes on published tips: the public list and map read the newest published tips whole
-or by category without walking the rest of the history
+"""partial indexes on published tips; queue lines no longer stored in every language
+
+The public list and map read the newest published tips, whole or by category, from partial indexes
+without walking the rest of the history. ``queue_item.summaries`` (migration 0008) goes: the queue
+list reads each line from its subject when it is shown, in the reader's language.
 
 Revision ID: queue_1
 Revises: 0008
@@ -21,6 +24,9 @@ PUBLISHED = sa.text("status IN ('assigned', 'in_progress', 'reopened', 'resolved
 
 
 def upgrade():
+    # SQLite (3.35+) drops a column in place; no table rebuild, so the audit triggers and the
+    # references from audit_entry are left alone.
+    op.drop_column('queue_item', 'summaries')
     op.create_index(
         'ix_tip_public_created', 'tip', ['created_at', 'id'],
         sqlite_where=PUBLISHED, postgresql_where=PUBLISHED,
@@ -32,5 +38,6 @@ def upgrade():
 
 
 def downgrade():
+    op.add_column('queue_item', sa.Column('summaries', sa.JSON(), nullable=True))
     op.drop_index('ix_tip_public_category_created', table_name='tip')
     op.drop_index('ix_tip_public_created', table_name='tip')
