@@ -105,10 +105,9 @@ def make_app(url: str, tmp: Path, **overrides):
     @application.before_request
     def _forget_cached_user():
         # A request made while the test holds an app context (``app_ctx``) reuses that context
-        # and its ``g``; drop what Flask-Login, Flask-Babel, Flask-WTF and the caches
-        # kept there so every request computes its own user, language, CSRF token and
-        # cache generations.
-        for name in ("_login_user", "_flask_babel", "csrf_token", caching._EARLY):
+        # and its ``g``; drop what Flask-Login, Flask-Babel and Flask-WTF kept there so every
+        # request computes its own user, language and CSRF token.
+        for name in ("_login_user", "_flask_babel", "csrf_token"):
             g.pop(name, None)
 
     return application
@@ -181,7 +180,6 @@ def _transaction(request, app):
             outer.rollback()
             connection.close()
             caching.clear()  # what was cached came from the rolled-back data
-            caching._UNBUMPED.clear()
     app.extensions.pop("outbox_sent", None)
 
 

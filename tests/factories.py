@@ -8,10 +8,10 @@ from factory.alchemy import SQLAlchemyModelFactory
 from tipboard.auth.models import User, UserRole
 from tipboard.auth.services import hash_password
 from tipboard.extensions import db
-from tipboard.geo import Grid
+from tipboard.geo import Grid, forget_grids
 from tipboard.permissions import Role
 from tipboard.tips.models import Category, Tip, TipStatus
-from tipboard.tips.services import _group, _random_chars, hash_secret
+from tipboard.tips.services import _group, _random_chars, forget_categories, hash_secret
 
 TEST_PASSWORD = "correct horse battery"
 
@@ -52,6 +52,11 @@ class CategoryFactory(Base):
     response_hours = 4
     resolution_hours = 72
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        forget_categories()  # as the admin service that adds one does
+        return super()._create(model_class, *args, **kwargs)
+
 
 class GridFactory(Base):
     class Meta:
@@ -63,6 +68,11 @@ class GridFactory(Base):
     center_lat = 31.95
     center_lon = 119.96
     radius_m = 500
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        forget_grids()  # as the admin service that adds one does
+        return super()._create(model_class, *args, **kwargs)
 
 
 class TipFactory(Base):

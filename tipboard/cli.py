@@ -84,16 +84,6 @@ def i18n_compile():
     click.echo(f"compiled {compile_catalogues()} catalogue(s)")
 
 
-@tipboard_cli.command("queue-lines")
-def queue_lines_command():
-    """Write the queue list lines in every language for items queued before they were kept so."""
-    from tipboard.moderation.services import summarise_missing
-
-    done = summarise_missing()
-    db.session.commit()
-    click.echo(f"queue items given lines in every language: {done}")
-
-
 def init_app(app: Flask) -> None:
     app.cli.add_command(tipboard_cli)
 

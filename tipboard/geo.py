@@ -10,8 +10,8 @@ from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tipboard import caching
-from tipboard.extensions import db
+from tipboard.caching import REFERENCE_SECONDS
+from tipboard.extensions import cache, db
 
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -72,13 +72,6 @@ def public_coordinate(value: float | None) -> float | None:
     return round(value, current_app.config["PUBLIC_LOCATION_DECIMALS"])
 
 
-# Grids change rarely and every tip asks for one: their places are cached until a commit changes
-# a grid (tipboard.caching), and at most GRID_CACHE_SECONDS in processes that share no cache.
-GRID_GENERATION = "grids"
-GRID_CACHE_SECONDS = 300
-caching.watch(Grid, GRID_GENERATION)
-
-
 @dataclasses.dataclass(frozen=True)
 class GridPlace(BilingualName):
     id: int
@@ -90,22 +83,20 @@ class GridPlace(BilingualName):
     radius_m: int
 
 
+@cache.memoize(timeout=REFERENCE_SECONDS)
 def grid_places() -> list[GridPlace]:
-    def load() -> list[GridPlace]:
-        rows = db.session.execute(
-            sa.select(
-                Grid.id,
-                Grid.code,
-                Grid.name_en,
-                Grid.name_zh,
-                Grid.center_lat,
-                Grid.center_lon,
-                Grid.radius_m,
-            ).order_by(Grid.id)
-        )
-        return [GridPlace(*row) for row in rows]
+    """Every grid's place (memoised: every tip asks; :func:`forget_grids` clears it)."""
+    rows = db.session.execute(
+        sa.select(
+            Grid.id, Grid.code, Grid.name_en, Grid.name_zh, Grid.center_lat, Grid.center_lon, Grid.radius_m
+        ).order_by(Grid.id)
+    )
+    return [GridPlace(*row) for row in rows]
 
-    return caching.remember(GRID_GENERATION, "all", load, GRID_CACHE_SECONDS)
+
+def forget_grids() -> None:
+    """Drop the memoised grids: called by every service that changes a grid."""
+    cache.delete_memoized(grid_places)
 
 
 def nearest_grid_id(lat: float, lon: float) -> int | None:

@@ -12,12 +12,10 @@ from tipboard.auth.models import User, UserRole
 from tipboard.database import is_unique_violation
 from tipboard.errors import Refusal
 from tipboard.extensions import db
-from tipboard.geo import Grid
-from tipboard.moderation.models import ItemStatus, QueueItem
-from tipboard.moderation.services import summarise
+from tipboard.geo import Grid, forget_grids
 from tipboard.permissions import Role
-from tipboard.tips.models import Category, Tip
-from tipboard.tips.queue import KIND as TIP_KIND
+from tipboard.tips.models import Category
+from tipboard.tips.services import forget_categories
 
 log = logging.getLogger("tipboard.admin")
 
@@ -99,41 +97,17 @@ def save_reference(ref: Reference, obj, data: dict):
 
 
 def save_category(category: Category | None, data: dict) -> Category:
-    """:func:`save_reference` for a category. A renamed category's new name reaches the queue lines
-    of its tips in the same transaction (:func:`rewrite_tip_lines`)."""
-    names_before = (category.name_en, category.name_zh) if category is not None else None
+    """:func:`save_reference` for a category; the memoised active categories are cleared, and the
+    queue list reads a new name from the category itself."""
     category = save_reference(CATEGORY, category, data)
-    if names_before is not None and names_before != (category.name_en, category.name_zh):
-        rewrite_tip_lines(category)
+    forget_categories()
     return category
 
 
-def rewrite_tip_lines(category: Category) -> int:
-    """Write the queue lines (every language) of the tips in ``category`` again, after a rename;
-    returns how many items. Two statements however many items: one loads the items with their
-    tips, one (executemany) updates them. Each line stays in the language it came in.
-
-    Only items that are not closed: a closed item's line stays as it read when it was decided
-    (a renamed category does not rewrite the record), like the rest of its history."""
-    rows = db.session.execute(
-        sa.select(QueueItem, Tip)
-        .join(Tip, sa.and_(QueueItem.kind == TIP_KIND, QueueItem.subject_id == Tip.id))
-        .where(Tip.category_id == category.id, QueueItem.status != ItemStatus.CLOSED.value)
-    ).all()
-    for item, tip in rows:
-        came_in = next(
-            (locale for locale, line in (item.summaries or {}).items() if line == item.summary), None
-        )
-        summarise(item, tip)
-        if came_in in item.summaries:
-            item.summary = item.summaries[came_in]
-    db.session.flush()
-    log.info("admin.category_renamed category=%s queue_lines=%s", category.id, len(rows))
-    return len(rows)
-
-
 def save_grid(grid: Grid | None, data: dict) -> Grid:
-    return save_reference(GRID, grid, data)
+    grid = save_reference(GRID, grid, data)
+    forget_grids()
+    return grid
 
 
 def set_roles(user: User, roles: list[str], active: bool, actor: User) -> None:

@@ -12,7 +12,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import orm
 
-from tipboard import caching
 from tipboard.auth.models import LoginSession, User, UserRole
 from tipboard.database import utcnow
 from tipboard.errors import Refusal
@@ -122,28 +121,17 @@ def choose_language(user: User | None, lang: str | None) -> str | None:
     return lang
 
 
-# The active staff by name, for the forms that assign work (cached: one per queue page otherwise).
-STAFF_GENERATION = "staff"
-STAFF_CACHE_SECONDS = 300
-caching.watch(User, STAFF_GENERATION)
-caching.watch(UserRole, STAFF_GENERATION)
-
-
 def active_staff() -> list[tuple[int, str]]:
     """(id, name) of every active staff member, by name."""
-
-    def load() -> list[tuple[int, str]]:
-        return [
-            (id_, name)
-            for id_, name in db.session.execute(
-                sa.select(User.id, User.name)
-                .join(UserRole)
-                .where(UserRole.role == Role.STAFF.value, User.active.is_(True))
-                .order_by(User.name, User.id)
-            )
-        ]
-
-    return caching.remember(STAFF_GENERATION, "active", load, STAFF_CACHE_SECONDS)
+    return [
+        (id_, name)
+        for id_, name in db.session.execute(
+            sa.select(User.id, User.name)
+            .join(UserRole)
+            .where(UserRole.role == Role.STAFF.value, User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    ]
 
 
 def grant_role(user: User, role: Role) -> None:

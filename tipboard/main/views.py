@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from tipboard import caching
 from tipboard.auth.services import choose_language
 from tipboard.auth.views import safe_next
 from tipboard.extensions import db
@@ -50,5 +51,9 @@ def mark_read():
 @bp.get("/healthz")
 @public
 def healthz():
+    """200 "ok"; 200 "degraded" while a failed Redis is skipped (pages are served, from the
+    database, so a load balancer should keep this worker); a database that fails answers 500."""
     db.session.execute(sa.text("SELECT 1"))
+    if caching.redis_skipped():
+        return jsonify(status="degraded", cache="skipped")
     return jsonify(status="ok")

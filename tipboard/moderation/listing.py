@@ -9,7 +9,6 @@ import json
 
 import sqlalchemy as sa
 
-from tipboard import caching
 from tipboard.auth.models import User
 from tipboard.database import utcnow
 from tipboard.extensions import db
@@ -19,6 +18,11 @@ from tipboard.moderation.registry import all_kinds
 from tipboard.tips.models import Category
 
 PAGE_SIZE = 25
+STATUSES = (ItemStatus.OPEN.value, ItemStatus.WAITING.value, ItemStatus.CLOSED.value)
+NOT_CLOSED = (ItemStatus.OPEN.value, ItemStatus.WAITING.value)
+#: Closed items pile up for ever: a count that includes them stops at COUNT_CAP + 1 ("1000+"), so
+#: its cost is bounded by the cap, not by the station's history.
+COUNT_CAP = 1000
 
 
 @dataclasses.dataclass
@@ -30,8 +34,8 @@ class QueueFilter:
     grid_id: int | None = None
     assignee_id: int | None = None
     overdue: bool = False
-    #: (kind, team ids): of these kinds only the items of those teams (QueueKind.scope); a kind of
-    #: ``kinds`` not named here is seen whole. Part of the counts' cache key like every field.
+    #: (kind, team ids): of these kinds only the items of those teams (QueueKind.team_scope); a kind of
+    #: ``kinds`` not named here is seen whole.
     scopes: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @classmethod
@@ -43,9 +47,9 @@ class QueueFilter:
             if not user.has_role(*kind.view_roles):
                 continue
             kinds.append(kind.name)
-            if kind.scope not in asked:
-                asked[kind.scope] = kind.teams_visible_to(user)
-            teams = asked[kind.scope]
+            if kind.team_scope not in asked:
+                asked[kind.team_scope] = kind.teams_visible_to(user)
+            teams = asked[kind.team_scope]
             if teams is not None:
                 scopes.append((kind.name, teams))
         return cls(kinds=tuple(kinds), scopes=tuple(sorted(scopes)), **filters)
@@ -67,13 +71,6 @@ class QueueFilter:
         ]
         return sa.or_(*parts) if parts else QueueItem.kind.in_(())
 
-    def visible(self, values: dict) -> bool:
-        """:meth:`visibility` on one group of :func:`counts` (it has ``team_id`` when there are scopes)."""
-        if values["kind"] not in self.kinds:
-            return False
-        teams = dict(self.scopes).get(values["kind"])
-        return teams is None or values["team_id"] in teams
-
     def conditions(self, now: dt.datetime, skip: str | None = None) -> list:
         conds = [self.visibility()]
         if self.kind and skip != "kind":
@@ -87,21 +84,8 @@ class QueueFilter:
         if self.assignee_id and skip != "assignee":
             conds.append(QueueItem.assignee_id == self.assignee_id)
         if self.overdue and skip != "overdue":
-            conds += [QueueItem.due_at < now, QueueItem.status != ItemStatus.CLOSED.value]
+            conds += [QueueItem.due_at < now, QueueItem.status.in_(NOT_CLOSED)]
         return conds
-
-    def matches(self, values: dict, skip: str | None = None) -> bool:
-        """The same test as :meth:`conditions`, on one group of :func:`counts` (its column values
-        and whether it is overdue)."""
-        return (
-            self.visible(values)
-            and (not self.kind or skip == "kind" or values["kind"] == self.kind)
-            and (self.status == "all" or skip == "status" or values["status"] == self.status)
-            and (not self.category_id or skip == "category" or values["category_id"] == self.category_id)
-            and (not self.grid_id or skip == "grid" or values["grid_id"] == self.grid_id)
-            and (not self.assignee_id or skip == "assignee" or values["assignee_id"] == self.assignee_id)
-            and (not self.overdue or skip == "overdue" or values["overdue"])
-        )
 
 
 def encode_cursor(item: QueueItem) -> str:
@@ -127,13 +111,15 @@ def decode_cursor(cursor: str | None):
 def page(
     flt: QueueFilter, cursor: str | None = None, limit: int = PAGE_SIZE, now: dt.datetime | None = None
 ) -> tuple[list[QueueItem], str | None]:
-    """One page in queue order (priority high first, then oldest), after ``cursor``."""
+    """One page in queue order (priority high first, then oldest), after ``cursor``. Each status is
+    read in order from its range of ix_queue_item_order, at most a page of each, so "all statuses"
+    costs three short index scans rather than a sort of the whole history."""
     now = now or utcnow()
-    query = sa.select(QueueItem).where(*flt.conditions(now))
+    conds = flt.conditions(now, skip="status")
     after = decode_cursor(cursor)
     if after:
         priority, created, item_id = after
-        query = query.where(
+        conds.append(
             sa.or_(
                 QueueItem.priority < priority,
                 sa.and_(QueueItem.priority == priority, QueueItem.created_at > created),
@@ -142,7 +128,26 @@ def page(
                 ),
             )
         )
-    query = query.order_by(QueueItem.priority.desc(), QueueItem.created_at, QueueItem.id).limit(limit + 1)
+    order = (QueueItem.priority.desc(), QueueItem.created_at, QueueItem.id)
+    statuses = STATUSES if flt.status == "all" else (flt.status,)
+    per_status = [
+        sa.select(QueueItem.id, QueueItem.priority, QueueItem.created_at)
+        .where(QueueItem.status == status, *conds)
+        .order_by(*order)
+        .limit(limit + 1)
+        for status in statuses
+    ]
+    ids = (
+        per_status[0].subquery()
+        if len(per_status) == 1
+        else sa.union_all(*(q.subquery().select() for q in per_status)).subquery()
+    )
+    query = (
+        sa.select(QueueItem)
+        .join(ids, QueueItem.id == ids.c.id)
+        .order_by(ids.c.priority.desc(), ids.c.created_at, ids.c.id)
+        .limit(limit + 1)
+    )
     items = list(db.session.scalars(query))
     next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
     return items[:limit], next_cursor
@@ -157,81 +162,62 @@ FACETS = (
 )
 
 
-# What the queue page shows of a filter (the facet counts, the names they count and the rendered
-# list, moderation.views.queue) is cached per filter until the next committed change to a queue
-# item or a category (whose names the filters show; shared through Redis where configured), and at
-# most QUEUE_CACHE_SECONDS, which also bounds how late "overdue" or an expired claim may show, and
-# what another process without Redis changed meanwhile.
-QUEUE_GENERATION = "queue"
-QUEUE_CACHE_SECONDS = 10
-caching.watch(QueueItem, QUEUE_GENERATION)
-caching.watch(Category, QUEUE_GENERATION)
-
-
-def filter_key(flt: QueueFilter) -> str:
-    """A cache key for everything a filter (visibility included) selects."""
-    return repr(dataclasses.astuple(flt))
-
-
-def cached_counts(flt: QueueFilter) -> dict[str, dict]:
-    """:func:`counts`, cached (see QUEUE_CACHE_SECONDS)."""
-    return caching.remember(QUEUE_GENERATION, filter_key(flt), lambda: counts(flt), QUEUE_CACHE_SECONDS)
-
-
-def cached_facet_names(flt: QueueFilter) -> dict[str, dict]:
-    """The categories' (English, Chinese) names and the assignees' names the counts of ``flt``
-    (and its own category) name, cached like the counts."""
-
-    def load() -> dict[str, dict]:
-        found = cached_counts(flt)
-        category_ids = [k for k in [*found["category"], flt.category_id] if k]
-        assignee_ids = [k for k in found["assignee"] if k]
-        categories = (
-            db.session.execute(
-                sa.select(Category.id, Category.name_en, Category.name_zh).where(
-                    Category.id.in_(category_ids)
-                )
-            )
-            if category_ids
-            else ()
+def facet_names(flt: QueueFilter, found: dict[str, dict]) -> dict[str, dict]:
+    """The categories' (English, Chinese) names and the assignees' names that the counts ``found``
+    (and the filter's own category) name: two small queries by primary key."""
+    category_ids = [k for k in [*found["category"], flt.category_id] if k]
+    assignee_ids = [k for k in found["assignee"] if k]
+    categories = (
+        db.session.execute(
+            sa.select(Category.id, Category.name_en, Category.name_zh).where(Category.id.in_(category_ids))
         )
-        assignees = (
-            db.session.execute(sa.select(User.id, User.name).where(User.id.in_(assignee_ids)))
-            if assignee_ids
-            else ()
-        )
-        return {
-            "category": {id_: (en, zh) for id_, en, zh in categories},
-            "assignee": {id_: name for id_, name in assignees},
-        }
+        if category_ids
+        else ()
+    )
+    assignees = (
+        db.session.execute(sa.select(User.id, User.name).where(User.id.in_(assignee_ids)))
+        if assignee_ids
+        else ()
+    )
+    return {
+        "category": {id_: (en, zh) for id_, en, zh in categories},
+        "assignee": {id_: name for id_, name in assignees},
+    }
 
-    return caching.remember(QUEUE_GENERATION, "names:" + filter_key(flt), load, QUEUE_CACHE_SECONDS)
 
-
-def counts(flt: QueueFilter, now: dt.datetime | None = None) -> dict[str, dict]:
+def counts(flt: QueueFilter, now: dt.datetime | None = None) -> dict:
     """For each filter dimension, the number of items per value (the other filters applied), and
-    the number overdue.
-
-    PostgreSQL answers all of it from one grouped scan of the visible items (a hash aggregate),
-    folded here per dimension: the groups (kinds x statuses x categories x grids x assignees
-    present) are few next to the items. SQLite would sort that scan, and does better answering each
-    dimension from its own covering index. Figures in bench/RESULTS.md; a test holds the two equal."""
+    the number overdue. Each is a GROUP BY on a (kind, status, column) index. Over open and waiting
+    items the counts are exact; closed items pile up for ever, so at most COUNT_CAP + 1 of them are
+    read for a count, and a count that stopped there is a lower bound, named in ``partial`` as
+    (dimension, value), or (dimension, None) for all its values, and shown as "n+"."""
     now = now or utcnow()
-    if db.session.get_bind().dialect.name == "postgresql":
-        return counts_in_one_scan(flt, now)
-    return counts_per_dimension(flt, now)
-
-
-def counts_per_dimension(flt: QueueFilter, now: dt.datetime) -> dict[str, dict]:
-    result = {}
+    result: dict = {"partial": set()}
     for name, column in FACETS:
-        col = getattr(QueueItem, column)
-        rows = db.session.execute(
-            sa.select(col, sa.func.count()).where(*flt.conditions(now, skip=name)).group_by(col)
-        )
-        result[name] = {value: n for value, n in rows}
+        conds = flt.conditions(now, skip=name)
+        if name == "status" or flt.status != ItemStatus.CLOSED.value:
+            exact = [QueueItem.status.in_(NOT_CLOSED)] if name == "status" or flt.status == "all" else []
+            result[name] = _group(column, [*conds, *exact])
+        else:
+            result[name] = {}
+        if name == "status" or flt.status in (ItemStatus.CLOSED.value, "all"):
+            closed = _group(column, [*conds, QueueItem.status == ItemStatus.CLOSED.value], cap=True)
+            for value, n in closed.items():
+                result[name][value] = result[name].get(value, 0) + n
+            if sum(closed.values()) > COUNT_CAP:
+                result["partial"].add((name, ItemStatus.CLOSED.value if name == "status" else None))
     result["overdue"] = overdue_count(flt, now)
     return result
+
+
+def _group(column: str, conds: list, cap: bool = False) -> dict:
+    """Items per value of ``column``; with ``cap``, of at most COUNT_CAP + 1 items."""
+    rows = sa.select(getattr(QueueItem, column).label("value")).where(*conds)
+    if cap:
+        rows = rows.limit(COUNT_CAP + 1)
+    sub = rows.subquery()
+    found = db.session.execute(sa.select(sub.c.value, sa.func.count()).group_by(sub.c.value))
+    return {value: n for value, n in found}
 
 
 def overdue_count(flt: QueueFilter, now: dt.datetime | None = None) -> int:
@@ -243,32 +229,6 @@ def overdue_count(flt: QueueFilter, now: dt.datetime | None = None) -> int:
         .where(
             *flt.conditions(now, skip="overdue"),
             QueueItem.due_at < now,
-            QueueItem.status != ItemStatus.CLOSED.value,
+            QueueItem.status.in_(NOT_CLOSED),
         )
     )
-
-
-def counts_in_one_scan(flt: QueueFilter, now: dt.datetime) -> dict[str, dict]:
-    overdue = sa.case(
-        (sa.and_(QueueItem.due_at < now, QueueItem.status != ItemStatus.CLOSED.value), True), else_=False
-    )
-    # Grouped by team too only where a scope needs it (a team leader's few items).
-    columns = [column for _name, column in FACETS] + (["team_id"] if flt.scopes else [])
-    item = (
-        sa.select(*(getattr(QueueItem, column) for column in columns), overdue.label("overdue"))
-        .where(flt.visibility())
-        .subquery()
-    )
-    grouped = sa.select(*item.c, sa.func.count()).group_by(*item.c)
-    result: dict[str, dict] = {name: {} for name, _column in FACETS}
-    result["overdue"] = 0
-    for row in db.session.execute(grouped):
-        *values, is_overdue, n = row
-        group = dict(zip(columns, values), overdue=bool(is_overdue))
-        for name, column in FACETS:
-            if flt.matches(group, skip=name):
-                value = group[column]
-                result[name][value] = result[name].get(value, 0) + n
-        if group["overdue"] and flt.matches(group, skip="overdue"):
-            result["overdue"] += n
-    return result

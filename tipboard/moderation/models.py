@@ -4,7 +4,6 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
-from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -24,9 +23,9 @@ class QueueItem(TimestampMixin, db.Model):
     ``category_id``, ``grid_id`` and ``assignee_id`` are copies the kind keeps up to date so
     the queue filters without joining every subject table.
 
-    ``summaries`` holds the kind's one line in every language the app offers, so each reader sees
-    it in theirs (:meth:`summary_in`); ``summary`` is the line in the language of the request that
-    enqueued it, and the line for an item enqueued with a plain text (``summaries`` then None).
+    ``summary`` is the kind's line about the subject in the language of the request that last wrote
+    it; the list reads the line afresh from the subject (moderation.services.lines) and shows
+    ``summary`` only where the subject is gone.
     """
 
     __tablename__ = "queue_item"
@@ -37,7 +36,6 @@ class QueueItem(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default=ItemStatus.OPEN.value)
     priority: Mapped[int] = mapped_column(default=0)
     summary: Mapped[str] = mapped_column(sa.String(200), default="")
-    summaries: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
     grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grid.id"))
     team_id: Mapped[int | None]
@@ -60,11 +58,6 @@ class QueueItem(TimestampMixin, db.Model):
         sa.Index("ix_queue_item_kind_status_assignee", "kind", "status", "assignee_id"),
         sa.Index("ix_queue_item_kind_status_due", "kind", "status", "due_at"),
     )
-
-    def summary_in(self, locale=None) -> str:
-        """The one line for the queue list in ``locale`` (by default the reader's)."""
-        locale = locale if locale is not None else get_locale()
-        return (self.summaries or {}).get(str(locale)) or self.summary
 
     def is_claimed(self, now: dt.datetime | None = None) -> bool:
         """Someone is working on it: a claim that has not run out."""

@@ -7,10 +7,14 @@ registers its kinds at import time::
         name="tip", label=_l("Tip"), load=load_tip, template="moderation/kinds/tip.html",
         view_roles=STAFF,
         actions=[
-            QueueAction("verify", _l("Verify"), roles=STAFF, handler=verify_handler),
-            QueueAction("reject", _l("Reject"), roles=STAFF, form=RejectForm, handler=reject_handler),
+            QueueAction(name="verify", label=_l("Verify"), roles=STAFF, handler=verify_handler),
+            QueueAction(name="reject", label=_l("Reject"), roles=STAFF, form=RejectForm,
+                        handler=reject_handler, danger=True),
         ],
     ))
+
+A kind whose items belong to teams (``QueueItem.team_id``) gives ``team_scope``: the teams a person
+may see the items of.
 
 A handler is ``handler(ctx: ActionContext) -> ActionOutcome``. It changes the subject through the
 blueprint's own services (flush, no commit) and says what the queue item becomes. The queue writes
@@ -66,8 +70,10 @@ class ActionRefused(Exception):
     The message is shown to the actor; nothing is changed."""
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class QueueAction:
+    """One thing a person may do to an item of a kind, declared by keyword."""
+
     name: str
     label: Any  # lazy string
     handler: Callable[[ActionContext], ActionOutcome]
@@ -78,22 +84,25 @@ class QueueAction:
     danger: bool = False
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class QueueKind:
+    """A kind of queue item, declared by keyword."""
+
     name: str
     label: Any
     load: Callable[[int], Any]  # subject id -> subject (or None)
+    #: subject ids -> {id: subject} in one query (with what ``summary`` reads), for a page of the
+    #: list; without it the list calls ``load`` once per item of the kind
+    load_many: Callable[[list[int]], dict[int, Any]] | None = None
     template: str  # renders the subject on the item page
     actions: list[QueueAction]
     view_roles: tuple[Role, ...]
-    #: subject -> one line for the queue list; the queue calls it once per language the app offers
-    #: (moderation.services.summarise), so translated words in it reach each reader in theirs
+    #: subject -> one line for the queue list, called when the list is shown, so each reader gets
+    #: it in their language and as the subject is now
     summary: Callable[[Any], str] = str
-    can_view: Callable[[Any, Any], bool] | None = None  # (user, item) per-object rule
-    #: user -> the ids of the teams whose items (``QueueItem.team_id``) the user may see, or None
-    #: for all. The queue puts it in the SQL of its pages and counts, so a kind whose ``can_view``
-    #: limits people to some teams gives the same rule here; ``can_view`` stays a second check.
-    scope: Callable[[Any], Iterable[int] | None] | None = None
+    #: user -> the ids of the teams whose items (``QueueItem.team_id``) the user may see, or None for
+    #: every item. The one team rule: in the SQL of the queue's pages and counts, and on an item page.
+    team_scope: Callable[[Any], Iterable[int] | None] | None = None
 
     def action(self, name: str) -> QueueAction | None:
         return next((a for a in self.actions if a.name == name), None)
@@ -106,17 +115,18 @@ class QueueKind:
         ]
 
     def teams_visible_to(self, user) -> tuple[int, ...] | None:
-        """The team ids of :attr:`scope` for ``user``, sorted (None: the kind's items of every team,
-        and of none)."""
-        if self.scope is None:
+        """The team ids of :attr:`team_scope` for ``user``, sorted (None: the kind's items of every
+        team, and of none)."""
+        if self.team_scope is None:
             return None
-        teams = self.scope(user)
+        teams = self.team_scope(user)
         return None if teams is None else tuple(sorted(set(teams)))
 
     def visible_to(self, user, item) -> bool:
         if not user.has_role(*self.view_roles):
             return False
-        return self.can_view is None or self.can_view(user, item)
+        teams = self.teams_visible_to(user)
+        return teams is None or item.team_id in teams
 
 
 _KINDS: dict[str, QueueKind] = {}

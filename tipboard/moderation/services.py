@@ -8,8 +8,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from tipboard.database import utcnow
@@ -40,32 +38,35 @@ def in_action(kind: str, subject_id: int) -> bool:
 
 
 def summarise(item: QueueItem, subject) -> None:
-    """Write the kind's one line about ``subject`` on ``item`` in every language the app offers
-    (``summaries``; the queue list shows each reader theirs) and in the current one (``summary``).
-    Kinds call it again when something their line shows changes."""
-    kind = get_kind(item.kind)
-    lines = {}
-    for locale in current_app.config["LANGUAGES"]:
-        with force_locale(locale):
-            lines[locale] = str(kind.summary(subject))[:200]
-    item.summaries = lines
-    current = str(get_locale())
-    item.summary = lines[current] if current in lines else str(kind.summary(subject))[:200]
+    """Keep the kind's line about ``subject`` on ``item`` (``summary``, in the current language): what
+    the list shows should the subject be gone. The list itself reads the line afresh (:func:`lines`)."""
+    item.summary = str(get_kind(item.kind).summary(subject))[:200]
 
 
-def summarise_missing() -> int:
-    """Write the lines in every language for items that have none (queued before there were, by a
-    kind that can still load its subject); returns how many. One load per item: for the CLI once
-    after migration 0008, not for pages."""
-    done = 0
-    for item in db.session.scalars(sa.select(QueueItem).where(QueueItem.summaries.is_(None))):
-        kind = get_kind(item.kind)
-        subject = kind.load(item.subject_id) if kind is not None else None
-        if subject is not None:
-            summarise(item, subject)
-            done += 1
-    db.session.flush()
-    return done
+def lines(items: list[QueueItem]) -> dict[int, str]:
+    """Each item's line for the list, in the reader's language, from its subject as it is now: one
+    load per kind on the page (``QueueKind.load_many``). An item whose subject is gone shows the
+    line it was queued with."""
+    wanted: dict[str, list[int]] = {}
+    for item in items:
+        wanted.setdefault(item.kind, []).append(item.subject_id)
+    subjects = {}
+    for name, ids in wanted.items():
+        kind = get_kind(name)
+        found = kind.load_many(ids) if kind.load_many else {i: kind.load(i) for i in ids}
+        subjects.update({(name, i): subject for i, subject in found.items() if subject is not None})
+    return {
+        item.id: str(get_kind(item.kind).summary(subjects[item.kind, item.subject_id]))
+        if (item.kind, item.subject_id) in subjects
+        else item.summary
+        for item in items
+    }
+
+
+def subjects_by_id(model, ids: list[int], *options) -> dict[int, object]:
+    """``{id: row}`` of ``model`` for ``ids`` in one query (a kind's ``load_many``)."""
+    rows = db.session.scalars(sa.select(model).where(model.id.in_(ids)).options(*options))
+    return {row.id: row for row in rows}
 
 
 def enqueue(
@@ -88,8 +89,8 @@ def enqueue(
     """Put a subject in the queue (or back in it, if it has been there before). ``new_subject``
     says the subject was created in this transaction, so it cannot have an item yet.
 
-    Given the ``subject``, the item's line is the kind's summary of it in every language
-    (:func:`summarise`); otherwise ``summary`` is the line, the same in every language."""
+    Given the ``subject``, the item keeps the kind's line about it (:func:`summarise`); otherwise
+    ``summary`` is the line."""
     if get_kind(kind) is None:
         raise QueueError("unknown_kind")
     item = None if new_subject else item_for(kind, subject_id)
@@ -103,7 +104,7 @@ def enqueue(
         with db.session.no_autoflush:  # a summary that loads something must not insert the half-set item
             summarise(item, subject)
     else:
-        item.summary, item.summaries = summary[:200], None
+        item.summary = summary[:200]
     item.priority = priority
     item.category_id, item.grid_id, item.team_id = category_id, grid_id, team_id
     item.due_at = due_at

@@ -6,16 +6,12 @@ import dataclasses
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 
-from tipboard import caching
-from tipboard.auth.services import STAFF_GENERATION
 from tipboard.extensions import db
-from tipboard.geo import GRID_GENERATION, grid_places, localized
+from tipboard.geo import grid_places, localized
 from tipboard.ids import db_id
 from tipboard.moderation import bp, listing, services
 from tipboard.moderation.forms import BulkForm, ClaimForm, ResponseTemplateForm
@@ -77,46 +73,16 @@ def queue():
         assignee_id=_int_arg("assignee"),
         overdue=request.args.get("overdue") == "1",
     )
-    after = request.args.get("after")
-    kinds_by_name = {k.name: k for k in all_kinds()}
-
-    def render_list() -> tuple[str, str | None, bool]:
-        items, next_cursor = listing.page(flt, after)
-        items = [i for i in items if get_kind(i.kind).visible_to(current_user, i)]
-        return (
-            render_template("moderation/_queue_items.html", items=items, kinds=kinds_by_name),
-            next_cursor,
-            bool(items),
-        )
-
-    # The list is the same for every reader with this filter, visibility and language: rendered
-    # once per change to the queue (listing.QUEUE_GENERATION), like the counts. Keyed by the
-    # decoded cursor, so made-up cursors (read as "from the start") do not fill the cache.
-    page_key = f"list:{get_locale()}:{listing.decode_cursor(after)}:{listing.filter_key(flt)}"
-    rendered, next_cursor, any_items = caching.remember(
-        listing.QUEUE_GENERATION, page_key, render_list, listing.QUEUE_CACHE_SECONDS
-    )
-
-    def render_filters() -> str:
-        facet_names = listing.cached_facet_names(flt)
-        names = {
-            "category": {id_: localized(zh, en) for id_, (en, zh) in facet_names["category"].items()},
-            "grid": {g.id: g.name for g in grid_places()},
-            "assignee": facet_names["assignee"],
-            "kind": {k.name: k.label for k in all_kinds()},
-            "status": STATUS_LABELS,
-        }
-        return render_template(
-            "moderation/_queue_filters.html", flt=flt, counts=listing.cached_counts(flt), names=names
-        )
-
-    # The filters and their counts too (the grids' names come with GRID_GENERATION).
-    filters = caching.remember(
-        (listing.QUEUE_GENERATION, GRID_GENERATION),
-        f"filters:{get_locale()}:{listing.filter_key(flt)}",
-        render_filters,
-        listing.QUEUE_CACHE_SECONDS,
-    )
+    items, next_cursor = listing.page(flt, request.args.get("after"))
+    counts = listing.counts(flt)
+    facet_names = listing.facet_names(flt, counts)
+    names = {
+        "category": {id_: localized(zh, en) for id_, (en, zh) in facet_names["category"].items()},
+        "grid": {g.id: g.name for g in grid_places()},
+        "assignee": facet_names["assignee"],
+        "kind": {k.name: k.label for k in all_kinds()},
+        "status": STATUS_LABELS,
+    }
     bulk_actions = [
         (k.name, a)
         for k in all_kinds()
@@ -124,29 +90,16 @@ def queue():
         for a in k.actions
         if a.bulk and current_user.has_role(*a.roles)
     ]
-    bulk_fields = ""
-    if bulk_actions and any_items:
-        # What the bulk actions ask (officers, grids, reasons) is the same for every reader with
-        # these actions and language; it changes with the staff and the grids (at most 10 s late
-        # for anything else a bulk form may list).
-        bulk_fields = caching.remember(
-            (STAFF_GENERATION, GRID_GENERATION),
-            f"bulk:{get_locale()}:{[(kind, action.name) for kind, action in bulk_actions]}",
-            lambda: render_template(
-                "moderation/_queue_bulk.html", bulk_actions=bulk_actions, kinds=kinds_by_name
-            ),
-            listing.QUEUE_CACHE_SECONDS,
-        )
-    args = {k: v for k, v in request.args.items() if k != "after"}
-    # All three are our own autoescaped templates' output, kept as text in the cache.
     return render_template(
         "moderation/queue.html",
-        listing=Markup(rendered),
-        bulk_fields=Markup(bulk_fields),  # nosec B704
-        filters=Markup(filters),
-        any_items=any_items,
-        next_cursor=next_cursor,  # nosec B704
-        args=args,
+        items=items,
+        lines=services.lines(items),
+        kinds={k.name: k for k in all_kinds()},
+        flt=flt,
+        counts=counts,
+        names=names,
+        next_cursor=next_cursor,
+        args={k: v for k, v in request.args.items() if k != "after"},
         bulk_actions=bulk_actions,
         bulk_form=BulkForm(),
     )

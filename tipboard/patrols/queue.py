@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -11,9 +12,9 @@ from tipboard.extensions import db
 from tipboard.forms import Form
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue
+from tipboard.moderation.services import enqueue, subjects_by_id
 from tipboard.patrols import teams
-from tipboard.patrols.models import LEAD_ROLES, Shift, SwapRequest, Team, TeamApplication, TeamMember
+from tipboard.patrols.models import LEAD_ROLES, Shift, SignUp, SwapRequest, Team, TeamApplication, TeamMember
 from tipboard.patrols.shifts import PatrolError, can_lead_shift, complete_swap, decline_swap
 from tipboard.permissions import LEADERS, STAFF
 
@@ -24,17 +25,8 @@ class NoteForm(Form):
     )
 
 
-def _leads_team(user, item) -> bool:
-    """Leaders see their own team's items only; staff see all."""
-    if user.has_role(*STAFF):
-        return True
-    team = db.session.get(Team, item.team_id) if item.team_id is not None else None
-    return team is not None and teams.can_lead(user, team)
-
-
 def _teams_led(user) -> list[int] | None:
-    """The same rule as :func:`_leads_team`, for the queue's SQL: the teams the user leads (or
-    deputises for); None (all teams) for staff."""
+    """Leaders see the items of the teams they lead (or deputise for); staff see all (None)."""
     if user.has_role(*STAFF):
         return None
     return list(
@@ -62,6 +54,10 @@ def _decide(accept: bool):
     return handler
 
 
+def _pending(application: TeamApplication, _user) -> bool:
+    return application.status == "pending"
+
+
 def _application_summary(application: TeamApplication) -> str:
     return f"{application.user.name} → {application.team.name}"
 
@@ -75,22 +71,29 @@ register_kind(
         name="team_application",
         label=_l("Team application"),
         load=lambda i: db.session.get(TeamApplication, i),
+        load_many=lambda ids: subjects_by_id(
+            TeamApplication, ids, selectinload(TeamApplication.user), selectinload(TeamApplication.team)
+        ),
         template="patrols/kinds/application.html",
         view_roles=LEADERS,
-        can_view=_leads_team,
-        scope=_teams_led,
+        team_scope=_teams_led,
         summary=_application_summary,
         actions=[
             QueueAction(
-                "accept", _l("Accept"), _decide(True), LEADERS, NoteForm, lambda a, u: a.status == "pending"
+                name="accept",
+                label=_l("Accept"),
+                handler=_decide(True),
+                roles=LEADERS,
+                form=NoteForm,
+                available=_pending,
             ),
             QueueAction(
-                "decline",
-                _l("Decline"),
-                _decide(False),
-                LEADERS,
-                NoteForm,
-                lambda a, u: a.status == "pending",
+                name="decline",
+                label=_l("Decline"),
+                handler=_decide(False),
+                roles=LEADERS,
+                form=NoteForm,
+                available=_pending,
                 danger=True,
             ),
         ],
@@ -139,14 +142,27 @@ register_kind(
         name="swap_request",
         label=_l("Shift swap"),
         load=lambda i: db.session.get(SwapRequest, i),
+        load_many=lambda ids: subjects_by_id(
+            SwapRequest,
+            ids,
+            selectinload(SwapRequest.signup).selectinload(SignUp.user),
+            selectinload(SwapRequest.taken_by),
+        ),
         template="patrols/kinds/swap.html",
         view_roles=LEADERS,
-        can_view=_leads_team,
-        scope=_teams_led,
+        team_scope=_teams_led,
         summary=_swap_summary,
         actions=[
-            QueueAction("approve", _l("Approve swap"), _swap_decision(True), LEADERS),
-            QueueAction("decline", _l("Decline swap"), _swap_decision(False), LEADERS, danger=True),
+            QueueAction(
+                name="approve", label=_l("Approve swap"), handler=_swap_decision(True), roles=LEADERS
+            ),
+            QueueAction(
+                name="decline",
+                label=_l("Decline swap"),
+                handler=_swap_decision(False),
+                roles=LEADERS,
+                danger=True,
+            ),
         ],
     )
 )
@@ -171,9 +187,12 @@ register_kind(
         name="patrol_report",
         label=_l("Patrol report"),
         load=lambda i: db.session.get(Shift, i),
+        load_many=lambda ids: subjects_by_id(Shift, ids),  # the point comes joined
         template="patrols/kinds/report.html",
         view_roles=STAFF,
         summary=_report_summary,
-        actions=[QueueAction("read", _l("Mark as read"), _read, STAFF, NoteForm)],
+        actions=[
+            QueueAction(name="read", label=_l("Mark as read"), handler=_read, roles=STAFF, form=NoteForm)
+        ],
     )
 )

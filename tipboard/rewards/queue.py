@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from tipboard.extensions import db
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue, item_for, summarise
+from tipboard.moderation.services import enqueue, item_for, subjects_by_id, summarise
 from tipboard.permissions import STAFF, SUPERVISORS
 from tipboard.rewards import services
 from tipboard.rewards.forms import (
@@ -142,16 +143,37 @@ register_kind(
         name="reward",
         label=_l("Reward"),
         load=lambda i: db.session.get(Reward, i),
+        load_many=lambda ids: subjects_by_id(
+            Reward, ids, selectinload(Reward.tip), selectinload(Reward.nomination)
+        ),
         template="rewards/kinds/reward.html",
         view_roles=STAFF,
         summary=_summary,
         actions=[
-            QueueAction("approve", _l("Approve"), _approve, SUPERVISORS, ApproveForm, services.may_approve),
             QueueAction(
-                "change_amount", _l("Change the amount"), _change_amount, STAFF, AmountForm, _proposed
+                name="approve",
+                label=_l("Approve"),
+                handler=_approve,
+                roles=SUPERVISORS,
+                form=ApproveForm,
+                available=services.may_approve,
             ),
             QueueAction(
-                "reject", _l("Reject"), _reject, SUPERVISORS, RejectRewardForm, _proposed, danger=True
+                name="change_amount",
+                label=_l("Change the amount"),
+                handler=_change_amount,
+                roles=STAFF,
+                form=AmountForm,
+                available=_proposed,
+            ),
+            QueueAction(
+                name="reject",
+                label=_l("Reject"),
+                handler=_reject,
+                roles=SUPERVISORS,
+                form=RejectRewardForm,
+                available=_proposed,
+                danger=True,
             ),
         ],
     )
@@ -173,6 +195,10 @@ def _accept(ctx) -> ActionOutcome:
     )
 
 
+def _nomination_open(nomination: Nomination, _user) -> bool:
+    return nomination.status == "open"
+
+
 def _decline(ctx) -> ActionOutcome:
     nomination: Nomination = ctx.subject
     nomination.status = "declined"
@@ -190,25 +216,26 @@ register_kind(
         name="nomination",
         label=_l("Award nomination"),
         load=lambda i: db.session.get(Nomination, i),
+        load_many=lambda ids: subjects_by_id(Nomination, ids),
         template="rewards/kinds/nomination.html",
         view_roles=STAFF,
         summary=_nomination_summary,
         actions=[
             QueueAction(
-                "accept",
-                _l("Propose an award"),
-                _accept,
-                STAFF,
-                AcceptNominationForm,
-                lambda n, _u: n.status == "open",
+                name="accept",
+                label=_l("Propose an award"),
+                handler=_accept,
+                roles=STAFF,
+                form=AcceptNominationForm,
+                available=_nomination_open,
             ),
             QueueAction(
-                "decline",
-                _l("Decline"),
-                _decline,
-                STAFF,
-                DeclineForm,
-                lambda n, _u: n.status == "open",
+                name="decline",
+                label=_l("Decline"),
+                handler=_decline,
+                roles=STAFF,
+                form=DeclineForm,
+                available=_nomination_open,
                 danger=True,
             ),
         ],

@@ -18,7 +18,7 @@ from tipboard.forms import Form
 from tipboard.geo import grid_places
 from tipboard.moderation.models import ItemStatus, ResponseTemplate
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue, in_action, item_for
+from tipboard.moderation.services import enqueue, in_action, item_for, subjects_by_id
 from tipboard.permissions import STAFF
 from tipboard.tips.models import Tip, TipStatus
 from tipboard.tips.services import normalise_code
@@ -254,6 +254,7 @@ def note(ctx):
 
 
 def _can(action: TipAction):
+    """Offered while the tip's state machine allows ``action``."""
     return lambda tip, _user: allowed(action, tip.status_enum)
 
 
@@ -270,37 +271,78 @@ register_kind(
         name=KIND,
         label=_l("Tip"),
         load=load_tip,
+        load_many=lambda ids: subjects_by_id(Tip, ids),  # the category comes joined
         template="moderation/kinds/tip.html",
         view_roles=STAFF,
         summary=summary,
         actions=[
             QueueAction(
-                "verify", _l("Verify and publish"), verify, STAFF, VerifyForm, _can(TipAction.VERIFY)
-            ),
-            QueueAction("ask", _l("Ask the reporter"), ask, STAFF, AskForm, _can(TipAction.ASK)),
-            QueueAction("assign", _l("Assign"), assign, STAFF, AssignForm, _can(TipAction.ASSIGN), bulk=True),
-            QueueAction("start", _l("Start work"), start, STAFF, None, _can(TipAction.START)),
-            QueueAction("resolve", _l("Resolve"), resolve, STAFF, ResolveForm, _can(TipAction.RESOLVE)),
-            QueueAction(
-                "duplicate",
-                _l("Mark as duplicate"),
-                duplicate,
-                STAFF,
-                DuplicateForm,
-                _can(TipAction.DUPLICATE),
+                name="verify",
+                label=_l("Verify and publish"),
+                handler=verify,
+                roles=STAFF,
+                form=VerifyForm,
+                available=_can(TipAction.VERIFY),
             ),
             QueueAction(
-                "reject",
-                _l("Reject"),
-                reject,
-                STAFF,
-                RejectForm,
-                _can(TipAction.REJECT),
+                name="ask",
+                label=_l("Ask the reporter"),
+                handler=ask,
+                roles=STAFF,
+                form=AskForm,
+                available=_can(TipAction.ASK),
+            ),
+            QueueAction(
+                name="assign",
+                label=_l("Assign"),
+                handler=assign,
+                roles=STAFF,
+                form=AssignForm,
+                available=_can(TipAction.ASSIGN),
+                bulk=True,
+            ),
+            QueueAction(
+                name="start",
+                label=_l("Start work"),
+                handler=start,
+                roles=STAFF,
+                available=_can(TipAction.START),
+            ),
+            QueueAction(
+                name="resolve",
+                label=_l("Resolve"),
+                handler=resolve,
+                roles=STAFF,
+                form=ResolveForm,
+                available=_can(TipAction.RESOLVE),
+            ),
+            QueueAction(
+                name="duplicate",
+                label=_l("Mark as duplicate"),
+                handler=duplicate,
+                roles=STAFF,
+                form=DuplicateForm,
+                available=_can(TipAction.DUPLICATE),
+            ),
+            QueueAction(
+                name="reject",
+                label=_l("Reject"),
+                handler=reject,
+                roles=STAFF,
+                form=RejectForm,
+                available=_can(TipAction.REJECT),
                 bulk=True,
                 danger=True,
             ),
-            QueueAction("reopen", _l("Reopen"), reopen, STAFF, ReasonForm, _can(TipAction.REOPEN)),
-            QueueAction("note", _l("Internal note"), note, STAFF, NoteForm),
+            QueueAction(
+                name="reopen",
+                label=_l("Reopen"),
+                handler=reopen,
+                roles=STAFF,
+                form=ReasonForm,
+                available=_can(TipAction.REOPEN),
+            ),
+            QueueAction(name="note", label=_l("Internal note"), handler=note, roles=STAFF, form=NoteForm),
         ],
     )
 )

@@ -19,11 +19,8 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
-from tipboard import caching
 from tipboard.database import reads_only
 from tipboard.extensions import db, limiter
 from tipboard.geo import in_station_area
@@ -81,44 +78,15 @@ def new():
             response, nearby = _try_submit(form)
             if response is not None:
                 return response
-    pending = services.pending_uploads(form.upload_token.data)
-    if request.method == "GET" and not request.args:
-        form_html = _blank_form(form, categories)
-    else:
-        form_html = Markup(
-            render_template(  # nosec B704 - our autoescaped template's output
-                "tips/_form.html",
-                form=form,
-                categories=categories,
-                nearby=nearby,
-                pending=pending,
-                origin_note=_origin_note(form.origin.data),
-            )
-        )
     return render_template(
-        "tips/new.html", form_html=form_html, nearby=nearby, me_too_form=MeTooForm()
+        "tips/new.html",
+        form=form,
+        categories=categories,
+        nearby=nearby,
+        pending=services.pending_uploads(form.upload_token.data),
+        origin_note=_origin_note(form.origin.data),
+        me_too_form=MeTooForm(),
     ), 400 if form.errors else 200
-
-
-CSRF_SLOT = "\x00csrf\x00"  # where a cached blank form's CSRF token goes (no text contains it)
-
-
-def _blank_form(form: TipForm, categories) -> Markup:
-    """The empty tip form: the same for every visitor with this language and sign-in state but
-    for its CSRF token, so rendered once per change to the categories (the form's choices and
-    hints) and kept with a slot where each request puts its own token."""
-    token = generate_csrf() if form.meta.csrf else None
-
-    def render() -> str:
-        html = render_template(
-            "tips/_form.html", form=form, categories=categories, nearby=[], pending=[], origin_note=None
-        )
-        return html.replace(token, CSRF_SLOT) if token else html
-
-    key = f"blank-form:{get_locale()}:{current_user.is_authenticated}:{request.script_root}"
-    html = caching.remember(services.CATEGORY_GENERATION, key, render, services.CATEGORY_CACHE_SECONDS)
-    # Our autoescaped template's output; the token is URL-safe base64 and dots, nothing to escape.
-    return Markup(html.replace(CSRF_SLOT, token) if token else html)  # nosec B704
 
 
 def _origin_note(token: str | None):
@@ -340,23 +308,14 @@ def public_list():
     category_id = request.args.get("category", type=db_id)
     before = request.args.get("before", type=db_id)
 
-    def render_list() -> str:
-        tips = services.public_tips(category_id=category_id, before_id=before)
-        next_before = tips[-1].id if len(tips) == services.PUBLIC_PAGE_SIZE else None
-        return render_template(
-            "tips/_public_list.html", tips=tips, category_id=category_id, next_before=next_before
-        )
-
-    # The same for every reader of a language: rendered once per change (services.PUBLIC_GENERATION).
-    listing = caching.remember(
-        services.PUBLIC_GENERATION,
-        f"list:{get_locale()}:{category_id}:{before}",
-        render_list,
-        services.PUBLIC_CACHE_SECONDS,
-    )
-    listing = Markup(listing)  # our own autoescaped template's output, kept as text in the cache  # nosec B704
+    tips = services.public_tips(category_id=category_id, before_id=before)
+    next_before = tips[-1].id if len(tips) == services.PUBLIC_PAGE_SIZE else None
     return render_template(
-        "tips/public.html", listing=listing, categories=services.active_categories(), category_id=category_id
+        "tips/public.html",
+        tips=tips,
+        next_before=next_before,
+        categories=services.active_categories(),
+        category_id=category_id,
     )
 
 
@@ -366,9 +325,9 @@ def public_json():
     """Published hazards for the map: rounded locations, no personal data."""
     category_id = request.args.get("category", type=db_id)
 
-    def points() -> list[dict]:
-        tips = services.public_tips(category_id=category_id, limit=500, located_only=True, with_events=False)
-        return [
+    tips = services.public_tips(category_id=category_id, limit=500, located_only=True, with_events=False)
+    return jsonify(
+        tips=[
             {
                 "category": t.category.name,
                 "status": str(t.status_enum.label),
@@ -378,14 +337,6 @@ def public_json():
             }
             for t in tips
         ]
-
-    return jsonify(
-        tips=caching.remember(
-            services.PUBLIC_GENERATION,
-            f"json:{get_locale()}:{category_id}",
-            points,
-            services.PUBLIC_CACHE_SECONDS,
-        )
     )
 
 
