@@ -3,11 +3,11 @@ error; any other result is committed and announced (or not, with no message)."""
 
 import pytest
 import sqlalchemy as sa
-from flask import get_flashed_messages
+from flask import Response, get_flashed_messages
 
 from tests.factories import CategoryFactory
 from tipboard.extensions import db
-from tipboard.flow import commit_unless_refused
+from tipboard.flow import commit_if_done, commit_unless_refused, refuse, unit_of_work
 from tipboard.tips.models import Category
 
 
@@ -54,3 +54,38 @@ def test_no_message_flashes_nothing_and_other_errors_pass_through(app_ctx):
     with pytest.raises(ValueError):
         commit_unless_refused(lambda: int("x"), Refused, explain=str, success="Done.")
     assert get_flashed_messages() == []
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "refused", "kept"),
+    [
+        ("POST", 302, False, True),
+        ("POST", 200, False, True),
+        ("DELETE", 204, False, True),
+        ("POST", 400, False, False),
+        ("POST", 302, True, False),
+        ("GET", 200, False, False),
+    ],
+)
+def test_only_a_successful_unrefused_write_is_committed(app, method, status, refused, kept):
+
+    with app.test_request_context("/", method=method):
+        if refused:
+            refuse("Not now.")
+        CategoryFactory(slug="flow-end")  # what the view changed after any refusal
+        commit_if_done(Response(status=status))
+        db.session.rollback()  # what the app context's end does to anything not committed
+        assert _exists("flow-end") is kept
+        if refused:
+            assert get_flashed_messages(with_categories=True) == [("error", "Not now.")]
+
+
+def test_a_unit_of_work_commits_or_rolls_back(app_ctx):
+
+    with unit_of_work():
+        CategoryFactory(slug="uow-kept")
+    with pytest.raises(Refused), unit_of_work():
+        CategoryFactory(slug="uow-dropped")
+        raise Refused("stop")
+    db.session.rollback()
+    assert _exists("uow-kept") and not _exists("uow-dropped")

@@ -31,6 +31,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_transaction_end(app)
     register_template_helpers(app)
     register_commands(app)
     check_production_safety(app)
@@ -165,6 +166,12 @@ def register_blueprints(app: Flask) -> None:
     # Models and jobs that live outside blueprints, so migrations and the scheduler see them.
     importlib.import_module("tipboard.jobs")
     importlib.import_module("tipboard.outbox")
+
+
+def register_transaction_end(app: Flask) -> None:
+    from tipboard import flow
+
+    flow.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,16 +1,54 @@
-"""The end of a request that changes something (DESIGN.md, "How a request flows"): run one service
-call, then either commit and say it is done, or roll back and say why the service refused."""
+"""Where a transaction ends (docs/architecture.md, "Where a transaction ends").
+
+Services change state and flush; they never commit. A web request that changes state (POST, PUT,
+PATCH, DELETE) is committed once, after its view returned a response below 400, unless the view
+called :func:`refuse`. Everything else is never committed: the session is rolled back when the
+request's app context ends. Jobs and CLI commands wrap their work in :func:`unit_of_work`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from flask import flash
+from flask import Flask, Response, flash, g, request
 
 from tipboard.extensions import db
 
 T = TypeVar("T")
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse(message: str) -> None:
+    """A service refused what the request asked: undo what it changed, show ``message`` as an
+    error, and keep the request from committing (the view may still render a page)."""
+    db.session.rollback()
+    g.tipboard_refused = True
+    flash(message, "error")
+
+
+def commit_if_done(response: Response) -> Response:
+    """After every request: commit a state-changing request that succeeded and was not refused."""
+    if request.method in WRITE_METHODS and response.status_code < 400 and not g.get("tipboard_refused"):
+        db.session.commit()
+    return response
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """A job's or a command's transaction: committed if the block finishes, rolled back if it raises."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(commit_if_done)
 
 
 def commit_unless_refused(
@@ -20,15 +58,12 @@ def commit_unless_refused(
     explain: Callable[[Exception], str],
     success: str | Callable[[T], str] | None = None,
 ) -> bool:
-    """Run `call()`. If it raises `refused`, roll back, flash `explain(exc)` as an error and return
-    False. Otherwise commit, flash `success` (or `success(result)` when the message depends on
-    what the call returned; nothing when None) and return True. Any other exception propagates
-    (the 500 handler rolls back)."""
+    """Old form, being replaced by ``refuse`` + the commit after the request: run ``call()``; on
+    ``refused`` roll back and flash ``explain(exc)``; otherwise commit and flash ``success``."""
     try:
         result = call()
     except refused as exc:
-        db.session.rollback()
-        flash(explain(exc), "error")
+        refuse(explain(exc))
         return False
     db.session.commit()
     if success is not None:
