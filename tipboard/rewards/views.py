@@ -364,11 +364,14 @@ def _refused_consent(form: ConsentCodeForm, exc: services.RewardError):
     ), 400
 
 
+def _consent_refused(_response) -> bool:
+    return g.get("consent_code_refused", False)
+
+
 @bp.route("/consent", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    limit("RATE_CLAIM"), methods=["POST"], deduct_when=lambda r: g.get("consent_code_refused", False)
-)
+@limiter.limit(limit("RATE_CLAIM"), methods=["POST"], key_func=browser_key, deduct_when=_consent_refused)
+@limiter.limit(limit("RATE_CLAIM_ADDRESS"), methods=["POST"], deduct_when=_consent_refused)
 def consent():
     """The person nominated for an award says, with the code the station gave them, whether their
     name may appear on the public honour board (and may change their mind later)."""
