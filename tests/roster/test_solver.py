@@ -28,10 +28,11 @@ def test_every_hard_constraint_holds(people, points, seed):
 
 def test_solver_beats_or_matches_greedy_and_reports_its_figures():
     instance = generate.instance(60, 6, seed=5)
-    result = solver.solve(instance, time_limit=20, rel_gap=0.0)
+    result = solver.solve(instance, time_limit=20, rel_gap=0.0, with_lp_bound=True)
     baseline = solver.summarise(instance, greedy.greedy(instance), status="greedy")
     assert result.status == "optimal" and result.coverage_pct >= baseline.coverage_pct
     assert result.lp_bound is not None and result.lp_bound >= result.objective - 1e-6
+    assert result.dual_bound >= result.objective - 1e-6 and result.gap is not None
     assert 0 < result.jain <= 1 and result.load_min <= result.load_max
     assert result.wanted == len(instance.slots)
 
