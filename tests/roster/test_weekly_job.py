@@ -72,7 +72,10 @@ def test_the_scheduled_job_needs_no_button(app_ctx, runner):
     again = runner.invoke(args=["tipboard", "run-job", "roster.build"])
     assert "shifts already made; roster already built" in again.output
     assert len(shifts_in(week)) == len(made)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(JobRun).where(JobRun.job == "roster.shifts")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(JobRun).where(JobRun.job == "roster.shifts"))
+        == 1
+    )
 
 
 def test_changed_templates_show_in_the_next_weeks_shifts(app_ctx):

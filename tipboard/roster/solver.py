@@ -42,7 +42,7 @@ FAIRNESS = 10.0  # per step of the load ladder
 PREFERENCE = 2.0
 STABILITY = 1.0
 HEURISTIC_SHARE = 0.15  # of the budget, at most, for the heuristic roster
-COVERAGE_SHARE = 0.6  # of what is left after the model is built, for stage 1
+COVERAGE_SHARE = 0.75  # of what is left after the model is built, for stage 1
 
 
 class Model:
@@ -268,13 +268,30 @@ def _pair_in(first: np.ndarray, second: np.ndarray, pairs) -> np.ndarray:
 
 def _run(h: highspy.Highs, start: np.ndarray | None, seconds: float, rel_gap: float, presolve: str):
     """One MIP solve with a wall-clock limit; the solution vector (or None), the bound, optimal?"""
-    h.setOptionValue("time_limit", max(seconds, 0.05))
+    seconds = max(seconds, 0.05)
+    h.setOptionValue("time_limit", seconds)
     h.setOptionValue("mip_rel_gap", rel_gap)
     h.setOptionValue("presolve", presolve)
     h.setOptionValue("threads", 1)
     if start is not None:
         h.setSolution(_solution(start))
-    h.run()
+        h.setOptionValue("mip_heuristic_run_feasibility_jump", False)  # it has a start; the jump ignores time
+    # HiGHS's own limit is not checked everywhere (root LP, set-up); the interrupt callbacks are.
+    deadline = time.perf_counter() + seconds
+
+    def stop_at_deadline(event) -> None:
+        if time.perf_counter() > deadline:
+            event.interrupt()
+
+    h.cbSimplexInterrupt += stop_at_deadline
+    h.cbIpmInterrupt += stop_at_deadline
+    h.cbMipInterrupt += stop_at_deadline
+    try:
+        h.run()
+    finally:
+        h.cbSimplexInterrupt -= stop_at_deadline
+        h.cbIpmInterrupt -= stop_at_deadline
+        h.cbMipInterrupt -= stop_at_deadline
     info = h.getInfo()
     status = h.getModelStatus()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
