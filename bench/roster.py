@@ -78,7 +78,7 @@ def run_case(people, points, seed, time_limit) -> dict:
 
 
 def within(cov: float, bound_pct: float | None) -> str:
-    return f"{100 * (bound_pct - cov) / bound_pct:.2f}%" if bound_pct else "–"
+    return f"{max(100 * (bound_pct - cov) / bound_pct, 0.0):.2f}%" if bound_pct else "–"
 
 
 def main() -> None:

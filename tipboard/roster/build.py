@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -236,19 +237,22 @@ def _store(week: dt.date, result, instance: Instance, actor) -> RosterRun:
     return run
 
 
-def _solve(instance: Instance):
+def _solve(instance: Instance, started: float):
+    """Solve within what is left of the build's wall-clock budget (reading the week counts too)."""
     cfg = current_app.config
-    return solve(instance, time_limit=cfg["ROSTER_TIME_LIMIT"], rel_gap=cfg["ROSTER_REL_GAP"])
+    left = cfg["ROSTER_TIME_LIMIT"] - (time.perf_counter() - started)
+    return solve(instance, time_limit=max(left, 1.0), rel_gap=cfg["ROSTER_REL_GAP"])
 
 
 def build_week(week: dt.date, actor=None) -> RosterRun | None:
     """Build the week's roster once. A second build (another scheduler, a restart, the button
     pressed twice) finds the guard taken and does nothing: returns None."""
+    started = time.perf_counter()
     week = monday_of(week)
     if not claim_run(JOB, week.isoformat()):
         return None
     instance, _shifts = instance_for_week(week)
-    run = _store(week, _solve(instance), instance, actor)
+    run = _store(week, _solve(instance, started), instance, actor)
     log.info("roster.built week=%s run=%s coverage=%s", week, run.id, run.coverage_pct)
     return run
 
@@ -272,6 +276,7 @@ def run_week(week: dt.date) -> tuple[list[Shift] | None, RosterRun | None]:
 
 def rebuild_draft(run: RosterRun, actor) -> RosterRun:
     """Replace a draft on purpose, keeping what leaders edited as far as the constraints allow."""
+    started = time.perf_counter()
     if is_postgresql(db.session.get_bind()):
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(JOB, run.week.isoformat()))))
     replaced = db.session.execute(
@@ -283,7 +288,7 @@ def rebuild_draft(run: RosterRun, actor) -> RosterRun:
     if replaced != 1:
         raise RosterError("not_draft")
     instance, _shifts = instance_for_week(run.week, assignments_of(run))
-    return _store(run.week, _solve(instance), instance, actor)
+    return _store(run.week, _solve(instance, started), instance, actor)
 
 
 def assignments_of(run: RosterRun) -> dict[int, set[int]]:
