@@ -43,6 +43,7 @@ PREFERENCE = 2.0
 STABILITY = 1.0
 HEURISTIC_SHARE = 0.15  # of the budget, at most, for the heuristic roster
 COVERAGE_SHARE = 0.75  # of what is left after the model is built, for stage 1
+STAGE2_MARGIN = 0.1  # of the budget, kept back at the end
 
 
 class Model:
@@ -314,7 +315,6 @@ def solve(
     rel_gap: float = 0.01,
     with_lp_bound: bool = False,
     presolve: str = "off",
-    use_solver: bool = True,
 ) -> Result:
     """The best roster found within ``time_limit`` seconds of wall-clock time, all included."""
     started = time.perf_counter()
@@ -325,12 +325,11 @@ def solve(
 
     best = heuristic(instance, seconds=time_limit * HEURISTIC_SHARE)
     stages = {"heuristic_s": time.perf_counter() - started}
-    if not use_solver or not instance.slots:
-        status = "empty" if not instance.slots else "time_limit"
+    if not instance.slots:
         return summarise(
             instance,
             best,
-            status=status,
+            status="empty",
             seconds=time.perf_counter() - started,
             source="heuristic",
             stages=stages,
@@ -365,23 +364,28 @@ def solve(
     x1, bound, proven = _run(h, start, left() * COVERAGE_SHARE, rel_gap, presolve)
     stages["coverage_s"] = time.perf_counter() - t1
     source, kept = "heuristic", start
-    if x1 is not None and model.c1 @ x1 > heur_cov + 1e-9:
-        source, kept = "solver", np.round(x1)
+    if x1 is not None:
+        x1 = np.round(x1)
+        if model.c1 @ x1 > heur_cov + 1e-6:
+            source, kept = "solver", x1
     coverage = float(model.c1 @ kept)
     stages["coverage_bound"] = bound
 
     # Stage 2: the rest, with the coverage held.
-    if left() > 0.1:
+    # HiGHS can run past its limit in places it does not poll; stage 2 leaves a margin for that.
+    if left() - STAGE2_MARGIN * time_limit > 0.5:
         t2 = time.perf_counter()
         n_x_y = model.n_x + model.n_s
         ycols = np.arange(model.n_x, n_x_y, dtype=np.int32)
         h.addRow(coverage - 1e-6, highspy.kHighsInf, len(ycols), ycols, model.c1[model.n_x : n_x_y])
         h.changeColsCost(model.n, np.arange(model.n, dtype=np.int32), model.c2)
         h.clearSolver()
-        x2, _bound2, _ = _run(h, kept, left(), min(rel_gap, 0.001), presolve)
+        x2, _bound2, _ = _run(h, kept, left() - STAGE2_MARGIN * time_limit, min(rel_gap, 0.001), presolve)
         stages["balance_s"] = time.perf_counter() - t2
-        if x2 is not None and model.c1 @ x2 >= coverage - 1e-6 and model.c2 @ x2 > model.c2 @ kept + 1e-9:
-            kept, source = np.round(x2), "solver"
+        if x2 is not None:
+            x2 = np.round(x2)  # the held row is met within HiGHS's feasibility tolerance; compare rounded
+            if model.c1 @ x2 >= coverage - 1e-6 and model.c2 @ x2 > model.c2 @ kept + 1e-6:
+                kept, source = x2, "solver"
     gap = max(bound - coverage, 0.0) / bound if bound else (0.0 if bound == 0 else None)
     status = "optimal" if proven and gap is not None and gap <= rel_gap + 1e-9 else "time_limit"
     return summarise(
