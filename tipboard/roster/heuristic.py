@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from tipboard.roster.instance import Instance, conflict_map, leads
+from tipboard.roster.instance import Instance, leads
 
 
 class _State:
@@ -23,8 +23,9 @@ class _State:
         self.slots, self.people = slots, people
         index = {s.id: i for i, s in enumerate(slots)}
         self.days = [d.toordinal() for d in instance.slot_days()]
-        by_id = conflict_map(instance)
-        self.conflicts = [{index[o] for o in by_id.get(s.id, ())} for s in slots]
+        self.starts = [s.start.timestamp() for s in slots]
+        self.ends = [s.end.timestamp() for s in slots]
+        self.rest = instance.min_rest_hours * 3600
         self.cand: list[list[int]] = [[] for _ in slots]
         self.leader_of: list[set[int]] = [set() for _ in slots]
         for pi, p in enumerate(people):
@@ -45,16 +46,36 @@ class _State:
             for pi in c:
                 value[pi] += need[si] + (lead_need[si] if pi in self.leader_of[si] else 0.0)
         self.value = [v / max(people[pi].max_per_week, 1) for pi, v in enumerate(value)]
+        # Candidates in a fixed order, least needed elsewhere first (ties: fewer past shifts, id).
+        ranked = sorted(
+            range(len(people)), key=lambda pi: (self.value[pi], people[pi].past_load, people[pi].id)
+        )
+        self.position = [0] * len(people)
+        for position, pi in enumerate(ranked):
+            self.position[pi] = position
+        for c in self.cand:
+            c.sort(key=self.position.__getitem__)
+        self.leader_list = [sorted(ls, key=self.position.__getitem__) for ls in self.leader_of]
+        leader = [p.is_leader for p in people]
+        self.members_first = [[pi for pi in c if not leader[pi]] for c in self.cand]
         self.assigned: list[set[int]] = [set() for _ in people]
         self.day_used: list[set[int]] = [set() for _ in people]
         self.members: list[set[int]] = [set() for _ in slots]
+
+    def too_close(self, a: int, b: int) -> bool:
+        """Shifts on different days with less than the minimum rest between them."""
+        if self.days[a] == self.days[b]:
+            return False
+        if self.starts[a] <= self.starts[b]:
+            return self.starts[b] < self.ends[a] + self.rest
+        return self.starts[a] < self.ends[b] + self.rest
 
     def free(self, pi: int, si: int) -> bool:
         return (
             pi not in self.members[si]
             and len(self.assigned[pi]) < self.people[pi].max_per_week
             and self.days[si] not in self.day_used[pi]
-            and not (self.conflicts[si] & self.assigned[pi])
+            and not any(self.too_close(b, si) for b in self.assigned[pi])
         )
 
     def add(self, pi: int, si: int) -> None:
@@ -73,14 +94,11 @@ class _State:
     def has_leader(self, si: int, without: int | None = None) -> bool:
         return any(pi in self.leader_of[si] for pi in self.members[si] if pi != without)
 
-    def rank(self, pi: int) -> tuple:
-        return (self.value[pi], len(self.assigned[pi]) + self.people[pi].past_load, self.people[pi].id)
-
     # --- local search ---------------------------------------------------------------------------
 
     def release(self, pi: int, si: int, ops: list, avoid: set[int]) -> bool:
         """Make ``pi`` free for ``si`` by moving them off what blocks them; moves go to ``ops``."""
-        blocking = [b for b in self.assigned[pi] if self.days[b] == self.days[si] or b in self.conflicts[si]]
+        blocking = [b for b in self.assigned[pi] if self.days[b] == self.days[si] or self.too_close(b, si)]
         if len(blocking) > 1:
             return False
         if not blocking:
@@ -97,8 +115,8 @@ class _State:
                 self.remove(pi, b)
                 ops.append(("remove", pi, b))
                 return True
-            pool = self.leader_of[b] if needs_leader else self.cand[b]
-            for q in sorted(pool, key=self.rank):
+            pool = self.leader_list[b] if needs_leader else self.cand[b]
+            for q in pool:
                 if q != pi and q not in avoid and self.free(q, b):
                     self.remove(pi, b)
                     self.add(q, b)
@@ -122,7 +140,7 @@ class _State:
         taken: set[int] = set()
 
         def pick(pool, count: int) -> None:
-            ordered = sorted((pi for pi in pool if pi not in taken), key=self.rank)
+            ordered = [pi for pi in pool if pi not in taken]
             for pi in ordered:
                 if len(chosen) >= count:
                     return
@@ -140,12 +158,12 @@ class _State:
                         taken.add(pi)
 
         if slot.requires_leader:
-            pick(self.leader_of[si], 1)
+            pick(self.leader_list[si], 1)
             if not chosen:
                 self.undo(ops)
                 return False
         # Members: non-leaders first, so leaders stay free for the shifts that need one.
-        pick([pi for pi in self.cand[si] if not self.people[pi].is_leader], slot.min_people)
+        pick(self.members_first[si], slot.min_people)
         pick(self.cand[si], slot.min_people)
         if len(chosen) < slot.min_people:
             self.undo(ops)
@@ -156,9 +174,7 @@ class _State:
 
     def fill(self, si: int) -> None:
         slot = self.slots[si]
-        for pi in sorted(
-            self.cand[si], key=lambda p: (len(self.assigned[p]) + self.people[p].past_load, self.rank(p))
-        ):
+        for pi in sorted(self.cand[si], key=lambda p: len(self.assigned[p]) + self.people[p].past_load):
             if len(self.members[si]) >= slot.max_people:
                 return
             if self.free(pi, si):
