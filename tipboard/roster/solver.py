@@ -19,6 +19,7 @@ nothing; the stage-1 bound says how far the kept coverage can be from the best p
 
 from __future__ import annotations
 
+import atexit
 import time
 from itertools import chain
 
@@ -37,13 +38,14 @@ from tipboard.roster.instance import (  # noqa: F401  (re-exported for the calle
     summarise,
 )
 
-FILL = 50.0  # per unit of shift weight, per person on it (more hands up to the maximum)
+FILL = 8.0  # per unit of shift weight, per person on it: extra hands, weighed against fairness
 FAIRNESS = 10.0  # per step of the load ladder
 PREFERENCE = 2.0
 STABILITY = 1.0
 HEURISTIC_SHARE = 0.15  # of the budget, at most, for the heuristic roster
 COVERAGE_SHARE = 0.75  # of what is left after the model is built, for stage 1
 STAGE2_MARGIN = 0.1  # of the budget, kept back at the end
+ABANDON_AFTER = 1.0  # seconds past a stage's deadline before the build stops waiting for HiGHS
 
 
 class Model:
@@ -267,8 +269,19 @@ def _pair_in(first: np.ndarray, second: np.ndarray, pairs) -> np.ndarray:
     return np.isin(first * shift + second + 1, wanted[:, 0] * shift + wanted[:, 1] + 1)
 
 
+_left_running: list[highspy.Highs] = []  # solves the build stopped waiting for
+
+
+@atexit.register
+def _wait_for_left_running() -> None:
+    """Let an interrupted HiGHS thread reach its next check before the process exits (a CLI run)."""
+    for h in _left_running:
+        h.wait()
+
+
 def _run(h: highspy.Highs, start: np.ndarray | None, seconds: float, rel_gap: float, presolve: str):
-    """One MIP solve with a wall-clock limit; the solution vector (or None), the bound, optimal?"""
+    """One MIP solve with a wall-clock limit: the solution vector (or None), the bound, whether it
+    is optimal, and whether HiGHS was left running (then ``h`` must not be touched again)."""
     seconds = max(seconds, 0.05)
     h.setOptionValue("time_limit", seconds)
     h.setOptionValue("mip_rel_gap", rel_gap)
@@ -287,18 +300,22 @@ def _run(h: highspy.Highs, start: np.ndarray | None, seconds: float, rel_gap: fl
     h.cbSimplexInterrupt += stop_at_deadline
     h.cbIpmInterrupt += stop_at_deadline
     h.cbMipInterrupt += stop_at_deadline
-    try:
-        h.run()
-    finally:
-        h.cbSimplexInterrupt -= stop_at_deadline
-        h.cbIpmInterrupt -= stop_at_deadline
-        h.cbMipInterrupt -= stop_at_deadline
+    # Solve in HiGHS's own thread and stop waiting at the deadline: if HiGHS is somewhere it does
+    # not poll, the build goes on with what it has and the thread ends at HiGHS's next check.
+    h.startSolve()
+    finished, _status = h.wait(seconds + ABANDON_AFTER)
+    if not finished:
+        _left_running.append(h)
+        return None, None, False, True
+    h.cbSimplexInterrupt -= stop_at_deadline
+    h.cbIpmInterrupt -= stop_at_deadline
+    h.cbMipInterrupt -= stop_at_deadline
     info = h.getInfo()
     status = h.getModelStatus()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     x = np.array(h.getSolution().col_value) if has_solution else None
     bound = info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else None
-    return x, bound, status == highspy.HighsModelStatus.kOptimal
+    return x, bound, status == highspy.HighsModelStatus.kOptimal, False
 
 
 def _solution(values: np.ndarray) -> highspy.HighsSolution:
@@ -361,7 +378,7 @@ def solve(
     # Stage 1: coverage.
     t1 = time.perf_counter()
     h = model.highs(model.c1)
-    x1, bound, proven = _run(h, start, left() * COVERAGE_SHARE, rel_gap, presolve)
+    x1, bound, proven, abandoned = _run(h, start, left() * COVERAGE_SHARE, rel_gap, presolve)
     stages["coverage_s"] = time.perf_counter() - t1
     source, kept = "heuristic", start
     if x1 is not None:
@@ -373,14 +390,16 @@ def solve(
 
     # Stage 2: the rest, with the coverage held.
     # HiGHS can run past its limit in places it does not poll; stage 2 leaves a margin for that.
-    if left() - STAGE2_MARGIN * time_limit > 0.5:
+    if not abandoned and left() - STAGE2_MARGIN * time_limit > 0.5:
         t2 = time.perf_counter()
         n_x_y = model.n_x + model.n_s
         ycols = np.arange(model.n_x, n_x_y, dtype=np.int32)
         h.addRow(coverage - 1e-6, highspy.kHighsInf, len(ycols), ycols, model.c1[model.n_x : n_x_y])
         h.changeColsCost(model.n, np.arange(model.n, dtype=np.int32), model.c2)
         h.clearSolver()
-        x2, _bound2, _ = _run(h, kept, left() - STAGE2_MARGIN * time_limit, min(rel_gap, 0.001), presolve)
+        x2, _bound2, _proven, _left = _run(
+            h, kept, left() - STAGE2_MARGIN * time_limit, min(rel_gap, 0.001), presolve
+        )
         stages["balance_s"] = time.perf_counter() - t2
         if x2 is not None:
             x2 = np.round(x2)  # the held row is met within HiGHS's feasibility tolerance; compare rounded
