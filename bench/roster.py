@@ -110,7 +110,7 @@ def main() -> None:
             print(rows[-1], flush=True)
             target = TARGETS.get((people, points))
             if target and o["bound_pct"]:
-                gap = (o["bound_pct"] - o["cov"]) / o["bound_pct"]
+                gap = max((o["bound_pct"] - o["cov"]) / o["bound_pct"], 0.0)
                 met.append(
                     f"- {people:,} x {points}, seed {seed}: within {100 * gap:.2f}% of the bound "
                     f"({'met' if gap <= target[0] else 'NOT met'}: {100 * target[0]:.0f}%), "

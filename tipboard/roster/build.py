@@ -83,8 +83,12 @@ def _week_bounds(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None) -> tuple[Instance, dict]:
     """The week's shifts and the volunteers who could staff them, as a solver instance."""
     start, end = _week_bounds(week)
+    # populate_existing: counts changed by an UPDATE in this transaction (a drop-out) are read fresh.
     shifts = db.session.scalars(
-        sa.select(Shift).where(Shift.starts_at >= start, Shift.starts_at < end).order_by(Shift.starts_at)
+        sa.select(Shift)
+        .where(Shift.starts_at >= start, Shift.starts_at < end)
+        .order_by(Shift.starts_at)
+        .execution_options(populate_existing=True)
     ).all()
     points = {s.point_id: s.point for s in shifts}
     point_weights = weights(points.values())
