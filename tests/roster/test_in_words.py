@@ -119,10 +119,11 @@ def test_every_rule_has_a_sentence_with_the_names(app, lang):
 
 
 @pytest.mark.parametrize(
-    "locale,words",
+    "locale,within,words",
     [
         (
             "en",
+            "the coverage is within 0.4% of the best possible.",
             {
                 "optimal": "Solver: best plan found in ",
                 "time_limit": "Solver: stopped at the time limit (the plan may not be the best) in ",
@@ -130,6 +131,7 @@ def test_every_rule_has_a_sentence_with_the_names(app, lang):
         ),
         (
             "zh_Hans",
+            "覆盖率与可能的最佳值相差不超过 0.4%。",
             {
                 "optimal": "求解器：已找到最优方案，用时 ",
                 "time_limit": "求解器：到达时间上限而停止（方案未必最优），用时 ",
@@ -137,12 +139,19 @@ def test_every_rule_has_a_sentence_with_the_names(app, lang):
         ),
     ],
 )
-def test_the_run_page_says_how_the_solver_finished_in_words(client, login, app_ctx, locale, words):
+def test_the_run_page_says_how_close_to_the_best_the_roster_is(client, login, app_ctx, locale, within, words):
+    """With a bound, leaders read "within x% of the best possible", not "optimal"; without one
+    (an old run), how the solver finished, in words."""
     seed_week()
     run = build.build_week(WEEK)
     db.session.commit()
-    assert run.solver_status == "optimal"
+    assert run.solver_status == "optimal" and run.gap == 0.0
     login(client, UserFactory(roles=(Role.STAFF,), locale=locale))
+    run.gap = 0.004
+    db.session.commit()
+    page = html_lib.unescape(client.get(f"/roster/{run.id}").data.decode())
+    assert within in page and words["optimal"] not in page and "optimal" not in page
+    run.gap = None
     for status, expected in words.items():
         run.solver_status = status
         db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ from tipboard.patrols.models import (
     team_grid,
 )
 from tipboard.patrols.priority import weight_for_shift, weights
-from tipboard.patrols.shifts import _label, _take_place, shift_leaders
+from tipboard.patrols.shifts import _label, _take_place, generate_shifts, shift_leaders
 from tipboard.roster.explain import explain
 from tipboard.roster.models import RosterAssignment, RosterGap, RosterRun
 from tipboard.roster.repair import repair
@@ -36,6 +37,7 @@ from tipboard.timezones import from_local, to_local
 
 log = logging.getLogger("tipboard.roster")
 JOB = "roster.build"
+SHIFTS_JOB = "roster.shifts"
 
 register_message(
     "roster.assigned",
@@ -81,8 +83,12 @@ def _week_bounds(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None) -> tuple[Instance, dict]:
     """The week's shifts and the volunteers who could staff them, as a solver instance."""
     start, end = _week_bounds(week)
+    # populate_existing: counts changed by an UPDATE in this transaction (a drop-out) are read fresh.
     shifts = db.session.scalars(
-        sa.select(Shift).where(Shift.starts_at >= start, Shift.starts_at < end).order_by(Shift.starts_at)
+        sa.select(Shift)
+        .where(Shift.starts_at >= start, Shift.starts_at < end)
+        .order_by(Shift.starts_at)
+        .execution_options(populate_existing=True)
     ).all()
     points = {s.point_id: s.point for s in shifts}
     point_weights = weights(points.values())
@@ -100,29 +106,46 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
         for point in points.values()
     }
     members = db.session.scalars(sa.select(TeamMember)).all()
-    teams_of, leaders = defaultdict(set), set()
+    teams_of, lead_teams = defaultdict(set), defaultdict(set)
     for m in members:
         teams_of[m.user_id].add(m.team_id)
         if m.role in LEAD_ROLES:
-            leaders.add(m.user_id)
+            lead_teams[m.user_id].add(m.team_id)
     user_ids = list(teams_of)
     profiles = {
         p.user_id: p
         for p in db.session.scalars(sa.select(VolunteerProfile).where(VolunteerProfile.user_id.in_(user_ids)))
     }
     availability = availability_of(user_ids)
+    # Shifts people already confirmed, this week and a day either side: they count against the
+    # weekly maximum and one a day, and the rest before and after them holds (Sunday night to Monday).
     confirmed = db.session.execute(
-        sa.select(SignUp.user_id, SignUp.shift_id, Shift.starts_at)
+        sa.select(SignUp.user_id, SignUp.shift_id, Shift.starts_at, Shift.ends_at, Shift.point_id)
         .join(Shift)
-        .where(SignUp.status == SignUpStatus.CONFIRMED.value, Shift.starts_at >= start, Shift.starts_at < end)
+        .where(
+            SignUp.status == SignUpStatus.CONFIRMED.value,
+            Shift.starts_at >= start - dt.timedelta(days=1),
+            Shift.starts_at < end + dt.timedelta(days=1),
+        )
     ).all()
-    own_days, own_count = defaultdict(set), defaultdict(int)
+    own_days, own_count, own_times = defaultdict(set), defaultdict(int), defaultdict(list)
     leader_on = set()
-    for user_id, shift_id, starts_at in confirmed:
+    for user_id, shift_id, starts_at, ends_at, point_id in confirmed:
+        own_times[user_id].append((shift_id, starts_at, ends_at))
+        if not start <= starts_at < end:
+            continue
         own_days[user_id].add(to_local(starts_at).date())
         own_count[user_id] += 1
-        if user_id in leaders:
+        if point_id in eligible_teams and lead_teams[user_id] & eligible_teams[point_id]:
             leader_on.add(shift_id)
+    rest = dt.timedelta(hours=current_app.config["ROSTER_MIN_REST_HOURS"])
+
+    def rested(user_id: int, shift: Shift) -> bool:
+        return all(
+            shift_id == shift.id or shift.starts_at >= ends_at + rest or starts_at >= shift.ends_at + rest
+            for shift_id, starts_at, ends_at in own_times[user_id]
+        )
+
     past = dict(
         db.session.execute(
             sa.select(SignUp.user_id, sa.func.count())
@@ -154,6 +177,7 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
                 requires_leader=shift.requires_leader and shift.id not in leader_on,
                 weight=weight_for_shift(point_weights[shift.point_id], shift.starts_at),
                 team_id=points[shift.point_id].team_id,
+                teams=frozenset(eligible_teams[shift.point_id]),
             )
         )
     people = []
@@ -166,12 +190,14 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
             if teams_of[user_id] & eligible_teams[slot.point_id]
             and fits(availability[user_id], shift_by_id[slot.id])
             and to_local(slot.start).date() not in own_days[user_id]
+            and rested(user_id, shift_by_id[slot.id])
         )
         people.append(
             Person(
                 id=user_id,
                 team_ids=frozenset(teams_of[user_id]),
-                is_leader=user_id in leaders,
+                is_leader=bool(lead_teams[user_id]),
+                lead_teams=frozenset(lead_teams[user_id]),
                 max_per_week=max(max_week, 0),
                 available=available,
                 past_load=past.get(user_id, 0),
@@ -215,25 +241,46 @@ def _store(week: dt.date, result, instance: Instance, actor) -> RosterRun:
     return run
 
 
-def _solve(instance: Instance):
+def _solve(instance: Instance, started: float):
+    """Solve within what is left of the build's wall-clock budget (reading the week counts too)."""
     cfg = current_app.config
-    return solve(instance, time_limit=cfg["ROSTER_TIME_LIMIT"], rel_gap=cfg["ROSTER_REL_GAP"])
+    left = cfg["ROSTER_TIME_LIMIT"] - (time.perf_counter() - started)
+    return solve(instance, time_limit=max(left, 1.0), rel_gap=cfg["ROSTER_REL_GAP"])
 
 
 def build_week(week: dt.date, actor=None) -> RosterRun | None:
     """Build the week's roster once. A second build (another scheduler, a restart, the button
     pressed twice) finds the guard taken and does nothing: returns None."""
+    started = time.perf_counter()
     week = monday_of(week)
     if not claim_run(JOB, week.isoformat()):
         return None
     instance, _shifts = instance_for_week(week)
-    run = _store(week, _solve(instance), instance, actor)
+    run = _store(week, _solve(instance, started), instance, actor)
     log.info("roster.built week=%s run=%s coverage=%s", week, run.id, run.coverage_pct)
     return run
 
 
+def generate_week(week: dt.date) -> list[Shift] | None:
+    """The week's shifts from the templates active now, once: a second call (another scheduler, a
+    restart, the job run by hand) finds the guard taken and makes nothing (returns None)."""
+    week = monday_of(week)
+    if not claim_run(SHIFTS_JOB, week.isoformat()):
+        return None
+    return generate_shifts(week)
+
+
+def run_week(week: dt.date) -> tuple[list[Shift] | None, RosterRun | None]:
+    """What the weekly job does: the week's shifts from the templates, then its roster; each once."""
+    made = generate_week(week)
+    run = build_week(week)
+    log.info("roster.week week=%s shifts_made=%s run=%s", monday_of(week), made and len(made), run and run.id)
+    return made, run
+
+
 def rebuild_draft(run: RosterRun, actor) -> RosterRun:
     """Replace a draft on purpose, keeping what leaders edited as far as the constraints allow."""
+    started = time.perf_counter()
     if is_postgresql(db.session.get_bind()):
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(JOB, run.week.isoformat()))))
     replaced = db.session.execute(
@@ -245,7 +292,7 @@ def rebuild_draft(run: RosterRun, actor) -> RosterRun:
     if replaced != 1:
         raise RosterError("not_draft")
     instance, _shifts = instance_for_week(run.week, assignments_of(run))
-    return _store(run.week, _solve(instance), instance, actor)
+    return _store(run.week, _solve(instance, started), instance, actor)
 
 
 def assignments_of(run: RosterRun) -> dict[int, set[int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 
-from tipboard.roster.solver import Instance
+from tipboard.roster.instance import Instance, leads
 
 
 class GapReason(enum.StrEnum):
@@ -32,7 +32,7 @@ def explain(instance: Instance, assignments: dict[int, set[int]]) -> dict[int, G
         able = [p for p in instance.people if slot.id in p.available and p.max_per_week > 0]
         if not able:
             reasons[slot.id] = GapReason.NOBODY_AVAILABLE
-        elif slot.requires_leader and not any(p.is_leader for p in able):
+        elif slot.requires_leader and not any(leads(p, slot) for p in able):
             reasons[slot.id] = GapReason.NO_LEADER
         elif len(able) < slot.min_people:
             reasons[slot.id] = GapReason.TOO_FEW
@@ -40,7 +40,9 @@ def explain(instance: Instance, assignments: dict[int, set[int]]) -> dict[int, G
             free = [
                 p for p in able if load[p.id] < p.max_per_week and instance.day(slot.start) not in days[p.id]
             ]
-            if len(free) < slot.min_people or (slot.requires_leader and not any(p.is_leader for p in free)):
+            if len(free) < slot.min_people or (
+                slot.requires_leader and not any(leads(p, slot) for p in free)
+            ):
                 reasons[slot.id] = GapReason.EVERYONE_BUSY
             else:
                 reasons[slot.id] = GapReason.NOT_WORTH_IT

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from tipboard.roster.solver import Instance, Person, Slot
+from tipboard.roster.instance import Instance, Person, Slot
 
 SHIFT_TIMES = [(7, 9), (14, 17), (19, 21), (21, 23)]
 

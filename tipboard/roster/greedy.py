@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tipboard.roster.solver import Instance, rest_conflicts
+from tipboard.roster.instance import Instance, leads, rest_conflicts
 
 
 def greedy(instance: Instance) -> dict[int, set[int]]:
@@ -32,7 +32,7 @@ def greedy(instance: Instance) -> dict[int, set[int]]:
         )
         chosen = []
         if slot.requires_leader:
-            leader = next((p for p in candidates if p.is_leader), None)
+            leader = next((p for p in candidates if leads(p, slot)), None)
             if leader is None:
                 continue
             chosen.append(leader)

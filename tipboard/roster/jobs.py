@@ -20,29 +20,39 @@ from tipboard.roster import bp, build
     misfire_grace_time=6 * 3600,
 )
 def weekly_build():
-    """Sunday evening: next week's roster (a no-op if it was built already)."""
-    run = build.build_week(build.next_week())
+    """Sunday evening: next week's shifts from the templates, then its roster (each only once)."""
+    week = build.next_week()
+    made, run = build.run_week(week)
     db.session.commit()
-    return run.id if run else "already built"
+    return _summary(week, made, run)
+
+
+def _summary(week: dt.date, made, run) -> str:
+    shifts = "shifts already made" if made is None else f"{len(made)} shifts made"
+    if run is None:
+        return f"week of {build.monday_of(week)}: {shifts}; roster already built"
+    within = (
+        f"within {run.gap * 100:.2f}% of the best possible coverage"
+        if run.gap is not None
+        else run.solver_status
+    )
+    return (
+        f"week of {run.week}: {shifts}; roster {run.id}: {run.staffed}/{run.wanted} patrols staffed, "
+        f"coverage {run.coverage_pct}% ({within}), Jain {run.jain}"
+    )
 
 
 @bp.cli.command("build")
 @click.option("--week", "week", required=True, help="Any day of the week to build (YYYY-MM-DD).")
 def build_command(week: str):
-    """Build the roster of one week (once; see the run-once guard)."""
+    """Make one week's shifts from the templates and build its roster (each once; see the guard)."""
     try:
         day = dt.date.fromisoformat(week)
     except ValueError as exc:
         raise click.BadParameter("use YYYY-MM-DD") from exc
-    run = build.build_week(day)
+    made, run = build.run_week(day)
     db.session.commit()
-    if run is None:
-        click.echo(f"the roster for the week of {build.monday_of(day)} was already built; nothing done")
-        return
-    click.echo(
-        f"roster {run.id} for {run.week}: {run.solver_status}, coverage {run.coverage_pct}%, "
-        f"{run.staffed}/{run.wanted} patrols staffed, gap {run.gap}, Jain {run.jain}"
-    )
+    click.echo(_summary(day, made, run))
 
 
 @signup_dropped.connect

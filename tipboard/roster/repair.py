@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tipboard.roster.solver import Instance, rest_conflicts
+from tipboard.roster.instance import Instance, leads, rest_conflicts
 
 
 def repair(instance: Instance, assignments: dict[int, set[int]], slot_id: int) -> int | None:
@@ -25,7 +25,7 @@ def repair(instance: Instance, assignments: dict[int, set[int]], slot_id: int) -
     current = assignments.get(slot_id, set())
     if len(current) >= slot.max_people:
         return None
-    need_leader = slot.requires_leader and not any(p.is_leader for p in instance.people if p.id in current)
+    need_leader = slot.requires_leader and not any(leads(p, slot) for p in instance.people if p.id in current)
     candidates = [
         p
         for p in instance.people
@@ -34,7 +34,7 @@ def repair(instance: Instance, assignments: dict[int, set[int]], slot_id: int) -
         and load[p.id] < p.max_per_week
         and instance.day(slot.start) not in days[p.id]
         and not conflicts[slot_id] & taken[p.id]
-        and (p.is_leader or not need_leader)
+        and (leads(p, slot) or not need_leader)
     ]
     if not candidates:
         return None

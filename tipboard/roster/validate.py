@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from collections import defaultdict
 
-from tipboard.roster.solver import Instance, rest_conflicts
+from tipboard.roster.instance import Instance, leads, rest_conflicts
 
 
 class Rule(enum.StrEnum):
@@ -64,7 +64,11 @@ def violations(instance: Instance, assignments: dict[int, set[int]]) -> list[Vio
                     Rule.STAFFING, slot_id, count=len(members), low=slot.min_people, high=slot.max_people
                 )
             )
-        if members and slot.requires_leader and not any(p in people and people[p].is_leader for p in members):
+        if (
+            members
+            and slot.requires_leader
+            and not any(p in people and leads(people[p], slot) for p in members)
+        ):
             problems.append(Violation(Rule.NO_LEADER, slot_id))
         for person_id in members:
             person = people.get(person_id)
