@@ -24,7 +24,6 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from tipboard import caching
-from tipboard.database import reads_only
 from tipboard.extensions import db, limiter
 from tipboard.geo import in_station_area
 from tipboard.ids import db_id
@@ -241,7 +240,6 @@ def receipt():
 
 @bp.route("/track", methods=["GET", "POST"])
 @public
-@reads_only
 @limiter.limit(limit("RATE_TRACK_LOOKUP"), methods=["POST"], deduct_when=lambda r: r.status_code != 302)
 def track():
     form = TrackForm()
