@@ -152,10 +152,6 @@ def grant_role(user: User, role: Role) -> None:
         user.roles.append(UserRole(role=str(role)))
 
 
-def revoke_role(user: User, role: Role) -> None:
-    user.roles = [r for r in user.roles if r.role != str(role)]
-
-
 def authenticate(login: str, password: str, now: dt.datetime | None = None) -> User:
     """Check a login; count failures and lock the account after too many in a row."""
     now = now or utcnow()
