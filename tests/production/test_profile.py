@@ -5,6 +5,7 @@ import io
 import subprocess
 import sys
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,7 @@ WORKER = textwrap.dedent("""
     from tipboard import create_app
     app = create_app("test", overrides={{"DATABASE_URL": {db!r}, "RATELIMIT_ENABLED": True,
                                         "REDIS_URL": {redis!r}, "RATE_LOGIN": "7 per minute",
+                                        "RATELIMIT_KEY_PREFIX": {prefix!r},
                                         "SECRET_KEY": "shared-secret", "INSTANCE_DIR": {tmp!r},
                                         "PHOTO_DIR": {tmp!r}}})
     client = app.test_client()
@@ -142,10 +144,14 @@ def test_rate_limits_are_shared_through_redis(databases, tmp_path):
     import redis
 
     require_redis()
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    prefix = f"tipboard-test-{uuid.uuid4().hex[:8]}"  # this test's counts only; Redis is shared
     url = databases.new(template=databases.template_arg(databases.pristine))
     script = WORKER.format(
-        root=str(Path(__file__).resolve().parents[2]), db=url, redis=REDIS_URL, tmp=str(tmp_path)
+        root=str(Path(__file__).resolve().parents[2]),
+        db=url,
+        redis=REDIS_URL,
+        tmp=str(tmp_path),
+        prefix=prefix,
     )
     runs = [
         subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
@@ -154,4 +160,6 @@ def test_rate_limits_are_shared_through_redis(databases, tmp_path):
     first, second = (r.stdout.strip().splitlines()[-1].split(",") for r in runs)
     assert first == ["400"] * 5  # five attempts, under the limit of seven
     assert second == ["400", "400", "429", "429", "429"]  # the second process sees the first one's count
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
