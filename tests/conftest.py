@@ -53,8 +53,13 @@ def pytest_configure(config):
 
 
 # Tests that share something outside their own databases run on one pytest-xdist worker, in
-# order (``--dist loadgroup``): the browser tests share one live server and one chromium.
-XDIST_GROUPS = {"tests/e2e/": "e2e"}
+# order (``--dist loadgroup``): the browser tests share one live server and one chromium; the
+# gunicorn fleets (a master and 2-4 workers each) boot one at a time rather than on every core.
+XDIST_GROUPS = {
+    "tests/e2e/": "e2e",
+    "tests/production/test_kill.py": "gunicorn",
+    "tests/production/test_gunicorn.py": "gunicorn",
+}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
