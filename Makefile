@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 5000
+# pytest-xdist: one worker per core; tests that share a resource stay together (tests/conftest.py).
+XDIST  ?= -n auto --dist loadgroup
 export FLASK_APP := wsgi
 
 .PHONY: install run serve scheduler test test-fast security-lint chromium test-sqlite test-postgresql bench lint translations clean
@@ -48,17 +50,17 @@ test: install lint chromium test-sqlite test-postgresql
 
 # A quick local loop: SQLite only, in parallel.
 test-fast: install
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST)
 
 # Static security checks: no medium or high findings (each `# nosec` says why).
 security-lint: install
 	$(BIN)/bandit -q -ll -c pyproject.toml -r tipboard config.py wsgi.py gunicorn.conf.py
 
 test-sqlite: install
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST)
 
 test-postgresql: install
-	TIPBOARD_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider
+	TIPBOARD_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST)
 
 # Style (ruff) and static security checks; part of `make test`.
 lint: install security-lint

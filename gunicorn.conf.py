@@ -17,11 +17,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: the app does short database transactions; 2 x cores + 1 is gunicorn's advice.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
-# Load the app once in the master and fork the workers from it: a worker (re)start costs a fork
-# instead of ~0.9 s of CPU importing and building the app, which matters because max_requests
-# recycles workers under load; the forked workers also share the loaded code's memory. Each child
-# drops the database connections it inherited (tipboard.forget_connections_in_forked_children).
-# New code therefore needs a restart of gunicorn, not just a HUP.
+# Load the app once in the master and fork the workers from it: a recycled worker answers at once
+# instead of importing the app again, and the workers share the loaded code's memory (figures in
+# bench/RESULTS.md). Each child drops the database connections it inherited
+# (tipboard.forget_connections_in_forked_children). New code needs a restart of gunicorn, not a HUP.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() != "false"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
@@ -70,10 +69,9 @@ def when_ready(server):
 
 def pre_fork(server, worker):
     """With the app preloaded: move everything it allocated into the permanent generation before
-    forking. A worker's full garbage collection then skips those ~180,000 objects (measured: ~110 ms
-    -> ~2 ms, a stall every request queued behind it would wait out), and by not touching them
-    keeps their memory pages shared with the master. Collected first, so the master's garbage since
-    the last fork (workers are recycled) is freed rather than frozen."""
+    forking, so a worker's full garbage collection skips those objects (no pause every request
+    behind it waits out) and leaves their pages shared with the master (bench/RESULTS.md).
+    Collected first, so the master's garbage since the last fork is freed rather than frozen."""
     if server.cfg.preload_app:
         gc.collect()
         gc.freeze()

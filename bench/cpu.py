@@ -12,6 +12,9 @@ PostgreSQL backend that exits) leaves its time to its parent, which counts its r
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,3 +110,61 @@ def per_request(before: Snapshot, after: Snapshot, requests: int) -> dict[str, f
     out["busy"] = busy * 1000 / n
     out["busy_share"] = busy / (busy + idle) if busy + idle else 0.0
     return out
+
+
+def self_check() -> None:
+    """The accounting adds processes up right; bench/http_load.py runs this before it measures
+    (``python bench/cpu.py`` runs it alone)."""
+    global PROC
+    real = PROC
+    with tempfile.TemporaryDirectory() as tmp:
+        PROC = Path(tmp)
+        try:
+            # A name with parentheses and spaces; utime stime cutime cstime are fields 14-17.
+            rest = ["S", "7"] + ["0"] * 9 + [str(3 * TICK), str(TICK), str(2 * TICK), "0"] + ["0"] * 30
+            (PROC / "42").mkdir()
+            (PROC / "42" / "stat").write_text("42 (odd (name) x) " + " ".join(rest) + "\n")
+            assert read_proc(42) == Proc(42, "odd (name) x", 7, 4.0, 2.0)
+            assert read_proc(43) is None  # gone
+            # user nice system idle iowait irq softirq steal: steal is neither busy nor idle.
+            t = TICK
+            (PROC / "stat").write_text(f"cpu  {5 * t} {t} {2 * t} {10 * t} {t} 0 {t} {7 * t} 0 0\n")
+            assert machine_seconds() == (9.0, 11.0)
+        finally:
+            PROC = real
+    tree = [
+        Proc(10, "gunicorn", 1, 1.0, 5.0),  # master: 5 s of workers it reaped
+        Proc(11, "gunicorn", 10, 2.0, 0.0),
+        Proc(12, "gunicorn", 10, 3.0, 0.0),
+        Proc(13, "python", 11, 9.0, 0.0),  # a grandchild: not the app's worker
+        Proc(20, "other", 1, 7.0, 7.0),
+    ]
+    assert abs(tree_seconds(tree, 10) - 11.0) < 1e-9
+    named = [
+        Proc(30, "postgres", 1, 1.0, 4.0),  # postmaster: exited backends' time
+        Proc(31, "postgres", 30, 2.0, 0.5),  # a backend's reaped helper: counted in it already
+        Proc(32, "postgres", 30, 3.0, 0.0),
+        Proc(40, "redis-server", 1, 0.5, 0.0),
+    ]
+    assert abs(named_seconds(named, "postgres") - 10.0) < 1e-9
+    assert named_seconds(named, "absent") == 0.0
+    before = Snapshot({"app": 1.0, "database": 0.5}, busy=10.0, idle=10.0)
+    after = Snapshot({"app": 3.0, "database": 1.5}, busy=13.0, idle=11.0)
+    out = per_request(before, after, requests=1000)
+    assert {k: round(v, 9) for k, v in out.items()} == {
+        "app": 2.0,
+        "database": 1.0,
+        "busy": 3.0,
+        "busy_share": 0.75,
+    }
+    # A child that burns CPU and exits stays counted in its parent's tree.
+    start = snapshot(os.getpid(), load_generator=0.0)
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass"
+    subprocess.run([sys.executable, "-c", burn], check=True)
+    spent = snapshot(os.getpid(), load_generator=0.0).groups["app"] - start.groups["app"]
+    assert spent >= 0.25, spent
+
+
+if __name__ == "__main__":
+    self_check()
+    print("bench/cpu.py: self-check passed")

@@ -588,6 +588,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     parser.add_argument("--only", default="", help="comma-separated substrings of route names")
     args = parser.parse_args(argv)
+    cpu.self_check()  # the CPU columns are only as good as their accounting
     if args.only:
         keep = [w for w in args.only.split(",") if w]
         ROUTES[:] = [ROUTES[0]] + [r for r in ROUTES[1:] if any(w in r.name for w in keep)]

@@ -48,9 +48,26 @@ def pytest_configure(config):
             pytest.exit(
                 f"PostgreSQL not reachable at {PG_ADMIN_URL}; skipping the PostgreSQL run.", returncode=0
             )
+    if not hasattr(config, "workerinput"):  # once, before any pytest-xdist worker starts
+        compile_catalogues()
 
 
+# Tests that share something outside their own databases run on one pytest-xdist worker, in
+# order (``--dist loadgroup``): the browser tests share one live server and one chromium; the
+# gunicorn fleets (a master and 2-4 workers each) boot one at a time rather than on every core.
+XDIST_GROUPS = {
+    "tests/e2e/": "e2e",
+    "tests/production/test_kill.py": "gunicorn",
+    "tests/production/test_gunicorn.py": "gunicorn",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for prefix, group in XDIST_GROUPS.items():
+            if item.nodeid.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
     if BACKEND != "postgresql":
         skip = pytest.mark.skip(reason="PostgreSQL only; runs in the PostgreSQL pass of make test")
         for item in items:
@@ -131,7 +148,6 @@ def require_redis() -> str:
 
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
-    compile_catalogues()
     dbs = _Databases(tmp_path_factory.mktemp("db"))
     pristine_url = dbs.new()
     app = make_app(pristine_url, tmp_path_factory.mktemp("pristine"))

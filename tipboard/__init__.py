@@ -52,14 +52,6 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
         if "DATABASE_URL" in overrides:
             app.config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from tipboard.database import SQLITE_CONNECT_ARGS
-
-        # Writers take turns on a lock file (database.QueuedWriterConnection); a copy, so the
-        # config class's dict is not changed for the next app.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options["connect_args"] = {**SQLITE_CONNECT_ARGS, **options.get("connect_args", {})}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     # Without Redis, rate limits are counted per process (see README).
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if app.config.get("REDIS_URL"):

@@ -69,11 +69,6 @@ def claim_run(job: str, period: str, detail: str | None = None) -> bool:
     return True
 
 
-def release_run(job: str, period: str) -> None:
-    """Forget a run on purpose (an explicit rebuild), inside the caller's transaction."""
-    db.session.execute(sa.delete(JobRun).where(JobRun.job == job, JobRun.period == period))
-
-
 @dataclasses.dataclass(frozen=True)
 class JobSpec:
     id: str

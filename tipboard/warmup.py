@@ -2,9 +2,9 @@
 requests: the compiled templates, the translation catalogues and Babel's locale data for every
 language, and SQLAlchemy's configured mappers.
 
-A fresh worker spent ~180 ms on its first tip form page (most of it compiling templates), and every
-request queued behind it waited that out; gunicorn recycles workers (``max_requests``), so this
-came back under load. gunicorn.conf.py calls :func:`warm_up` in the master when the app is preloaded.
+Without it a fresh worker's first page costs several times a later one (compiling templates), and
+gunicorn recycles workers (``max_requests``); figures in bench/RESULTS.md ("Preload, warm-up and
+gc.freeze"). gunicorn.conf.py calls :func:`warm_up` in the master when the app is preloaded.
 Nothing here touches the database or the cache.
 """
 

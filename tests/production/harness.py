@@ -76,7 +76,7 @@ class Server:
         env: dict,
         workers: int = 4,
         *,
-        startup_timeout: float = 60,
+        startup_timeout: float = 180,  # a loaded 2-core machine boots a preloaded fleet slowly
         app: str = "wsgi:app",
         ready_path: str = "/healthz",
     ):

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-import time
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import BACKEND
 from tests.production.helpers import make_category, submit
-from tipboard.database import QueuedWriterConnection
 from tipboard.extensions import db
 from tipboard.tips.models import Tip
 
@@ -46,45 +43,24 @@ def test_write_transactions_begin_immediately(fresh_app):
 
 
 @sqlite_only
-def test_writers_take_turns_on_a_lock_file_beside_the_database(fresh_app):
-    """A write transaction holds the turn until it ends; the next writer gets it then, without
-    sleeping in SQLite's busy handler; commit, rollback and close each end a turn."""
+def test_a_get_takes_no_write_lock_and_a_form_post_does(fresh_app):
+    """GET requests begin deferred (WAL readers never wait for a writer); every other request
+    takes the write lock at BEGIN."""
+    begins: list[str] = []
     with fresh_app.app_context():
-        engine = db.engine
-        with engine.connect() as first:
-            first.exec_driver_sql("SELECT 1")  # began: took the turn, then BEGIN IMMEDIATE
-            holder = first.connection.dbapi_connection
-            assert isinstance(holder, QueuedWriterConnection) and holder.wait_for_turn(0) is True
-            other = engine.raw_connection()
-            try:
-                waiting = other.dbapi_connection
-                assert waiting.wait_for_turn(timeout=0.01) is False  # first's turn still
-                got = []
-                waiter = threading.Thread(target=lambda: got.append(waiting.wait_for_turn(timeout=30)))
-                waiter.start()
-                time.sleep(0.05)
-                first.commit()
-                waiter.join()
-                assert got == [True]
-                assert holder.wait_for_turn(timeout=0.01) is False  # the other connection's turn now
-                other.rollback()
-                assert holder.wait_for_turn(timeout=0.01) is True
-                holder.rollback()
-                assert waiting.wait_for_turn(timeout=0.01) is True
-            finally:
-                other.close()
-            assert holder.wait_for_turn(timeout=0.01) is True  # closing ended the other's turn
-            holder.rollback()
-
-
-def test_databases_in_memory_take_no_turns(tmp_path):
-    memory = sqlite3.connect(":memory:", factory=QueuedWriterConnection)
-    assert memory.wait_for_turn(1) is False
-    memory.close()
-    uri = sqlite3.connect(f"file:{tmp_path / 'x.sqlite3'}?mode=rwc", uri=True, factory=QueuedWriterConnection)
-    assert uri.wait_for_turn(1) is False
-    uri.close()
-    assert [p.name for p in tmp_path.iterdir()] == ["x.sqlite3"]
+        sa.event.listen(
+            db.engine,
+            "before_cursor_execute",
+            lambda _c, _cur, statement, *_a: (
+                begins.append(statement) if statement.startswith("BEGIN") else None
+            ),
+        )
+    client = fresh_app.test_client()
+    assert client.get("/tips/track/ZZZZ-ZZZZ").status_code == 404  # looked up, not found
+    assert begins == ["BEGIN"]
+    begins.clear()
+    client.post("/tips/track", data={"code": "ZZZZ-ZZZZ", "secret": "ZZZZ-ZZZZ-ZZZZ"})
+    assert begins and begins[0] == "BEGIN IMMEDIATE"
 
 
 def test_concurrent_writers_all_succeed(fresh_app):

@@ -139,10 +139,6 @@ def grant_role(user: User, role: Role) -> None:
         user.roles.append(UserRole(role=str(role)))
 
 
-def revoke_role(user: User, role: Role) -> None:
-    user.roles = [r for r in user.roles if r.role != str(role)]
-
-
 def authenticate(login: str, password: str) -> User:
     """Check a login. Every failure is the same refusal, whether or not the account exists; the
     views throttle failures per account and address (config RATE_LOGIN_ACCOUNT) rather than lock

@@ -137,10 +137,6 @@ def register_kind(kind: QueueKind) -> QueueKind:
     return kind
 
 
-def unregister_kind(name: str) -> None:
-    _KINDS.pop(name, None)
-
-
 def get_kind(name: str) -> QueueKind | None:
     return _KINDS.get(name)
 

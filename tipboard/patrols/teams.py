@@ -10,7 +10,6 @@ from tipboard.auth.services import grant_role
 from tipboard.extensions import db
 from tipboard.outbox import notify, register_message
 from tipboard.patrols.models import (
-    LEAD_ROLES,
     MemberRole,
     Team,
     TeamApplication,
@@ -157,23 +156,6 @@ def remove_member(team: Team, member: TeamMember, actor) -> None:
         raise PatrolError("not_leader")
     db.session.delete(member)
     db.session.flush()
-
-
-def can_see_emergency_contact(viewer, volunteer_id: int) -> bool:
-    """Only the volunteer's own team leaders (and deputies) and station staff."""
-    if viewer.has_role(*STAFF) or viewer.id == volunteer_id:
-        return True
-    led = sa.select(TeamMember.team_id).where(
-        TeamMember.user_id == viewer.id, TeamMember.role.in_(LEAD_ROLES)
-    )
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(TeamMember)
-            .where(TeamMember.user_id == volunteer_id, TeamMember.team_id.in_(led))
-        )
-        > 0
-    )
 
 
 def profile_of(user) -> VolunteerProfile:

@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from tipboard.database import reads_only
 from tipboard.extensions import db, limiter
 from tipboard.geo import in_station_area
 from tipboard.ids import db_id
@@ -218,7 +217,6 @@ def receipt():
 
 @bp.route("/track", methods=["GET", "POST"])
 @public
-@reads_only
 @limiter.limit(
     limit("RATE_TRACK_LOOKUP"),
     methods=["POST"],

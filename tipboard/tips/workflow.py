@@ -74,10 +74,6 @@ def allowed(action: TipAction, status: TipStatus) -> bool:
     return status in TRANSITIONS[action][0]
 
 
-def available_actions(tip: Tip) -> list[TipAction]:
-    return [a for a in TipAction if a != TipAction.ANSWER and allowed(a, tip.status_enum)]
-
-
 def transition(
     tip: Tip,
     action: TipAction,
