@@ -21,7 +21,7 @@ from flask_sqlalchemy.session import Session as FsaSession
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tipboard import caching, create_app
-from tipboard.extensions import db
+from tipboard.extensions import db, limiter
 from tipboard.i18n import compile_catalogues
 
 BACKEND = os.environ.get("TIPBOARD_TEST_DB", "sqlite")
@@ -118,6 +118,9 @@ def make_app(url: str, tmp: Path, **overrides):
     settings = {"DATABASE_URL": url, "PHOTO_DIR": str(tmp / "photos"), "INSTANCE_DIR": str(tmp)}
     settings.update(overrides)
     application = create_app("test", overrides=settings)
+    # Flask-Limiter keeps its storage and its "storage is down" flag on the one module-level limiter
+    # that every test app shares (a server has one app); a new app starts with its storage alive.
+    limiter._storage_dead = False
 
     @application.before_request
     def _forget_cached_user():
