@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import TipFactory, UserFactory
+from tipboard.events import tip_status_changed, tip_verified
 from tipboard.permissions import Role
 from tipboard.tips.models import EventVisibility, TipStatus
 from tipboard.tips.workflow import TRANSITIONS, IllegalTransition, TipAction, allowed, transition
@@ -69,8 +70,8 @@ def test_service_level_timestamps(app_ctx):
     assert tip.resolved_at is None
 
 
-def test_verify_and_status_signals(app_ctx):
-    from tipboard.tips.signals import tip_status_changed, tip_verified
+def test_verify_and_status_events(app_ctx):
+    """What tips tells the other blueprints when staff verify (tipboard.events)."""
 
     seen = []
     on_verify = lambda tip, **kw: seen.append(("verified", tip.id, kw["actor"].id))  # noqa: E731

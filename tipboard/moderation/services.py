@@ -27,8 +27,8 @@ class QueueError(Refusal):
 _UNCHANGED = object()
 
 #: (kind, subject_id) of the item whose action :func:`perform` is running. The item is brought in
-#: step from the action's outcome once, after the handler; receivers of the subject's own signals
-#: (which keep the item in step with changes made elsewhere) ask :func:`in_action` and leave it.
+#: step from the action's outcome once, after the handler; code that keeps the item in step with
+#: changes made elsewhere (e.g. tips.workflow) asks :func:`in_action` and leaves it.
 _ACTING: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar("queue_acting", default=None)
 
 

@@ -10,8 +10,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
+from tipboard.patrols.errors import PatrolError
 from tipboard.patrols.models import PatrolPoint, Shift, SignUp, SignUpStatus
-from tipboard.patrols.shifts import PatrolError
 
 EARLY_CHECKIN = dt.timedelta(minutes=30)
 

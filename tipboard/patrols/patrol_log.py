@@ -9,9 +9,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from tipboard.events import tip_origin, tip_origin_described
 from tipboard.extensions import db
 from tipboard.patrols.models import Observation, Shift, SignUp, SignUpStatus
-from tipboard.tips.signals import tip_origin, tip_origin_described
 
 MAX_AGE = 12 * 3600
 
@@ -47,6 +47,7 @@ def _shift_on_duty(token: str, user) -> Shift | None:
 
 @tip_origin_described.connect
 def describe(token: str, user=None, **_kwargs):
+    """The on-duty note for the tip form, when the token names a shift ``user`` is on."""
     shift = _shift_on_duty(token, user)
     if shift is None:
         return None
@@ -58,7 +59,7 @@ def describe(token: str, user=None, **_kwargs):
 
 
 @tip_origin.connect
-def _link_tip_to_shift(tip, token: str = "", user=None, **_kwargs) -> None:
+def link_tip_to_shift(tip, token: str = "", user=None, **_kwargs) -> None:
     shift = _shift_on_duty(token, user)
     if shift is None:
         return

@@ -12,10 +12,11 @@ from tipboard.extensions import db
 from tipboard.forms import Form
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue, subjects_by_id
+from tipboard.moderation.services import subjects_by_id
 from tipboard.patrols import teams
-from tipboard.patrols.models import LEAD_ROLES, Shift, SignUp, SwapRequest, Team, TeamApplication, TeamMember
-from tipboard.patrols.shifts import PatrolError, can_lead_shift, complete_swap, decline_swap
+from tipboard.patrols.errors import PatrolError
+from tipboard.patrols.models import LEAD_ROLES, Shift, SignUp, SwapRequest, TeamApplication, TeamMember
+from tipboard.patrols.shifts import can_lead_shift, complete_swap, decline_swap
 from tipboard.permissions import LEADERS, STAFF
 
 
@@ -60,10 +61,6 @@ def _pending(application: TeamApplication, _user) -> bool:
 
 def _application_summary(application: TeamApplication) -> str:
     return f"{application.user.name} → {application.team.name}"
-
-
-def enqueue_application(application: TeamApplication, actor=None) -> None:
-    enqueue("team_application", application.id, subject=application, team_id=application.team_id, actor=actor)
 
 
 register_kind(
@@ -132,11 +129,6 @@ def _swap_summary(swap: SwapRequest) -> str:
     return f"{swap.signup.user.name} → {swap.taken_by.name if swap.taken_by else '?'}"
 
 
-def enqueue_swap(swap: SwapRequest, team: Team | None, actor=None) -> None:
-    """A taken swap waits for the leaders of ``team`` (one that asks to approve swaps)."""
-    enqueue("swap_request", swap.id, subject=swap, team_id=team.id if team else None, actor=actor)
-
-
 register_kind(
     QueueKind(
         name="swap_request",
@@ -176,10 +168,6 @@ def _read(ctx) -> ActionOutcome:
 
 def _report_summary(shift: Shift) -> str:
     return f"{shift.title or shift.point.name}: {(shift.report or '')[:100]}"
-
-
-def enqueue_report(shift: Shift, actor=None) -> None:
-    enqueue("patrol_report", shift.id, subject=shift, grid_id=shift.point.grid_id, actor=actor)
 
 
 register_kind(

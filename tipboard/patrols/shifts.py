@@ -7,15 +7,16 @@ import datetime as dt
 import logging
 
 import sqlalchemy as sa
-from blinker import Namespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from tipboard.database import utcnow
-from tipboard.errors import Refusal
+from tipboard.events import signup_dropped  # roster.jobs connects to it from here
 from tipboard.extensions import db
+from tipboard.moderation.services import enqueue
 from tipboard.outbox import notify, register_message
+from tipboard.patrols.errors import PatrolError  # re-exported: views and tests catch shifts.PatrolError
 from tipboard.patrols.models import (
     LEAD_ROLES,
     PatrolPoint,
@@ -29,14 +30,9 @@ from tipboard.patrols.models import (
     team_grid,
 )
 from tipboard.permissions import STAFF
-from tipboard.timezones import from_local
+from tipboard.timezones import from_local, to_local
 
 log = logging.getLogger("tipboard.patrols")
-
-_signals = Namespace()
-#: A confirmed volunteer left a shift (sender: the sign-up; kwargs: promoted = the sign-up that
-#: took the place from the waiting list, or None). The roster refills published patrols.
-signup_dropped = _signals.signal("patrol-signup-dropped")
 
 register_message(
     "patrols.confirmed", _l("You are on a shift"), _l("You are signed up for %(shift)s on %(when)s.")
@@ -63,13 +59,7 @@ register_message(
 )
 
 
-class PatrolError(Refusal):
-    """A refusal of the patrol services (messages: patrols.views.ERRORS)."""
-
-
 def _label(shift: Shift) -> dict:
-    from tipboard.timezones import to_local
-
     return {
         "shift": shift.title or shift.point.name,
         "when": to_local(shift.starts_at).strftime("%Y-%m-%d %H:%M"),
@@ -414,11 +404,10 @@ def take_swap(swap: SwapRequest, user) -> str:
         if t.swaps_need_approval
     ]
     if approving:
-        from tipboard.patrols.queue import enqueue_swap
-
         if not _move_swap(swap, "open", "pending_approval", taken_by_id=user.id):
             raise PatrolError("swap_closed")
-        enqueue_swap(swap, approving[0], actor=user)
+        # the swap waits for the leaders of the first team that asks to approve swaps
+        enqueue("swap_request", swap.id, subject=swap, team_id=approving[0].id, actor=user)
         return "pending_approval"
     if not _move_swap(swap, "open", "done", taken_by_id=user.id):
         raise PatrolError("swap_closed")
@@ -476,12 +465,10 @@ def _hand_over(swap: SwapRequest) -> None:
 
 def close_shift(shift: Shift, report: str, actor, now: dt.datetime | None = None) -> None:
     """A leader (or staff) closes the shift with a report; the report goes to the station's queue."""
-    from tipboard.patrols.queue import enqueue_report
-
     if not can_lead_shift(actor, shift):
         raise PatrolError("not_leader")
     if shift.closed_at is not None:
         raise PatrolError("already_closed")
     shift.report, shift.closed_at, shift.closed_by_id = report.strip(), now or utcnow(), actor.id
     db.session.flush()
-    enqueue_report(shift, actor=actor)
+    enqueue("patrol_report", shift.id, subject=shift, grid_id=shift.point.grid_id, actor=actor)

@@ -8,7 +8,9 @@ from sqlalchemy.exc import IntegrityError
 
 from tipboard.auth.services import grant_role
 from tipboard.extensions import db
+from tipboard.moderation.services import enqueue
 from tipboard.outbox import notify, register_message
+from tipboard.patrols.errors import PatrolError
 from tipboard.patrols.models import (
     MemberRole,
     Team,
@@ -17,7 +19,6 @@ from tipboard.patrols.models import (
     TeamMember,
     VolunteerProfile,
 )
-from tipboard.patrols.shifts import PatrolError
 from tipboard.permissions import STAFF, Role
 
 register_message(
@@ -39,8 +40,6 @@ register_message(
 
 def apply(team: Team, user, message: str) -> TeamApplication:
     """A volunteer asks to join; the application waits in the queue for the team's leaders."""
-    from tipboard.patrols.queue import enqueue_application
-
     if team.membership(user) is not None:
         raise PatrolError("already_member")
     if db.session.scalar(
@@ -54,7 +53,7 @@ def apply(team: Team, user, message: str) -> TeamApplication:
     application = TeamApplication(team=team, user_id=user.id, message=message.strip())
     db.session.add(application)
     db.session.flush()
-    enqueue_application(application, actor=user)
+    enqueue("team_application", application.id, subject=application, team_id=team.id, actor=user)
     return application
 
 

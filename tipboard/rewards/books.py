@@ -16,6 +16,7 @@ from tipboard.extensions import db
 from tipboard.rewards.models import Budget, Fund, LedgerEntry, LedgerKind, Reward
 from tipboard.templating import money_text
 from tipboard.timezones import from_local
+from tipboard.tips.models import Category, Tip
 
 
 def ledger_moves() -> dict[int, int]:
@@ -86,8 +87,6 @@ def ledger_between(start: dt.datetime, end: dt.datetime) -> list[LedgerEntry]:
 def monthly_statement(year: int, month: int) -> list[dict]:
     """Per fund: payouts in the month by category, count, average, and what the budget has left.
     ValueError for a month at the calendar's edge (see :func:`local_days`)."""
-    from tipboard.tips.models import Category, Tip
-
     start, end = local_days(
         dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
     )

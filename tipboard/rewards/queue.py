@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from tipboard.events import tip_status_changed, tip_verified
 from tipboard.extensions import db
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
@@ -22,7 +23,6 @@ from tipboard.rewards.messages import refusal
 from tipboard.rewards.models import Nomination, Reward, RewardKind, RewardStatus
 from tipboard.templating import money_text
 from tipboard.tips.models import TipStatus
-from tipboard.tips.signals import tip_status_changed, tip_verified
 
 KIND_LABELS = {
     RewardKind.HAZARD.value: _l("Grid red envelope"),
@@ -244,14 +244,16 @@ register_kind(
 
 
 @tip_verified.connect
-def _propose_on_verify(tip, actor=None, **_kwargs) -> None:
+def propose_on_verify(tip, actor=None, **_kwargs) -> None:
+    """A verified tip in a rewarded category gets a proposed reward in the queue."""
     reward = services.propose_for_tip(tip, actor)
     if reward is not None:
         enqueue_reward(reward, actor)
 
 
 @tip_status_changed.connect
-def _cancel_when_not_valid(tip, actor=None, new=None, **_kwargs) -> None:
+def cancel_when_not_valid(tip, actor=None, new=None, **_kwargs) -> None:
+    """A tip found to be a duplicate or rejected loses its reward that is not paid yet."""
     if new not in (TipStatus.DUPLICATE, TipStatus.REJECTED):
         return
     reward = services.reward_for_tip(tip.id)
@@ -262,7 +264,3 @@ def _cancel_when_not_valid(tip, actor=None, new=None, **_kwargs) -> None:
     if item is not None:
         item.status = ItemStatus.CLOSED.value
     db.session.flush()
-
-
-def enqueue_nomination(nomination: Nomination, actor=None) -> None:
-    enqueue("nomination", nomination.id, subject=nomination, priority=3, actor=actor)

@@ -20,6 +20,7 @@ from tipboard.auth.models import User, UserRole
 from tipboard.database import utcnow
 from tipboard.errors import Refusal
 from tipboard.extensions import db
+from tipboard.moderation.services import enqueue
 from tipboard.outbox import notify
 from tipboard.permissions import STAFF, SUPERVISORS
 from tipboard.rewards.models import (
@@ -39,6 +40,7 @@ from tipboard.rewards.models import (
 )
 from tipboard.templating import money_text
 from tipboard.timezones import to_local
+from tipboard.tips.models import Tip
 
 log = logging.getLogger("tipboard.rewards")
 
@@ -139,8 +141,6 @@ def nominate(
 ) -> Nomination:
     """Anyone signed in nominates for a good-neighbour award, staff also for courage; the nomination
     goes to the queue."""
-    from tipboard.rewards.queue import enqueue_nomination
-
     if kind == RewardKind.COURAGE.value and not nominated_by.has_role(*STAFF):
         raise RewardError("courage_by_staff")
     if kind not in (RewardKind.COURAGE.value, RewardKind.GOOD_NEIGHBOUR.value):
@@ -155,7 +155,7 @@ def nominate(
     )
     db.session.add(nomination)
     db.session.flush()
-    enqueue_nomination(nomination, nominated_by)
+    enqueue("nomination", nomination.id, subject=nomination, priority=3, actor=nominated_by)
     return nomination
 
 
@@ -574,8 +574,6 @@ def expire_due(now: dt.datetime | None = None) -> list[Reward]:
 
 
 def rewards_of(user) -> list[Reward]:
-    from tipboard.tips.models import Tip
-
     return list(
         db.session.scalars(
             sa.select(Reward)

@@ -4,9 +4,9 @@ import datetime as dt
 
 import click
 
+from tipboard.events import signup_dropped
 from tipboard.extensions import db
 from tipboard.jobs import scheduled
-from tipboard.patrols.shifts import signup_dropped
 from tipboard.roster import bp, build
 
 

@@ -1,9 +1,7 @@
-"""The tip kind of the moderation queue: its actions, forms and handlers, and the receivers that
-keep a tip's queue item in step with the tip. The queue itself knows none of this."""
+"""The tip kind of the moderation queue: its actions, forms and handlers. The queue itself knows none
+of this; tips.workflow puts a tip's item in the queue and keeps it in step with the tip."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,27 +10,27 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from tipboard.auth.models import User
 from tipboard.auth.services import active_staff
-from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.forms import Form
 from tipboard.geo import grid_places
-from tipboard.moderation.models import ItemStatus, ResponseTemplate
+from tipboard.moderation.models import ResponseTemplate
 from tipboard.moderation.registry import ActionOutcome, ActionRefused, QueueAction, QueueKind, register_kind
-from tipboard.moderation.services import enqueue, in_action, item_for, subjects_by_id
+from tipboard.moderation.services import subjects_by_id
 from tipboard.permissions import STAFF
-from tipboard.tips.models import Tip, TipStatus
+from tipboard.tips.models import Tip
 from tipboard.tips.services import normalise_code
-from tipboard.tips.signals import answer_received, tip_status_changed, tip_submitted
 from tipboard.tips.workflow import (
-    CLOSED_STATUSES,
+    KIND,
     IllegalTransition,
     TipAction,
     add_internal_note,
     allowed,
+    due_for,
+    enqueue_tip,  # noqa: F401 -- re-exported: the demo data and tests enqueue tips from here
+    item_status_for,
+    priority_for,
     transition,
 )
-
-KIND = "tip"
 
 REJECT_REASONS = {
     "spam": _l("Spam or abuse"),
@@ -41,28 +39,6 @@ REJECT_REASONS = {
     "not_found": _l("Checked on site: nothing found"),
     "other": _l("Other"),
 }
-
-
-def item_status_for(status: TipStatus) -> str:
-    if status in CLOSED_STATUSES:
-        return ItemStatus.CLOSED.value
-    if status == TipStatus.NEEDS_INFO:
-        return ItemStatus.WAITING.value
-    return ItemStatus.OPEN.value
-
-
-def priority_for(tip: Tip) -> int:
-    return (10 if tip.category.is_hazard else 0) + min(tip.me_too_count, 10)
-
-
-def due_for(tip: Tip) -> dt.datetime | None:
-    """First response is due first; once answered, resolution is."""
-    category = tip.category
-    if tip.first_response_at is None and category.response_hours:
-        return tip.created_at + dt.timedelta(hours=category.response_hours)
-    if category.resolution_hours:
-        return tip.created_at + dt.timedelta(hours=category.resolution_hours)
-    return None
 
 
 # --- forms --------------------------------------------------------------------------------------
@@ -346,49 +322,3 @@ register_kind(
         ],
     )
 )
-
-
-# --- keeping the queue item in step -----------------------------------------------------------
-
-
-def enqueue_tip(tip: Tip, new_subject: bool = False) -> None:
-    enqueue(
-        KIND,
-        tip.id,
-        subject=tip,
-        priority=priority_for(tip),
-        category_id=tip.category_id,
-        grid_id=tip.grid_id,
-        due_at=due_for(tip),
-        status=item_status_for(tip.status_enum),
-        assignee_id=tip.assignee_id,
-        new_subject=new_subject,
-    )
-
-
-@tip_submitted.connect
-def _enqueue_new_tip(tip: Tip, **_kwargs) -> None:
-    enqueue_tip(tip, new_subject=True)
-
-
-@answer_received.connect
-def _answer_puts_it_back(tip: Tip, **_kwargs) -> None:
-    transition(tip, TipAction.ANSWER, None)
-
-
-@tip_status_changed.connect
-def _sync_item(tip: Tip, actor=None, new=None, **_kwargs) -> None:
-    """Changes made outside a queue action (an answer, a follow-up "not fixed") move the item. A
-    queue action's handler says the same in its outcome (:func:`_move`), and the queue applies it."""
-    if in_action(KIND, tip.id):
-        return
-    item = item_for(KIND, tip.id)
-    if item is None:
-        enqueue_tip(tip)
-        return
-    item.status = item_status_for(new)
-    item.closed_at = utcnow() if item.status == ItemStatus.CLOSED.value else None
-    item.due_at = due_for(tip)
-    item.priority = priority_for(tip)
-    item.assignee_id = tip.assignee_id
-    db.session.flush()

@@ -43,7 +43,7 @@ from tipboard.tips.models import (
     TipPhoto,
     TipStatus,
 )
-from tipboard.tips.signals import answer_received, tip_submitted
+from tipboard.tips.workflow import TipAction, enqueue_tip, transition
 
 log = logging.getLogger("tipboard.tips")
 
@@ -343,7 +343,7 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
         )
         db.session.delete(upload)
     db.session.flush()
-    tip_submitted.send(tip)
+    enqueue_tip(tip, new_subject=True)
     # Logged by number only: no code, no secret, nothing about who sent it.
     log.info("tips.submitted id=%s category=%s photos=%s", tip.id, category.slug, len(uploads))
     return Receipt(tip=tip, code=tip.tracking_code, secret=_group(secret))
@@ -403,7 +403,7 @@ def add_reporter_message(tip: Tip, body: str) -> TipEvent:
     )
     tip.events.append(event)
     if answering:
-        answer_received.send(tip)
+        transition(tip, TipAction.ANSWER, None)
     db.session.flush()
     return event
 

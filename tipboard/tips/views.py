@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from tipboard.events import tip_origin, tip_origin_described
 from tipboard.extensions import db, limiter
 from tipboard.geo import in_station_area
 from tipboard.ids import db_id
@@ -37,7 +38,6 @@ from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
 from tipboard.tips.models import Tip, TipPhoto, TipStatus
 from tipboard.tips.panels import tracking_panels
 from tipboard.tips.photos import PhotoError
-from tipboard.tips.signals import tip_origin, tip_origin_described
 
 log = logging.getLogger("tipboard.tips")
 # Tries at storing a tip whose freshly drawn tracking code another tip already has.

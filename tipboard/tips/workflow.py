@@ -1,19 +1,26 @@
 """The tip's state machine: which action may move a tip from which status to which.
 
 One table, tested exhaustively; every change goes through :func:`transition`, which writes the
-timeline entry, keeps the service-level timestamps and sends ``tip_status_changed``.
+timeline entry, keeps the service-level timestamps and the tip's queue item in step, and tells the
+other blueprints (tipboard.events: ``tip_status_changed``, ``tip_verified``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 from flask_babel import lazy_gettext as _l
 
 from tipboard.database import utcnow
+from tipboard.events import tip_status_changed, tip_verified
 from tipboard.extensions import db
+from tipboard.moderation.models import ItemStatus
+from tipboard.moderation.services import enqueue, in_action, item_for
 from tipboard.tips.models import PUBLIC_STATUSES, EventKind, EventVisibility, Tip, TipEvent, TipStatus
-from tipboard.tips.signals import tip_status_changed, tip_verified
+
+#: The tip's kind in the moderation queue (its actions: tips.queue).
+KIND = "tip"
 
 
 class TipAction(enum.StrEnum):
@@ -131,6 +138,7 @@ def transition(
     if internal_note:
         add_internal_note(tip, actor, internal_note, now=now)
     db.session.flush()
+    _sync_item(tip, target)
     tip_status_changed.send(tip, actor=actor, old=old, new=target, action=action)
     if target == S.VERIFIED:
         tip_verified.send(tip, actor=actor)
@@ -148,3 +156,60 @@ def add_internal_note(tip: Tip, actor, body: str, now=None) -> TipEvent:
     tip.events.append(event)
     db.session.flush()
     return event
+
+
+# --- the tip's item in the moderation queue ------------------------------------------------------
+
+
+def item_status_for(status: TipStatus) -> str:
+    if status in CLOSED_STATUSES:
+        return ItemStatus.CLOSED.value
+    if status == TipStatus.NEEDS_INFO:
+        return ItemStatus.WAITING.value
+    return ItemStatus.OPEN.value
+
+
+def priority_for(tip: Tip) -> int:
+    return (10 if tip.category.is_hazard else 0) + min(tip.me_too_count, 10)
+
+
+def due_for(tip: Tip) -> dt.datetime | None:
+    """First response is due first; once answered, resolution is."""
+    category = tip.category
+    if tip.first_response_at is None and category.response_hours:
+        return tip.created_at + dt.timedelta(hours=category.response_hours)
+    if category.resolution_hours:
+        return tip.created_at + dt.timedelta(hours=category.resolution_hours)
+    return None
+
+
+def enqueue_tip(tip: Tip, new_subject: bool = False) -> None:
+    enqueue(
+        KIND,
+        tip.id,
+        subject=tip,
+        priority=priority_for(tip),
+        category_id=tip.category_id,
+        grid_id=tip.grid_id,
+        due_at=due_for(tip),
+        status=item_status_for(tip.status_enum),
+        assignee_id=tip.assignee_id,
+        new_subject=new_subject,
+    )
+
+
+def _sync_item(tip: Tip, new: TipStatus) -> None:
+    """Changes made outside a queue action (an answer, a follow-up "not fixed") move the item. A
+    queue action's handler says the same in its outcome (tips.queue._move), and the queue applies it."""
+    if in_action(KIND, tip.id):
+        return
+    item = item_for(KIND, tip.id)
+    if item is None:
+        enqueue_tip(tip)
+        return
+    item.status = item_status_for(new)
+    item.closed_at = utcnow() if item.status == ItemStatus.CLOSED.value else None
+    item.due_at = due_for(tip)
+    item.priority = priority_for(tip)
+    item.assignee_id = tip.assignee_id
+    db.session.flush()
