@@ -57,7 +57,7 @@ class Config:
     MAX_CONTENT_LENGTH = 26 * 1024 * 1024  # one request: 3 photos plus the form
     MAX_IMAGE_PIXELS = 40_000_000  # larger images are refused as decompression bombs
     # The most pixels a photo's decoding may hold (transparency counts twice; a JPEG counts at the
-    # reduced scale it is decoded at): bounds each worker's memory for photos to about 100 MB.
+    # reduced scale it is decoded at): bounds what a photo costs a worker's memory.
     MAX_DECODE_PIXELS = 25_000_000
     PHOTO_MAX_SIDE = 2048
     THUMB_MAX_SIDE = 320
@@ -79,10 +79,8 @@ class Config:
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
 
     # --- auth -----------------------------------------------------------------------------
-    # argon2id at OWASP's m=19 MiB, t=2, p=1 (its Password Storage Cheat Sheet rates it equal in
-    # defence to m=46 MiB, t=1 and m=64 MiB, t=3): a sync worker checking a password grows by the
-    # memory cost, and at 64 MiB a login took a ~112 MB worker past 150 MB (bench/RESULTS.md).
-    # Hashes made with other parameters are re-hashed at the next login.
+    # argon2id at OWASP's m=19 MiB, t=2, p=1, the least memory of its equally strong settings: a
+    # worker checking a password grows by the memory cost. Other hashes are re-hashed at the next login.
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19456  # KiB
     ARGON2_PARALLELISM = 1

@@ -2,9 +2,8 @@
 
 Flask-WTF translates WTForms' own messages ("Not a valid choice.") by loading the WTForms
 catalogue from disk on every request; :class:`Form` keeps one catalogue per language for the
-life of the process instead (about half a millisecond off every page with a form). The few
-messages WTForms' catalogue leaves untranslated in a language tipboard speaks (:data:`FILLED_IN`)
-come from tipboard's own catalogue.
+life of the process instead. The few messages WTForms' catalogue leaves untranslated in a
+language tipboard speaks (:data:`FILLED_IN`) come from tipboard's own catalogue.
 """
 
 from __future__ import annotations

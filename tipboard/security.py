@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         # No field of ours takes a NUL character and a browser never sends one; PostgreSQL can
-        # neither store nor compare one (a DataError, which was a 500), SQLite would store it.
+        # neither store nor compare one (a DataError: a 500), SQLite would store it.
         # Checked before the views: the address, the query string and the form's text fields
         # (uploaded files are bytes and not looked at).
         texts = [request.path, *(value for _name, value in request.args.items(multi=True))]

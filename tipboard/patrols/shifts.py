@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from tipboard.database import utcnow
-from tipboard.events import signup_dropped  # roster.jobs connects to it from here
+from tipboard.events import signup_dropped
 from tipboard.extensions import db
 from tipboard.moderation.services import enqueue
 from tipboard.outbox import notify, register_message
