@@ -29,9 +29,18 @@ def refuse(message: str) -> None:
     flash(message, "error")
 
 
+def keep() -> None:
+    """Commit this state-changing request even if it answers 4xx: what the view wrote so far is
+    meant to survive a form sent back for correction (the one use: a tip form's pending photos).
+    A later :func:`refuse` still wins."""
+    g.tipboard_keep = True
+
+
 def commit_if_done(response: Response) -> Response:
-    """After every request: commit a state-changing request that succeeded and was not refused."""
-    if request.method in WRITE_METHODS and response.status_code < 400 and not g.get("tipboard_refused"):
+    """After every request: commit a state-changing request that succeeded (or was kept) and was
+    not refused."""
+    done = response.status_code < 400 or g.get("tipboard_keep")
+    if request.method in WRITE_METHODS and done and not g.get("tipboard_refused"):
         db.session.commit()
     return response
 
@@ -47,7 +56,13 @@ def unit_of_work() -> Iterator[None]:
     db.session.commit()
 
 
+def _start() -> None:
+    # Every request starts neither refused nor kept (a test's requests can share one ``g``).
+    g.tipboard_refused = g.tipboard_keep = False
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_start)
     app.after_request(commit_if_done)
 
 
