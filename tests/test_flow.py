@@ -8,6 +8,7 @@ from flask import Response, get_flashed_messages
 from tests.factories import CategoryFactory
 from tipboard.extensions import db
 from tipboard.flow import commit_if_done, keep, refuse, unit_of_work
+from tipboard.jobs import JobSpec
 from tipboard.tips.models import Category
 
 
@@ -73,3 +74,19 @@ def test_a_refusal_ends_with_its_request(app):
             commit_if_done(Response(status=302))
         db.session.rollback()
         assert _exists("flow-next")
+
+
+def test_a_job_commits_its_work_or_nothing(app_ctx):
+    """The scheduler and ``tipboard run-job`` start a job through JobSpec.run: one unit of work."""
+
+    def failing():
+        CategoryFactory(slug="job-dropped")
+        raise Refused("stop")
+
+    assert JobSpec("test.kept", lambda: CategoryFactory(slug="job-kept").slug, "interval", {}, 60).run() == (
+        "job-kept"
+    )
+    with pytest.raises(Refused):
+        JobSpec("test.dropped", failing, "interval", {}, 60).run()
+    db.session.rollback()
+    assert _exists("job-kept") and not _exists("job-dropped")

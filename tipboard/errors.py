@@ -1,6 +1,6 @@
 """Refusals and error pages: readable, translated, and a rollback on 500."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -31,8 +31,6 @@ MESSAGES = {
 
 
 def _render(status: int, detail: str | None = None):
-    from flask import current_app
-
     cfg = current_app.config
     message = str(MESSAGES.get(status, MESSAGES[400])) % {
         "mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024),

@@ -8,15 +8,12 @@ request's app context ends. Jobs and CLI commands wrap their work in :func:`unit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 from flask import Flask, Response, flash, g, request
 
 from tipboard.extensions import db
-
-T = TypeVar("T")
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -47,13 +44,14 @@ def commit_if_done(response: Response) -> Response:
 
 @contextmanager
 def unit_of_work() -> Iterator[None]:
-    """A job's or a command's transaction: committed if the block finishes, rolled back if it raises."""
+    """A job's or a command's transaction: committed if the block finishes, rolled back if it
+    raises (or if the commit itself fails)."""
     try:
         yield
+        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
 
 
 def _start() -> None:
@@ -64,23 +62,3 @@ def _start() -> None:
 def init_app(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(commit_if_done)
-
-
-def commit_unless_refused(
-    call: Callable[[], T],
-    refused: type[Exception] | tuple[type[Exception], ...],
-    *,
-    explain: Callable[[Exception], str],
-    success: str | Callable[[T], str] | None = None,
-) -> bool:
-    """Old form, being replaced by ``refuse`` + the commit after the request: run ``call()``; on
-    ``refused`` roll back and flash ``explain(exc)``; otherwise commit and flash ``success``."""
-    try:
-        result = call()
-    except refused as exc:
-        refuse(explain(exc))
-        return False
-    db.session.commit()
-    if success is not None:
-        flash(success(result) if callable(success) else success, "success")
-    return True

@@ -4,7 +4,7 @@ import datetime as dt
 
 import click
 
-from tipboard.extensions import db
+from tipboard.flow import unit_of_work
 from tipboard.jobs import scheduled
 from tipboard.patrols.shifts import signup_dropped
 from tipboard.roster import bp, build
@@ -22,7 +22,6 @@ from tipboard.roster import bp, build
 def weekly_build():
     """Sunday evening: next week's roster (a no-op if it was built already)."""
     run = build.build_week(build.next_week())
-    db.session.commit()
     return run.id if run else "already built"
 
 
@@ -34,8 +33,8 @@ def build_command(week: str):
         day = dt.date.fromisoformat(week)
     except ValueError as exc:
         raise click.BadParameter("use YYYY-MM-DD") from exc
-    run = build.build_week(day)
-    db.session.commit()
+    with unit_of_work():
+        run = build.build_week(day)
     if run is None:
         click.echo(f"the roster for the week of {build.monday_of(day)} was already built; nothing done")
         return
