@@ -2,8 +2,9 @@
 
 Services change state and flush; they never commit. A web request that changes state (POST, PUT,
 PATCH, DELETE) is committed once, after its view returned a response below 400, unless the view
-called :func:`refuse`. Everything else is never committed: the session is rolled back when the
-request's app context ends. Jobs and CLI commands wrap their work in :func:`unit_of_work`.
+called :func:`refuse` (or answered 4xx after :func:`keep`: a tip form's pending photos). Everything
+else is never committed: the session is rolled back when the request's app context ends. Jobs and
+CLI commands wrap their work in :func:`unit_of_work`.
 """
 
 from __future__ import annotations
