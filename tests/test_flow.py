@@ -1,5 +1,5 @@
-"""commit_unless_refused (tipboard.flow): a refused service call is rolled back and explained as an
-error; any other result is committed and announced (or not, with no message)."""
+"""Where a transaction ends (tipboard.flow): a successful, unrefused write request is committed once
+after its view; a refused one, a failed one and a read are not; jobs and commands use a unit of work."""
 
 import pytest
 import sqlalchemy as sa
@@ -7,7 +7,8 @@ from flask import Response, get_flashed_messages
 
 from tests.factories import CategoryFactory
 from tipboard.extensions import db
-from tipboard.flow import commit_if_done, commit_unless_refused, refuse, unit_of_work
+from tipboard.flow import commit_if_done, keep, refuse, unit_of_work
+from tipboard.jobs import JobSpec
 from tipboard.tips.models import Category
 
 
@@ -21,55 +22,25 @@ def _exists(slug: str) -> bool:
     )
 
 
-def test_a_refusal_is_rolled_back_and_explained(app_ctx):
-    def call():
-        CategoryFactory(slug="refused-flow")
-        raise Refused("no budget")
-
-    assert (
-        commit_unless_refused(call, Refused, explain=lambda exc: f"Refused: {exc}", success="Done.") is False
-    )
-    assert not _exists("refused-flow")
-    assert get_flashed_messages(with_categories=True) == [("error", "Refused: no budget")]
-
-
-def test_a_result_is_committed_and_announced(app_ctx):
-    assert (
-        commit_unless_refused(
-            lambda: CategoryFactory(slug="kept-flow").slug,
-            (Refused, KeyError),
-            explain=str,
-            success=lambda slug: f"Made {slug}.",
-        )
-        is True
-    )
-    db.session.rollback()  # what was committed stays
-    assert _exists("kept-flow")
-    assert get_flashed_messages(with_categories=True) == [("success", "Made kept-flow.")]
-
-
-def test_no_message_flashes_nothing_and_other_errors_pass_through(app_ctx):
-    assert commit_unless_refused(lambda: None, Refused, explain=str) is True
-    assert get_flashed_messages() == []
-    with pytest.raises(ValueError):
-        commit_unless_refused(lambda: int("x"), Refused, explain=str, success="Done.")
-    assert get_flashed_messages() == []
-
-
 @pytest.mark.parametrize(
-    ("method", "status", "refused", "kept"),
+    ("method", "status", "refused", "keeps", "kept"),
     [
-        ("POST", 302, False, True),
-        ("POST", 200, False, True),
-        ("DELETE", 204, False, True),
-        ("POST", 400, False, False),
-        ("POST", 302, True, False),
-        ("GET", 200, False, False),
+        ("POST", 302, False, False, True),
+        ("POST", 200, False, False, True),
+        ("DELETE", 204, False, False, True),
+        ("POST", 400, False, False, False),
+        ("POST", 302, True, False, False),
+        ("GET", 200, False, False, False),
+        ("POST", 400, False, True, True),  # a form sent back for correction that keeps what it took
+        ("POST", 400, True, True, False),  # a refusal still wins
+        ("GET", 200, False, True, False),
     ],
 )
-def test_only_a_successful_unrefused_write_is_committed(app, method, status, refused, kept):
+def test_only_a_successful_unrefused_write_is_committed(app, method, status, refused, keeps, kept):
 
     with app.test_request_context("/", method=method):
+        if keeps:
+            keep()
         if refused:
             refuse("Not now.")
         CategoryFactory(slug="flow-end")  # what the view changed after any refusal
@@ -89,3 +60,33 @@ def test_a_unit_of_work_commits_or_rolls_back(app_ctx):
         raise Refused("stop")
     db.session.rollback()
     assert _exists("uow-kept") and not _exists("uow-dropped")
+
+
+def test_a_refusal_ends_with_its_request(app):
+    """Requests made while a test holds an app context share its ``g``: the next one still commits."""
+    with app.app_context():
+        with app.test_request_context("/", method="POST"):
+            app.preprocess_request()
+            refuse("Not now.")
+        with app.test_request_context("/", method="POST"):
+            app.preprocess_request()
+            CategoryFactory(slug="flow-next")
+            commit_if_done(Response(status=302))
+        db.session.rollback()
+        assert _exists("flow-next")
+
+
+def test_a_job_commits_its_work_or_nothing(app_ctx):
+    """The scheduler and ``tipboard run-job`` start a job through JobSpec.run: one unit of work."""
+
+    def failing():
+        CategoryFactory(slug="job-dropped")
+        raise Refused("stop")
+
+    assert JobSpec("test.kept", lambda: CategoryFactory(slug="job-kept").slug, "interval", {}, 60).run() == (
+        "job-kept"
+    )
+    with pytest.raises(Refused):
+        JobSpec("test.dropped", failing, "interval", {}, 60).run()
+    db.session.rollback()
+    assert _exists("job-kept") and not _exists("job-dropped")

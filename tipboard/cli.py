@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from tipboard.extensions import db
+from tipboard.backup import backup, restore
+from tipboard.demo import load_demo
+from tipboard.flow import unit_of_work
+from tipboard.i18n import compile_catalogues, update_catalogues
+from tipboard.jobs import JOBS, SchedulerAlreadyRunning, make_trigger, run_scheduler
 
 tipboard_cli = AppGroup("tipboard", help="tipboard administration.")
 i18n_cli = AppGroup("i18n", help="Translation catalogues.")
@@ -16,14 +22,10 @@ tipboard_cli.add_command(i18n_cli)
 @tipboard_cli.command("demo")
 def demo_command():
     """Load the demo data (idempotent) and print the demo accounts."""
-    from flask import current_app
-
-    from tipboard.demo import load_demo
-
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is not allowed in this configuration")
-    accounts = load_demo()
-    db.session.commit()
+    with unit_of_work():
+        accounts = load_demo()
     click.echo("Demo accounts (login / password):")
     for login, password in accounts:
         click.echo(f"  {login:<11} {password}")
@@ -32,10 +34,6 @@ def demo_command():
 @tipboard_cli.command("scheduler")
 def scheduler_command():
     """Run the scheduler process (exactly one per database)."""
-    from flask import current_app
-
-    from tipboard.jobs import SchedulerAlreadyRunning, run_scheduler
-
     try:
         run_scheduler(current_app._get_current_object())
     except SchedulerAlreadyRunning as exc:
@@ -46,21 +44,15 @@ def scheduler_command():
 @click.argument("job_id")
 def run_job_command(job_id: str):
     """Run one scheduled job now, by its id (see `tipboard jobs`)."""
-    from tipboard.jobs import JOBS
-
     if job_id not in JOBS:
         raise click.ClickException(f"unknown job {job_id!r}; known: {', '.join(sorted(JOBS))}")
-    result = JOBS[job_id].func()
+    result = JOBS[job_id].run()
     click.echo(f"{job_id}: {result if result is not None else 'done'}")
 
 
 @tipboard_cli.command("jobs")
 def jobs_command():
     """List the scheduled jobs and their triggers."""
-    from flask import current_app
-
-    from tipboard.jobs import JOBS, make_trigger
-
     for spec in sorted(JOBS.values(), key=lambda s: s.id):
         click.echo(f"{spec.id:<28} {make_trigger(current_app, spec)}")
 
@@ -68,8 +60,6 @@ def jobs_command():
 @i18n_cli.command("update")
 def i18n_update():
     """Extract messages from code and templates and merge them into the catalogues."""
-    from tipboard.i18n import update_catalogues
-
     for name, missing in update_catalogues().items():
         click.echo(f"{name}: {len(missing)} untranslated")
         for msgid in missing:
@@ -79,8 +69,6 @@ def i18n_update():
 @i18n_cli.command("compile")
 def i18n_compile():
     """Build the .mo files from the .po catalogues."""
-    from tipboard.i18n import compile_catalogues
-
     click.echo(f"compiled {compile_catalogues()} catalogue(s)")
 
 
@@ -92,10 +80,6 @@ def init_app(app: Flask) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path: str):
     """Write a consistent backup (database and photos) to PATH (.tar.gz)."""
-    from pathlib import Path
-
-    from tipboard.backup import backup
-
     manifest = backup(Path(path))
     click.echo(
         f"backup written to {path}: {sum(manifest['rows'].values())} rows, {len(manifest['photos'])} photos"
@@ -107,10 +91,6 @@ def backup_command(path: str):
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
 def restore_command(path: str, yes: bool):
     """Replace the database and photos with the backup at PATH."""
-    from pathlib import Path
-
-    from tipboard.backup import restore
-
     if not yes:
         click.confirm("This replaces every row and photo of this installation. Go on?", abort=True)
     manifest = restore(Path(path))

@@ -2,21 +2,19 @@
 
 Services change state and flush; they never commit. A web request that changes state (POST, PUT,
 PATCH, DELETE) is committed once, after its view returned a response below 400, unless the view
-called :func:`refuse`. Everything else is never committed: the session is rolled back when the
-request's app context ends. Jobs and CLI commands wrap their work in :func:`unit_of_work`.
+called :func:`refuse` (or answered 4xx after :func:`keep`: a tip form's pending photos). Everything
+else is never committed: the session is rolled back when the request's app context ends. Jobs and
+CLI commands wrap their work in :func:`unit_of_work`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 from flask import Flask, Response, flash, g, request
 
 from tipboard.extensions import db
-
-T = TypeVar("T")
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -29,43 +27,39 @@ def refuse(message: str) -> None:
     flash(message, "error")
 
 
+def keep() -> None:
+    """Commit this state-changing request even if it answers 4xx: what the view wrote so far is
+    meant to survive a form sent back for correction (the one use: a tip form's pending photos).
+    A later :func:`refuse` still wins."""
+    g.tipboard_keep = True
+
+
 def commit_if_done(response: Response) -> Response:
-    """After every request: commit a state-changing request that succeeded and was not refused."""
-    if request.method in WRITE_METHODS and response.status_code < 400 and not g.get("tipboard_refused"):
+    """After every request: commit a state-changing request that succeeded (or was kept) and was
+    not refused."""
+    done = response.status_code < 400 or g.get("tipboard_keep")
+    if request.method in WRITE_METHODS and done and not g.get("tipboard_refused"):
         db.session.commit()
     return response
 
 
 @contextmanager
 def unit_of_work() -> Iterator[None]:
-    """A job's or a command's transaction: committed if the block finishes, rolled back if it raises."""
+    """A job's or a command's transaction: committed if the block finishes, rolled back if it
+    raises (or if the commit itself fails)."""
     try:
         yield
+        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
+
+
+def _start() -> None:
+    # Every request starts neither refused nor kept (a test's requests can share one ``g``).
+    g.tipboard_refused = g.tipboard_keep = False
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_start)
     app.after_request(commit_if_done)
-
-
-def commit_unless_refused(
-    call: Callable[[], T],
-    refused: type[Exception] | tuple[type[Exception], ...],
-    *,
-    explain: Callable[[Exception], str],
-    success: str | Callable[[T], str] | None = None,
-) -> bool:
-    """Old form, being replaced by ``refuse`` + the commit after the request: run ``call()``; on
-    ``refused`` roll back and flash ``explain(exc)``; otherwise commit and flash ``success``."""
-    try:
-        result = call()
-    except refused as exc:
-        refuse(explain(exc))
-        return False
-    db.session.commit()
-    if success is not None:
-        flash(success(result) if callable(success) else success, "success")
-    return True

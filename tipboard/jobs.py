@@ -2,7 +2,8 @@
 
 Blueprints register their jobs with :func:`scheduled`. Exactly one scheduler process runs them
 (``flask --app wsgi tipboard scheduler``); web workers never start APScheduler. A job is thin: it
-opens a transaction, takes its guard for the period it covers, calls a service and commits, so a
+takes its guard for the period it covers and calls a service; :meth:`JobSpec.run`, the one way the
+scheduler and ``tipboard run-job`` start a job, makes that one transaction (a unit of work), so a
 second scheduler, a restart or a manual run never does the same period twice.
 """
 
@@ -27,6 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tipboard.database import is_postgresql, utcnow
 from tipboard.extensions import db
+from tipboard.flow import unit_of_work
+from tipboard.outbox import deliver_pending
 
 log = logging.getLogger("tipboard.jobs")
 
@@ -78,6 +81,11 @@ class JobSpec:
     misfire_grace_time: int
     config_key: str | None = None  # a setting holding cron fields that override trigger_args
 
+    def run(self) -> object:
+        """Run the job in one transaction: its guard row and its work commit together, or neither."""
+        with unit_of_work():
+            return self.func()
+
 
 JOBS: dict[str, JobSpec] = {}
 
@@ -102,9 +110,8 @@ def scheduled(
 def _run(app: Flask, job_id: str) -> None:
     with app.app_context():
         try:
-            JOBS[job_id].func()
+            JOBS[job_id].run()
         except Exception:  # a failed job must not stop the scheduler; it is logged and retried
-            db.session.rollback()
             log.exception("job.failed id=%s", job_id)
         finally:
             db.session.remove()
@@ -188,34 +195,33 @@ class SingleSchedulerGuard:
                 conn.commit()
                 self._pg_connection = conn
                 return
-            now = utcnow()
-            stale = now - dt.timedelta(seconds=STALE_AFTER_SECONDS)
-            row = db.session.get(SchedulerLock, SCHEDULER_LOCK_NAME)
-            if row is None:
-                db.session.add(SchedulerLock(name=SCHEDULER_LOCK_NAME, owner=self.owner, heartbeat_at=now))
-            elif row.owner != self.owner and row.heartbeat_at > stale:
-                db.session.rollback()
-                raise SchedulerAlreadyRunning(
-                    f"scheduler {row.owner} is alive (heartbeat {row.heartbeat_at})"
-                )
-            else:
-                row.owner, row.heartbeat_at = self.owner, now
             try:
-                db.session.commit()
+                with unit_of_work():
+                    self._take_lock_row()
             except IntegrityError as exc:
-                db.session.rollback()
                 raise SchedulerAlreadyRunning("another scheduler took the lock at the same moment") from exc
+
+    def _take_lock_row(self) -> None:
+        now = utcnow()
+        stale = now - dt.timedelta(seconds=STALE_AFTER_SECONDS)
+        row = db.session.get(SchedulerLock, SCHEDULER_LOCK_NAME)
+        if row is None:
+            db.session.add(SchedulerLock(name=SCHEDULER_LOCK_NAME, owner=self.owner, heartbeat_at=now))
+        elif row.owner != self.owner and row.heartbeat_at > stale:
+            raise SchedulerAlreadyRunning(f"scheduler {row.owner} is alive (heartbeat {row.heartbeat_at})")
+        else:
+            row.owner, row.heartbeat_at = self.owner, now
 
     def heartbeat(self) -> None:
         if self._pg_connection is not None:
             return
         with self.app.app_context():
-            updated = db.session.execute(
-                sa.update(SchedulerLock)
-                .where(SchedulerLock.name == SCHEDULER_LOCK_NAME, SchedulerLock.owner == self.owner)
-                .values(heartbeat_at=utcnow())
-            ).rowcount
-            db.session.commit()
+            with unit_of_work():
+                updated = db.session.execute(
+                    sa.update(SchedulerLock)
+                    .where(SchedulerLock.name == SCHEDULER_LOCK_NAME, SchedulerLock.owner == self.owner)
+                    .values(heartbeat_at=utcnow())
+                ).rowcount
             if not updated:
                 log.error("scheduler.lock_lost owner=%s", self.owner)
 
@@ -229,13 +235,12 @@ class SingleSchedulerGuard:
             self._pg_connection.close()
             self._pg_connection = None
             return
-        with self.app.app_context():
+        with self.app.app_context(), unit_of_work():
             db.session.execute(
                 sa.delete(SchedulerLock).where(
                     SchedulerLock.name == SCHEDULER_LOCK_NAME, SchedulerLock.owner == self.owner
                 )
             )
-            db.session.commit()
 
 
 def run_scheduler(app: Flask) -> None:
@@ -258,7 +263,5 @@ def run_scheduler(app: Flask) -> None:
 
 
 @scheduled("outbox.deliver", "interval", seconds=30, misfire_grace_time=30)
-def deliver_outbox() -> None:
-    from tipboard.outbox import deliver_pending
-
-    deliver_pending()
+def deliver_outbox() -> int:
+    return deliver_pending()

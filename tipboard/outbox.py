@@ -98,7 +98,7 @@ def notify(user, key: str, params: dict | None = None) -> OutboxMessage:
 
 
 def deliver_pending(limit: int = 500) -> int:
-    """Send what is waiting. Called by the scheduler and ``flask tipboard outbox``; commits."""
+    """Send what is waiting and mark it sent. The caller commits (the scheduler's job, a command)."""
     backend = current_app.config["OUTBOX_BACKEND"]
     pending = db.session.scalars(
         sa.select(OutboxMessage)
@@ -118,7 +118,7 @@ def deliver_pending(limit: int = 500) -> int:
         elif backend == "memory":
             current_app.extensions.setdefault("outbox_sent", []).append((address, subject, body))
         message.sent_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     if pending:
         log.info("outbox.delivered count=%s", len(pending))
     return len(pending)

@@ -10,6 +10,7 @@ from tests.factories import CategoryFactory, GridFactory, UserFactory
 from tests.images import heic, jpeg_with_gps, pixel_flood_png, png, webp
 from tipboard.extensions import db
 from tipboard.tips.models import PendingUpload, Tip, TipStatus
+from tipboard.tips.views import CODE_ATTEMPTS
 
 
 @pytest.fixture
@@ -275,8 +276,6 @@ def test_a_tracking_code_already_taken_is_drawn_again(client, app_ctx, category,
 
 
 def test_codes_taken_every_time_give_a_message_and_keep_the_photos(client, app_ctx, category, monkeypatch):
-    from tipboard.tips.views import CODE_ATTEMPTS
-
     submit(client, form(category))
     _codes(monkeypatch, *[only_tip().tracking_code] * CODE_ATTEMPTS)
     response = submit(client, form(category, description="Wires hanging low"), files=[("p.png", png())])
@@ -288,3 +287,27 @@ def test_codes_taken_every_time_give_a_message_and_keep_the_photos(client, app_c
     assert pending.token.encode() in response.data  # the form carries its photo on
     assert submit(client, form(category, upload_token=pending.token)).status_code == 302  # sent again
     assert len(db.session.scalars(sa.select(Tip).order_by(Tip.id.desc())).first().photos) == 1
+
+
+def _count(app, model) -> int:
+    """Read in a context of its own: only what the requests committed."""
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_a_form_sent_back_commits_its_photos_and_nothing_else(fresh_app, monkeypatch):
+    """Real commits, each request in its own context: the pending photos are kept for the
+    correction, the tip that could not be stored is not."""
+    client = fresh_app.test_client()
+    with fresh_app.app_context():
+        category = CategoryFactory()
+        db.session.commit()
+        assert submit(client, form(category)).status_code == 302
+        taken = db.session.scalars(sa.select(Tip)).one().tracking_code
+        _codes(monkeypatch, *[taken] * CODE_ATTEMPTS)
+    response = submit(client, form(category, description="Wires hanging low"), files=[("p.png", png())])
+    assert response.status_code == 400
+    assert _count(fresh_app, Tip) == 1 and _count(fresh_app, PendingUpload) == 1
+    response = submit(client, form(category, description=""), files=[("q.png", png())])
+    assert response.status_code == 400
+    assert _count(fresh_app, Tip) == 1 and _count(fresh_app, PendingUpload) == 2

@@ -12,6 +12,7 @@ from tipboard.admin import bp, services
 from tipboard.admin.forms import ROLE_LABELS, CategoryForm, GridForm, UserRolesForm
 from tipboard.auth.models import User
 from tipboard.extensions import db
+from tipboard.flow import refuse
 from tipboard.geo import Grid
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, Role, roles_required
@@ -58,9 +59,8 @@ def _edit(model, form_class, save, template: str, object_id: int | None, back: s
             save(obj, form.data)
         except services.AdminError as exc:
             refused = True
-            flash(str(ERRORS[exc.code]), "error")
+            refuse(str(ERRORS[exc.code]))
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(back))
     return render_template(template, form=form, obj=obj), 400 if form.errors or refused else 200
@@ -111,9 +111,8 @@ def user(user_id: int):
         try:
             services.set_roles(account, form.roles.data, form.active.data, current_user)
         except services.AdminError as exc:
-            flash(str(ERRORS[exc.code]), "error")
+            refuse(str(ERRORS[exc.code]))
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user.html", form=form, account=account), 400 if form.errors else 200

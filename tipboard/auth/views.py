@@ -16,7 +16,7 @@ from tipboard.auth.forms import (
     ResetRequestForm,
     SettingsForm,
 )
-from tipboard.extensions import db, limiter
+from tipboard.extensions import limiter
 from tipboard.permissions import login_required, public
 from tipboard.ratelimit import account_address_key, browser_key, limit
 
@@ -85,7 +85,6 @@ def register():
             form.contact.errors = [str(AUTH_ERRORS[exc.code])]
         else:
             _sign_in(user)
-            db.session.commit()
             flash(_("Welcome to tipboard."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
@@ -114,7 +113,6 @@ def login():
             form.password.errors = [str(AUTH_ERRORS[exc.code])]
         else:
             _sign_in(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(safe_next(form.next.data) or url_for("main.index"))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -123,7 +121,6 @@ def login():
 @login_required
 def logout():
     services.end_login_session(current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
@@ -140,7 +137,6 @@ def change_password():
         except services.AuthError as exc:
             form.current.errors = [str(AUTH_ERRORS[exc.code])]
         else:
-            db.session.commit()
             flash(_("Your password was changed. Other devices were signed out."), "success")
             return redirect(url_for("auth.settings"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
@@ -152,7 +148,6 @@ def settings():
     form = SettingsForm(locale=current_user.locale or session.get("lang") or "zh_Hans")
     if form.validate_on_submit() and services.choose_language(current_user, form.locale.data):
         session["lang"] = form.locale.data
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("auth.settings"))
     return render_template("auth/settings.html", form=form), 400 if form.errors else 200
@@ -166,7 +161,6 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         reset.request_reset(form.login.data)
-        db.session.commit()
         # The same answer whether or not the account exists: no account enumeration.
         flash(
             _("If that account exists, a reset link is on its way. It works once, for a few hours."),
@@ -188,9 +182,7 @@ def reset_password(token: str):
         try:
             reset.reset_password(token, form.password.data)
         except services.AuthError:  # used up by a second submission a moment earlier
-            db.session.rollback()
-            return render_template("auth/reset_invalid.html"), 404
-        db.session.commit()
+            return render_template("auth/reset_invalid.html"), 404  # a 404 is not committed
         logout_user()
         session.clear()
         flash(_("Your password is changed. Please sign in."), "success")

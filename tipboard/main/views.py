@@ -27,7 +27,6 @@ def set_language():
     lang = choose_language(current_user if current_user.is_authenticated else None, request.form.get("lang"))
     if lang:
         session["lang"] = lang
-        db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
@@ -44,7 +43,6 @@ def inbox():
 @login_required
 def mark_read():
     mark_all_read(current_user)
-    db.session.commit()
     return redirect(url_for("main.inbox"))
 
 

@@ -11,14 +11,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tipboard.extensions import db
+from tipboard.flow import refuse
 from tipboard.geo import grid_places, localized
 from tipboard.ids import db_id
 from tipboard.moderation import bp, listing, services
+from tipboard.moderation.charts import stacked_bars
 from tipboard.moderation.forms import BulkForm, ClaimForm, ResponseTemplateForm
 from tipboard.moderation.models import ItemStatus, QueueItem, ResponseTemplate
 from tipboard.moderation.registry import ActionRefused, all_kinds, get_kind
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, LEADERS, STAFF, roles_required
+from tipboard.tips.stats import overview as tip_figures
 
 register_nav("moderation.queue", _l("Queue"), roles=LEADERS, order=60)
 register_nav("moderation.overview", _l("Overview"), roles=STAFF, order=61)
@@ -59,37 +62,9 @@ def _int_arg(name: str) -> int | None:
 @bp.get("/")
 @roles_required(*LEADERS)
 def queue():
-    # What the user may see (kinds, and for team kinds the teams they lead) is part of the SQL of
-    # the page and of the counts; the per-item check after it is a second line only.
-    visible = listing.QueueFilter.for_user(current_user)
-    kinds = visible.kinds
-    status = request.args.get("status", "open")
-    flt = dataclasses.replace(
-        visible,
-        kind=request.args.get("kind") if request.args.get("kind") in kinds else None,
-        status=status if status in STATUS_LABELS else "open",
-        category_id=_int_arg("category"),
-        grid_id=_int_arg("grid"),
-        assignee_id=_int_arg("assignee"),
-        overdue=request.args.get("overdue") == "1",
-    )
+    flt = _queue_filter()
     items, next_cursor = listing.page(flt, request.args.get("after"))
     counts = listing.counts(flt)
-    facet_names = listing.facet_names(flt, counts)
-    names = {
-        "category": {id_: localized(zh, en) for id_, (en, zh) in facet_names["category"].items()},
-        "grid": {g.id: g.name for g in grid_places()},
-        "assignee": facet_names["assignee"],
-        "kind": {k.name: k.label for k in all_kinds()},
-        "status": STATUS_LABELS,
-    }
-    bulk_actions = [
-        (k.name, a)
-        for k in all_kinds()
-        if k.name in kinds
-        for a in k.actions
-        if a.bulk and current_user.has_role(*a.roles)
-    ]
     return render_template(
         "moderation/queue.html",
         items=items,
@@ -97,12 +72,52 @@ def queue():
         kinds={k.name: k for k in all_kinds()},
         flt=flt,
         counts=counts,
-        names=names,
+        names=_facet_names(flt, counts),
         next_cursor=next_cursor,
         args={k: v for k, v in request.args.items() if k != "after"},
-        bulk_actions=bulk_actions,
+        bulk_actions=_bulk_actions(flt.kinds),
         bulk_form=BulkForm(),
     )
+
+
+def _queue_filter() -> listing.QueueFilter:
+    """The query string as a filter, within what the user may see. What they may see (kinds, and
+    for team kinds the teams they lead) is part of the SQL of the page and of the counts; the
+    per-item check after it is a second line only."""
+    visible = listing.QueueFilter.for_user(current_user)
+    status = request.args.get("status", "open")
+    return dataclasses.replace(
+        visible,
+        kind=request.args.get("kind") if request.args.get("kind") in visible.kinds else None,
+        status=status if status in STATUS_LABELS else "open",
+        category_id=_int_arg("category"),
+        grid_id=_int_arg("grid"),
+        assignee_id=_int_arg("assignee"),
+        overdue=request.args.get("overdue") == "1",
+    )
+
+
+def _facet_names(flt: listing.QueueFilter, counts) -> dict[str, dict]:
+    """The label of every value a filter link shows, by facet."""
+    facet_names = listing.facet_names(flt, counts)
+    return {
+        "category": {id_: localized(zh, en) for id_, (en, zh) in facet_names["category"].items()},
+        "grid": {g.id: g.name for g in grid_places()},
+        "assignee": facet_names["assignee"],
+        "kind": {k.name: k.label for k in all_kinds()},
+        "status": STATUS_LABELS,
+    }
+
+
+def _bulk_actions(kinds) -> list[tuple[str, object]]:
+    """(kind name, action) for each bulk action of a visible kind that the user may take."""
+    return [
+        (k.name, a)
+        for k in all_kinds()
+        if k.name in kinds
+        for a in k.actions
+        if a.bulk and current_user.has_role(*a.roles)
+    ]
 
 
 def _item_or_404(item_id: int) -> QueueItem:
@@ -144,14 +159,12 @@ def claim(item_id: int):
     entry = _item_or_404(item_id)
     if ClaimForm().validate_on_submit():
         if services.claim(entry.id, current_user):
-            db.session.commit()
             flash(
                 _("You are working on this item for the next %(n)d minutes.", n=services.CLAIM_MINUTES),
                 "success",
             )
         else:
-            db.session.rollback()
-            flash(str(QUEUE_ERRORS["claimed_by_other"]), "error")
+            refuse(str(QUEUE_ERRORS["claimed_by_other"]))
     return redirect(url_for("moderation.item", item_id=item_id))
 
 
@@ -161,7 +174,6 @@ def release(item_id: int):
     entry = _item_or_404(item_id)
     if ClaimForm().validate_on_submit():
         services.release(entry, current_user)
-        db.session.commit()
     return redirect(url_for("moderation.queue"))
 
 
@@ -183,14 +195,11 @@ def act(item_id: int, action: str):
             entry, action, current_user, data, idempotency_key=request.form.get("idempotency_key")
         )
     except services.QueueError as exc:
-        db.session.rollback()
-        flash(str(QUEUE_ERRORS[exc.code]), "error")
+        refuse(str(QUEUE_ERRORS[exc.code]))
         return redirect(url_for("moderation.item", item_id=item_id))
     except ActionRefused as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        refuse(str(exc))
         return redirect(url_for("moderation.item", item_id=item_id))
-    db.session.commit()
     flash(outcome.message or _("Done: %(action)s.", action=queue_action.label), "success")
     if entry.status == ItemStatus.CLOSED.value:
         return redirect(url_for("moderation.queue"))
@@ -215,8 +224,9 @@ def bulk():
                 flash(str(error), "error")
         return redirect(url_for("moderation.queue"))
     data = {k: v for k, v in action_form.data.items() if k != "csrf_token"}
-    results = services.perform_many(kind_name, ids, action, current_user, data)
-    db.session.commit()
+    results = services.perform_many(
+        kind_name, ids, action, current_user, data
+    )  # each refusal undone on its own
     done = sum(1 for r in results if r.done)
     refused = len(results) - done
     flash(
@@ -249,7 +259,6 @@ def template(template_id: int | None):
             body_en=form.body_en.data,
             active=form.active.data,
         )
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("moderation.templates"))
     return render_template("moderation/template.html", form=form, row=row), 400 if form.errors else 200
@@ -258,9 +267,6 @@ def template(template_id: int | None):
 @bp.get("/overview")
 @roles_required(*STAFF)
 def overview():
-    from tipboard.moderation.charts import stacked_bars
-    from tipboard.tips.stats import overview as tip_figures
-
     figures = tip_figures()
     weekly = figures["per_category_week"]
     chart = stacked_bars([d.strftime("%m-%d") for d in weekly["weeks"]], weekly["series"])

@@ -24,9 +24,7 @@ register_message(
 @scheduled("patrols.attendance", "interval", minutes=15, misfire_grace_time=900)
 def attendance() -> int:
     """Closes missing check-outs and marks no-shows. Safe to repeat: each shift is closed once."""
-    closed = close_attendance()
-    db.session.commit()
-    return closed
+    return close_attendance()
 
 
 @scheduled("patrols.reminders", "interval", minutes=15, misfire_grace_time=900)
@@ -54,5 +52,4 @@ def reminders(now: dt.datetime | None = None) -> int:
                 continue
             notify(signup.user, f"patrols.reminder_{kind}", _label(signup.shift))
             sent += 1
-    db.session.commit()
     return sent

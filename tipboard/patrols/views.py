@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -14,7 +15,7 @@ from tipboard.auth.services import find_by_login
 from tipboard.csvexport import csv_response
 from tipboard.database import utcnow
 from tipboard.extensions import db
-from tipboard.flow import commit_unless_refused
+from tipboard.flow import refuse
 from tipboard.geo import Grid
 from tipboard.links import external_url
 from tipboard.nav import register_nav
@@ -52,6 +53,7 @@ from tipboard.patrols.models import (
 from tipboard.patrols.points import create_point
 from tipboard.permissions import LEADERS, STAFF, VOLUNTEERS, login_required, public, roles_required
 from tipboard.qr import qr_svg
+from tipboard.timezones import local_now
 
 register_nav("patrols.index", _l("Patrols"), roles=(), order=50)
 
@@ -181,12 +183,12 @@ def apply(team_id: int):
     team = db.session.get(Team, team_id) or abort(404)
     form = ApplyForm()
     if form.validate_on_submit():
-        commit_unless_refused(
-            lambda: teams.apply(team, current_user, form.message.data or ""),
-            shifts.PatrolError,
-            explain=_error,
-            success=_("Your application was sent to the team's leaders."),
-        )
+        try:
+            teams.apply(team, current_user, form.message.data or "")
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
+        else:
+            flash(_("Your application was sent to the team's leaders."), "success")
     return redirect(url_for("patrols.team_list"))
 
 
@@ -224,15 +226,18 @@ def invite(team_id: int):
     if not ActionForm().validate_on_submit() or not login:
         flash(_("Give a phone number, email address or user name."), "error")
     else:
-        commit_unless_refused(
-            lambda: teams.invite(team, find_by_login(login), current_user),
-            shifts.PatrolError,
-            explain=_error,
-            success=_(
-                "If an account has that phone, email or user name, its owner was invited. "
-                "They join the team when they accept."
-            ),
-        )
+        try:
+            teams.invite(team, find_by_login(login), current_user)
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
+        else:
+            flash(
+                _(
+                    "If an account has that phone, email or user name, its owner was invited. "
+                    "They join the team when they accept."
+                ),
+                "success",
+            )
     return redirect(url_for("patrols.team", team_id=team.id))
 
 
@@ -244,16 +249,13 @@ def answer_invite(invite_id: int, answer: str):
     if offer is None or offer.user_id != current_user.id or answer not in ("accept", "decline"):
         abort(404)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(
-            lambda: teams.answer_invite(offer, current_user, answer == "accept"),
-            shifts.PatrolError,
-            explain=_error,
-            success=(
-                _("Welcome to %(team)s.", team=offer.team.name)
-                if answer == "accept"
-                else _("You declined the invitation.")
-            ),
-        )
+        welcome = _("Welcome to %(team)s.", team=offer.team.name)  # read before a refusal expires it
+        try:
+            teams.answer_invite(offer, current_user, answer == "accept")
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
+        else:
+            flash(welcome if answer == "accept" else _("You declined the invitation."), "success")
     return redirect(url_for("patrols.index"))
 
 
@@ -265,14 +267,15 @@ def member(team_id: int, member_id: int, change: str):
     if membership is None or membership.team_id != team.id or change not in ("deputy", "member", "remove"):
         abort(404)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(
-            (lambda: teams.remove_member(team, membership, current_user))
-            if change == "remove"
-            else (lambda: teams.set_member_role(team, membership, MemberRole(change), current_user)),
-            shifts.PatrolError,
-            explain=_error,
-            success=_("Saved."),
-        )
+        try:
+            if change == "remove":
+                teams.remove_member(team, membership, current_user)
+            else:
+                teams.set_member_role(team, membership, MemberRole(change), current_user)
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
+        else:
+            flash(_("Saved."), "success")
     return redirect(url_for("patrols.team", team_id=team.id))
 
 
@@ -301,7 +304,6 @@ def profile():
     if request.method == "POST" and form.validate_on_submit():
         prof = prof or teams.profile_of(current_user)  # made on the first save, never by a GET
         form.populate_obj(prof)
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("patrols.profile"))
     slots = db.session.scalars(
@@ -332,13 +334,10 @@ def profile():
 def add_availability():
     form = AvailabilityForm()
     if form.validate_on_submit():
-        commit_unless_refused(
-            lambda: add_slot(
-                current_user.id, int(form.weekday.data), form.start_time.data, form.end_time.data
-            ),
-            shifts.PatrolError,
-            explain=_error,
-        )
+        try:
+            add_slot(current_user.id, int(form.weekday.data), form.start_time.data, form.end_time.data)
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
     else:
         flash(str(ERRORS["bad_slot"]), "error")
     return redirect(url_for("patrols.profile"))
@@ -359,7 +358,6 @@ def add_away():
             is None
         ):
             db.session.add(AvailabilityException(user_id=current_user.id, day=form.day.data, available=False))
-            db.session.commit()
     else:
         flash(_("Give a date."), "error")
     return redirect(url_for("patrols.profile"))
@@ -370,7 +368,6 @@ def add_away():
 def reset_calendar():
     if ActionForm().validate_on_submit():
         calendar.reset_token(teams.profile_of(current_user))
-        db.session.commit()
         flash(_("Your calendar link was changed; the old one no longer works."), "success")
     return redirect(url_for("patrols.profile"))
 
@@ -431,7 +428,6 @@ def new_point():
             base_weight=form.base_weight.data,
             route=form.route_points,
         )
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("patrols.points"))
     return render_template("patrols/point_form.html", form=form), 400 if form.errors else 200
@@ -461,7 +457,6 @@ def templates(point_id: int):
             form.populate_obj(template)
             template.weekdays = [int(d) for d in form.weekdays.data]
             db.session.add(template)
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("patrols.templates", point_id=point.id))
     rows = db.session.scalars(sa.select(ShiftTemplate).where(ShiftTemplate.point_id == point.id)).all()
@@ -477,7 +472,6 @@ def generate():
     if form.validate_on_submit():
         monday = form.week.data - dt.timedelta(days=form.week.data.weekday())
         made = shifts.generate_shifts(monday)
-        db.session.commit()
         flash(ngettext_safe(len(made)), "success")
     return redirect(
         request.referrer
@@ -487,8 +481,6 @@ def generate():
 
 
 def ngettext_safe(n: int) -> str:
-    from flask_babel import ngettext
-
     return ngettext("%(num)d shift created.", "%(num)d shifts created.", n)
 
 
@@ -533,16 +525,17 @@ def shift(shift_id: int):
 def signup(shift_id: int):
     entry = _shift(shift_id)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(
-            lambda: shifts.sign_up(entry, current_user),
-            shifts.PatrolError,
-            explain=_error,
-            success=lambda result: (
+        try:
+            result = shifts.sign_up(entry, current_user)
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
+        else:
+            flash(
                 _("You are on this shift.")
                 if result.status == "confirmed"
-                else _("The shift is full; you are on the waiting list.")
-            ),
-        )
+                else _("The shift is full; you are on the waiting list."),
+                "success",
+            )
     return redirect(url_for("patrols.shift", shift_id=entry.id))
 
 
@@ -560,12 +553,12 @@ def _my_signup(entry: Shift) -> SignUp:
 def drop(shift_id: int):
     entry = _shift(shift_id)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(
-            lambda: shifts.drop_out(_my_signup(entry), current_user),
-            shifts.PatrolError,
-            explain=_error,
-            success=_("You left the shift."),
-        )
+        try:
+            shifts.drop_out(_my_signup(entry), current_user)
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
+        else:
+            flash(_("You left the shift."), "success")
     return redirect(url_for("patrols.index"))
 
 
@@ -597,12 +590,12 @@ def offer_swap(shift_id: int):
     if not form.validate_on_submit():
         abort(400, description=_("Offer the place to someone in your team, or to anyone."))
     to_user = db.session.get(User, int(form.to.data)) if form.to.data else None
-    commit_unless_refused(
-        lambda: shifts.offer_swap(_my_signup(entry), to_user),
-        shifts.PatrolError,
-        explain=_error,
-        success=_("Your swap offer was sent."),
-    )
+    try:
+        shifts.offer_swap(_my_signup(entry), to_user)
+    except shifts.PatrolError as exc:
+        refuse(_error(exc))
+    else:
+        flash(_("Your swap offer was sent."), "success")
     return redirect(url_for("patrols.shift", shift_id=entry.id))
 
 
@@ -611,14 +604,17 @@ def offer_swap(shift_id: int):
 def take_swap(swap_id: int):
     swap = db.session.get(SwapRequest, swap_id) or abort(404)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(
-            lambda: shifts.take_swap(swap, current_user),
-            shifts.PatrolError,
-            explain=_error,
-            success=lambda result: (
-                _("You took the place.") if result == "done" else _("The swap waits for a leader's approval.")
-            ),
-        )
+        try:
+            result = shifts.take_swap(swap, current_user)
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
+        else:
+            flash(
+                _("You took the place.")
+                if result == "done"
+                else _("The swap waits for a leader's approval."),
+                "success",
+            )
     return redirect(url_for("patrols.index"))
 
 
@@ -651,9 +647,8 @@ def scan_confirm(token: str):
     try:
         result, signup = checkin.scan(token, current_user)
     except shifts.PatrolError as exc:
-        flash(_error(exc), "error")
+        refuse(_error(exc))
         return redirect(url_for("patrols.index"))
-    db.session.commit()
     flash(_("Checked in. Have a safe patrol.") if result == "in" else _("Checked out. Thank you."), "success")
     return redirect(url_for("patrols.shift", shift_id=signup.shift_id))
 
@@ -668,9 +663,10 @@ def leader_checkin(shift_id: int, signup_id: int):
     if signup is None or signup.shift_id != entry.id or signup.status != SignUpStatus.CONFIRMED.value:
         abort(404)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(
-            lambda: checkin.toggle(signup, utcnow(), by=current_user), shifts.PatrolError, explain=_error
-        )
+        try:
+            checkin.toggle(signup, utcnow(), by=current_user)
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
     return redirect(url_for("patrols.shift", shift_id=entry.id))
 
 
@@ -682,7 +678,6 @@ def log(shift_id: int):
     form = ObservationForm()
     if mine.status == SignUpStatus.CONFIRMED.value and form.validate_on_submit():
         db.session.add(Observation(shift_id=entry.id, user_id=current_user.id, body=form.body.data.strip()))
-        db.session.commit()
         flash(_("Noted in the patrol log."), "success")
     else:
         flash(_("Only volunteers on this shift can write in its log."), "error")
@@ -697,8 +692,6 @@ def report_hazard(shift_id: int):
     if _my_signup(entry).status != SignUpStatus.CONFIRMED.value:
         flash(_("Only volunteers on this shift can write in its log."), "error")
         return redirect(url_for("patrols.shift", shift_id=entry.id))
-    from tipboard.timezones import local_now
-
     return redirect(
         url_for(
             "tips.new",
@@ -719,10 +712,10 @@ def close(shift_id: int):
         abort(403)
     form = ReportForm()
     if form.validate_on_submit():
-        commit_unless_refused(
-            lambda: shifts.close_shift(entry, form.report.data, current_user),
-            shifts.PatrolError,
-            explain=_error,
-            success=_("Shift closed; the report went to the station."),
-        )
+        try:
+            shifts.close_shift(entry, form.report.data, current_user)
+        except shifts.PatrolError as exc:
+            refuse(_error(exc))
+        else:
+            flash(_("Shift closed; the report went to the station."), "success")
     return redirect(url_for("patrols.shift", shift_id=entry.id))

@@ -1,12 +1,15 @@
 """Timed work on rewards, and the books check."""
 
 import click
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from tipboard.cli import tipboard_cli
-from tipboard.extensions import db
 from tipboard.jobs import claim_run, scheduled
 from tipboard.outbox import notify, register_message
+from tipboard.rewards.books import check_books
+from tipboard.rewards.services import expire_due
 from tipboard.timezones import local_now
 
 register_message(
@@ -24,12 +27,7 @@ register_message(
 @scheduled("rewards.expire", "cron", hour=2, minute=15, misfire_grace_time=12 * 3600)
 def expire_rewards() -> int:
     """Daily: release reservations of rewards nobody collected; tell named tipsters."""
-    from flask import current_app
-
-    from tipboard.rewards.services import expire_due
-
     if not claim_run("rewards.expire", local_now().date().isoformat()):
-        db.session.rollback()
         return 0
     expired = expire_due()
     for reward in expired:
@@ -39,7 +37,6 @@ def expire_rewards() -> int:
                 "rewards.expired",
                 {"code": reward.tip.tracking_code, "days": current_app.config["REWARD_CLAIM_DAYS"]},
             )
-    db.session.commit()
     return len(expired)
 
 
@@ -47,10 +44,6 @@ def expire_rewards() -> int:
 def check_books_command():
     """Prove the budget rows agree with the ledger; exit 1 if they do not. Output in English, as
     every operator command's."""
-    from flask_babel import force_locale
-
-    from tipboard.rewards.books import check_books
-
     with force_locale("en"):
         problems = [str(problem) for problem in check_books()]
     for problem in problems:

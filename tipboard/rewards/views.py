@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from tipboard.csvexport import csv_response
 from tipboard.extensions import db, limiter
-from tipboard.flow import commit_unless_refused
+from tipboard.flow import refuse
 from tipboard.forms import Form
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, STAFF, SUPERVISORS, login_required, public, roles_required
@@ -82,12 +82,12 @@ def budgets():
     form = BudgetForm()
     form.fund.choices = [(str(f.id), f.name) for f in db.session.scalars(sa.select(Fund).order_by(Fund.id))]
     if form.validate_on_submit():
-        if commit_unless_refused(
-            lambda: services.create_budget(int(form.fund.data), form.period.data, form.amount.data),
-            services.RewardError,
-            explain=refusal,
-            success=_("Budget created."),
-        ):
+        try:
+            services.create_budget(int(form.fund.data), form.period.data, form.amount.data)
+        except services.RewardError as exc:
+            refuse(refusal(exc))
+        else:
+            flash(_("Budget created."), "success")
             return redirect(url_for("rewards.budgets"))
     rows = db.session.scalars(sa.select(Budget).order_by(Budget.period.desc(), Budget.fund_id)).all()
     return render_template(
@@ -117,14 +117,14 @@ def rules():
             )
         )
         if form.validate_on_submit():
-            if commit_unless_refused(
-                lambda: services.save_rule(
+            try:
+                services.save_rule(
                     category_id, form.rewardable.data, form.minimum.data, form.default.data, form.maximum.data
-                ),
-                services.RewardError,
-                explain=refusal,
-                success=_("Saved."),
-            ):
+                )
+            except services.RewardError as exc:
+                refuse(refusal(exc))
+            else:
+                flash(_("Saved."), "success")
                 return redirect(url_for("rewards.rules"))
     return render_template(
         "rewards/rules.html", categories=categories, rules=existing, form=form, category_id=category_id
@@ -134,7 +134,7 @@ def rules():
 def _refused_code(form: RedeemForm, exc: services.RewardError):
     """Back to the code step; only a refused code counts against the guessing limit."""
     g.claim_code_refused = exc.code == "bad_code"
-    flash(refusal(exc), "error")
+    refuse(refusal(exc))
     return render_template("rewards/redeem.html", form=form, pay_form=None, reward=None), 400
 
 
@@ -157,9 +157,7 @@ def redeem():
                     pay_form.code.data, pay_form.method.data, pay_form.reference.data, current_user
                 )
             except services.RewardError as exc:
-                db.session.rollback()
                 return _refused_code(form, exc)
-            db.session.commit()
             flash(
                 _(
                     "Paid %(amount)s. The claim code is now used up.",
@@ -191,12 +189,12 @@ def pay(reward_id: int):
     reward = db.session.get(Reward, reward_id) or abort(404)
     form = PayForm()
     if form.validate_on_submit():
-        commit_unless_refused(
-            lambda: services.pay(reward, form.method.data, form.reference.data, current_user),
-            services.RewardError,
-            explain=refusal,
-            success=_("Recorded as paid."),
-        )
+        try:
+            services.pay(reward, form.method.data, form.reference.data, current_user)
+        except services.RewardError as exc:
+            refuse(refusal(exc))
+        else:
+            flash(_("Recorded as paid."), "success")
     else:
         flash(_("Choose how the reward was paid."), "error")
     return redirect(url_for("rewards.index"))
@@ -221,12 +219,12 @@ def collect(reward_id: int):
         abort(404)  # someone else's reward does not exist for you
     form = CollectForm()
     if form.validate_on_submit():
-        commit_unless_refused(
-            lambda: services.choose_collect_method(reward, current_user, form.method.data),
-            services.RewardError,
-            explain=refusal,
-            success=_("Thank you. The station will pay it as you chose."),
-        )
+        try:
+            services.choose_collect_method(reward, current_user, form.method.data)
+        except services.RewardError as exc:
+            refuse(refusal(exc))
+        else:
+            flash(_("Thank you. The station will pay it as you chose."), "success")
     return redirect(url_for("rewards.mine"))
 
 
@@ -243,9 +241,8 @@ def claim(code: str):
     try:
         claim_code = services.issue_claim_code(reward)
     except services.RewardError as exc:
-        flash(refusal(exc), "error")
+        refuse(refusal(exc))
         return redirect(url_for("tips.tracked", code=code))
-    db.session.commit()
     session["claim_code"] = {"code": claim_code, "amount": reward.amount_fen, "tip": tip.tracking_code}
     return redirect(url_for("rewards.claim_code"))
 
@@ -322,19 +319,19 @@ def nominate():
     kinds = [RewardKind.GOOD_NEIGHBOUR] + ([RewardKind.COURAGE] if current_user.has_role(*STAFF) else [])
     form.kind.choices = [(k.value, KIND_LABELS[k.value]) for k in kinds]
     if form.validate_on_submit():
-        if commit_unless_refused(
-            lambda: services.nominate(
+        try:
+            services.nominate(
                 form.kind.data,
                 form.nominee_name.data,
                 form.nominee_contact.data,
                 form.story.data,
                 form.public_consent.data,
                 current_user,
-            ),
-            services.RewardError,
-            explain=refusal,
-            success=_("Thank you. The station will consider the nomination."),
-        ):
+            )
+        except services.RewardError as exc:
+            refuse(refusal(exc))
+        else:
+            flash(_("Thank you. The station will consider the nomination."), "success")
             return redirect(url_for("main.index"))
     return render_template("rewards/nominate.html", form=form), 400 if form.errors else 200
 
@@ -347,7 +344,6 @@ def consent_code(nomination_id: int):
     if not Form().validate_on_submit():
         abort(400, description=_("The form expired. Please reload the page and try again."))
     code = consents.issue_consent_code(nomination)
-    db.session.commit()
     response = current_app.make_response(
         render_template("rewards/consent_code.html", nomination=nomination, code=code)
     )
@@ -358,7 +354,7 @@ def consent_code(nomination_id: int):
 def _refused_consent(form: ConsentCodeForm, exc: services.RewardError):
     """Back to the code step; only a wrong code counts against the guessing limit."""
     g.consent_code_refused = exc.code == "bad_code"
-    flash(refusal(exc), "error")
+    refuse(refusal(exc))
     return render_template(
         "rewards/consent.html", form=form, nomination=None, answer_form=None, kinds=KIND_LABELS
     ), 400
@@ -384,9 +380,7 @@ def consent():
         try:
             consents.answer_consent(answer_form.code.data, answer_form.answer.data == "yes", person)
         except services.RewardError as exc:
-            db.session.rollback()
             return _refused_consent(form, exc)
-        db.session.commit()
         if answer_form.answer.data == "yes":
             flash(
                 _("Thank you. Your name will be on the honour board once the award is approved."), "success"

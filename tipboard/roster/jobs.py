@@ -5,7 +5,7 @@ import datetime as dt
 import click
 
 from tipboard.events import signup_dropped
-from tipboard.extensions import db
+from tipboard.flow import unit_of_work
 from tipboard.jobs import scheduled
 from tipboard.roster import bp, build
 
@@ -23,7 +23,6 @@ def weekly_build():
     """Sunday evening: next week's shifts from the templates, then its roster (each only once)."""
     week = build.next_week()
     made, run = build.run_week(week)
-    db.session.commit()
     return _summary(week, made, run)
 
 
@@ -50,8 +49,8 @@ def build_command(week: str):
         day = dt.date.fromisoformat(week)
     except ValueError as exc:
         raise click.BadParameter("use YYYY-MM-DD") from exc
-    made, run = build.run_week(day)
-    db.session.commit()
+    with unit_of_work():
+        made, run = build.run_week(day)
     click.echo(_summary(day, made, run))
 
 

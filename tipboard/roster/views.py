@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from tipboard.auth.models import User
 from tipboard.extensions import db
-from tipboard.flow import commit_unless_refused
+from tipboard.flow import refuse
 from tipboard.forms import Form
 from tipboard.ids import db_id
 from tipboard.nav import register_nav
@@ -155,8 +155,7 @@ def index():
 def build_now():
     if ActionForm().validate_on_submit():
         run = build.build_week(build.next_week(), current_user)
-        db.session.commit()
-        if run is None:
+        if run is None:  # not a refusal: nothing was built, and the request ends as it would
             flash(
                 _("Next week's roster was already built. Open it to rebuild the draft on purpose."), "error"
             )
@@ -217,12 +216,12 @@ def edit(run_id: int):
     shift = db.session.get(Shift, shift_id) or abort(404)
     if not can_lead_shift(current_user, shift):
         abort(403)  # a leader edits the patrols of their own team's area only
-    commit_unless_refused(
-        lambda: build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user),
-        build.RosterError,
-        explain=lambda exc: str(ERRORS[exc.code]) % {"detail": describe(exc.problems)},
-        success=_("Saved."),
-    )
+    try:
+        build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user)
+    except build.RosterError as exc:
+        refuse(str(ERRORS[exc.code]) % {"detail": describe(exc.problems)})
+    else:
+        flash(_("Saved."), "success")
     return redirect(url_for("roster.run", run_id=entry.id))
 
 
@@ -234,10 +233,8 @@ def rebuild(run_id: int):
         try:
             new = build.rebuild_draft(entry, current_user)
         except build.RosterError as exc:
-            db.session.rollback()
-            flash(str(ERRORS[exc.code]), "error")
+            refuse(str(ERRORS[exc.code]))
             return redirect(url_for("roster.run", run_id=entry.id))
-        db.session.commit()
         return redirect(url_for("roster.run", run_id=new.id))
     return redirect(url_for("roster.run", run_id=entry.id))
 
@@ -247,10 +244,10 @@ def rebuild(run_id: int):
 def publish(run_id: int):
     entry = _run(run_id)
     if ActionForm().validate_on_submit():
-        commit_unless_refused(
-            lambda: build.publish(entry, current_user),
-            build.RosterError,
-            explain=lambda exc: str(ERRORS[exc.code]),
-            success=lambda made: _("Published: %(n)d volunteers were told.", n=made),
-        )
+        try:
+            told = build.publish(entry, current_user)
+        except build.RosterError as exc:
+            refuse(str(ERRORS[exc.code]))
+        else:
+            flash(_("Published: %(n)d volunteers were told.", n=told), "success")
     return redirect(url_for("roster.run", run_id=entry.id))

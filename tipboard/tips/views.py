@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tipboard.events import tip_origin, tip_origin_described
 from tipboard.extensions import db, limiter
+from tipboard.flow import keep, refuse
 from tipboard.geo import in_station_area
 from tipboard.ids import db_id
 from tipboard.links import external_url
@@ -77,6 +78,9 @@ def new():
             response, nearby = _try_submit(form)
             if response is not None:
                 return response
+        # The form goes back for correction; the photos it accepted stay pending under its upload
+        # token, so the resident never sends them again. Nothing else was written (_submit's savepoint).
+        keep()
     return render_template(
         "tips/new.html",
         form=form,
@@ -124,11 +128,9 @@ def _accept_photos(form: TipForm) -> bool:
         form.upload_token.data = services.accept_photos(
             files, form.upload_token.data or None, read_gps=bool(form.use_photo_location.data)
         )
-    except PhotoError as exc:
+    except PhotoError as exc:  # photos accepted before the bad one stay pending (new() keeps them)
         form.photos.errors = [*form.photos.errors, _photo_message(exc.code)]
         return False
-    finally:
-        db.session.commit()  # photos accepted before a bad one stay
     return True
 
 
@@ -179,8 +181,7 @@ def _try_submit(form: TipForm):
         return None, []
     if on_record:
         tip_origin.send(receipt.tip, token=form.origin.data, user=current_user)
-    tip_id = receipt.tip.id
-    db.session.commit()
+    tip_id = receipt.tip.id  # flushed: the id is known; the request's end commits the tip
     session["receipt"] = {"code": receipt.code, "secret": receipt.secret}
     grant_tracking(tip_id)
     return redirect(url_for("tips.receipt")), []
@@ -188,13 +189,13 @@ def _try_submit(form: TipForm):
 
 def _submit(data: services.NewTip, reporter, upload_token: str | None) -> services.Receipt:
     """submit_tip, drawn again with a new tracking code when the one drawn was already taken.
-    Nothing else has been written in this request's transaction yet, so rolling it back loses
-    nothing (pending photos stay pending until the tip that takes them commits)."""
+    Each try is a savepoint: a taken code or a refusal undoes the tip only, never the photos
+    accepted as pending earlier in this request."""
     for attempt in range(1, CODE_ATTEMPTS + 1):
         try:
-            return services.submit_tip(data, reporter=reporter, upload_token=upload_token)
+            with db.session.begin_nested():
+                return services.submit_tip(data, reporter=reporter, upload_token=upload_token)
         except IntegrityError as exc:
-            db.session.rollback()
             if not services.code_was_taken(exc):
                 raise
             log.warning("tips.code_taken attempt=%s", attempt)
@@ -285,9 +286,8 @@ def message(code: str):
         try:
             services.add_reporter_message(tip, form.body.data)
         except services.TipError as exc:
-            flash(str(TIP_ERRORS[exc.code]), "error")
+            refuse(str(TIP_ERRORS[exc.code]))
         else:
-            db.session.commit()
             flash(_("Your message was sent to the station."), "success")
     else:
         flash(_("The message is empty or too long."), "error")
@@ -372,9 +372,8 @@ def me_too(tip_id: int):
             tip, form.comment.data, user=current_user if current_user.is_authenticated else None
         )
     except services.TipError as exc:
-        flash(str(TIP_ERRORS[exc.code]), "error")
+        refuse(str(TIP_ERRORS[exc.code]))
         return redirect(url_for("tips.new"))
-    db.session.commit()
     return render_template("tips/me_too_done.html", tip=tip)
 
 
@@ -430,9 +429,8 @@ def followup(code: str):
             comment=form.comment.data,
         )
     except FollowUpError:
-        flash(_("There is no open follow-up question on this report."), "error")
+        refuse(_("There is no open follow-up question on this report."))
         return redirect(url_for("tips.tracked", code=code))
-    db.session.commit()
     flash(
         _("Thank you. The station has your answer.")
         if form.fixed.data == "yes"
