@@ -10,8 +10,7 @@ from tipboard.moderation import services
 from tipboard.moderation.models import ResponseTemplate
 from tipboard.outbox import OutboxMessage
 from tipboard.permissions import Role
-from tipboard.tips.followup import FollowUp
-from tipboard.tips.models import TipStatus
+from tipboard.tips.models import FollowUp, TipStatus
 from tipboard.tips.queue import enqueue_tip
 
 

@@ -8,7 +8,6 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -17,7 +16,7 @@ from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.forms import Form
 from tipboard.outbox import notify, register_message
-from tipboard.tips.models import EventKind, EventVisibility, Tip, TipEvent, TipStatus
+from tipboard.tips.models import EventKind, EventVisibility, FollowUp, Tip, TipEvent, TipStatus
 from tipboard.tips.panels import register_tracking_panel
 from tipboard.tips.workflow import TipAction, transition
 
@@ -26,28 +25,6 @@ register_message(
     _l("Is it fixed?"),
     _l("Your report %(code)s was resolved. Is it fixed, and how satisfied are you? Answer on its page."),
 )
-
-
-class FollowUp(db.Model):
-    """One follow-up question per resolution of a tip."""
-
-    __tablename__ = "tip_followup"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tip_id: Mapped[int] = mapped_column(sa.ForeignKey("tip.id", ondelete="CASCADE"), index=True)
-    resolved_at: Mapped[dt.datetime]  # which resolution this follows up
-    asked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    answered_at: Mapped[dt.datetime | None]
-    fixed: Mapped[bool | None]
-    satisfaction: Mapped[int | None]  # 1..5
-    comment: Mapped[str | None] = mapped_column(sa.String(1000))
-
-    tip: Mapped[Tip] = relationship()
-
-    __table_args__ = (
-        sa.UniqueConstraint("tip_id", "resolved_at"),
-        sa.CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),
-    )
 
 
 class FollowUpError(Refusal):

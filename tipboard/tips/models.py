@@ -314,3 +314,25 @@ class PendingUpload(db.Model):
     gps_lat: Mapped[float | None]
     gps_lon: Mapped[float | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class FollowUp(db.Model):
+    """One follow-up question per resolution of a tip."""
+
+    __tablename__ = "tip_followup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tip_id: Mapped[int] = mapped_column(sa.ForeignKey("tip.id", ondelete="CASCADE"), index=True)
+    resolved_at: Mapped[dt.datetime]  # which resolution this follows up
+    asked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[dt.datetime | None]
+    fixed: Mapped[bool | None]
+    satisfaction: Mapped[int | None]  # 1..5
+    comment: Mapped[str | None] = mapped_column(sa.String(1000))
+
+    tip: Mapped[Tip] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("tip_id", "resolved_at"),
+        sa.CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),
+    )

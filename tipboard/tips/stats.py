@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.timezones import to_local
-from tipboard.tips.followup import FollowUp
-from tipboard.tips.models import OPEN_STATUSES, Category, Tip, TipStatus
+from tipboard.tips.models import OPEN_STATUSES, Category, FollowUp, Tip, TipStatus
 
 
 def _median_hours(pairs) -> float | None:
