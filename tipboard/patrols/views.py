@@ -74,11 +74,18 @@ ERRORS = {
     "already_out": _l("You have already checked out of this shift."),
     "already_closed": _l("That shift is already closed."),
     "bad_slot": _l("Give a day and a time range that ends after it starts."),
+    "shift_closed": _l("That shift is closed."),
+    "checkin_not_open": _l("Check-in has not opened yet: it opens %(minutes)d minutes before the start."),
+    "checkin_over": _l("That shift is over; check-in has closed."),
+    "checkout_too_early": _l("You can check out once the shift has started."),
+    "not_started": _l("A shift can be closed only after it has started."),
+    "bad_day": _l("Give a date."),
 }
 
 
 def _error(exc: shifts.PatrolError) -> str:
-    return str(ERRORS[exc.code])
+    message = str(ERRORS[exc.code])
+    return message % exc.params if exc.params else message
 
 
 def _open_shifts(user, team_ids: list[int], limit: int = 30) -> list[Shift]:
@@ -525,6 +532,7 @@ def shift(shift_id: int):
         report_form=ReportForm(),
         swap_form=swap_form,
         now=utcnow(),
+        checkin_opens=checkin.checkin_opens(entry),
     )
 
 
@@ -638,6 +646,7 @@ def scan(token: str):
         error=None if signup else str(ERRORS["no_current_shift"]),
         point=point,
         signup=signup,
+        next_shift=None if signup else checkin.next_shift_at(point, current_user),
         token=token,
         form=ActionForm(),
     )
@@ -680,7 +689,9 @@ def log(shift_id: int):
     entry = _shift(shift_id)
     mine = _my_signup(entry)
     form = ObservationForm()
-    if mine.status == SignUpStatus.CONFIRMED.value and form.validate_on_submit():
+    if checkin.is_closed(entry):
+        flash(str(ERRORS["shift_closed"]), "error")
+    elif mine.status == SignUpStatus.CONFIRMED.value and form.validate_on_submit():
         db.session.add(Observation(shift_id=entry.id, user_id=current_user.id, body=form.body.data.strip()))
         db.session.commit()
         flash(_("Noted in the patrol log."), "success")
