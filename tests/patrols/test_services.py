@@ -37,7 +37,9 @@ def test_close_shift_sends_the_report_to_the_queue_once(patrol):
         shifts.close_shift(shift, "Quiet.", patrol["volunteers"][0])
     assert shift.closed_at is None and item_for("patrol_report", shift.id) is None
     after_start = shift.starts_at + dt.timedelta(minutes=5)
-    shifts.close_shift(shift, "  Quiet night; a broken lamp by the gate.  ", patrol["leader"], now=after_start)
+    shifts.close_shift(
+        shift, "  Quiet night; a broken lamp by the gate.  ", patrol["leader"], now=after_start
+    )
     assert (
         shift.report == "Quiet night; a broken lamp by the gate."
         and shift.closed_by_id == patrol["leader"].id

@@ -9,14 +9,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import contains_eager
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import contains_eager
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.patrols.models import PatrolPoint, Shift, SignUp, SignUpStatus
 from tipboard.patrols.shifts import PatrolError
-
 
 
 def checkin_opens(shift: Shift) -> dt.datetime:
@@ -60,8 +59,7 @@ def current_signup(user, point: PatrolPoint, now: dt.datetime) -> SignUp | None:
             SignUp.user_id == user.id,
             SignUp.status == SignUpStatus.CONFIRMED.value,
             Shift.point_id == point.id,
-            Shift.starts_at
-            <= now + dt.timedelta(minutes=current_app.config["PATROL_CHECKIN_OPENS_MINUTES"]),
+            Shift.starts_at <= now + dt.timedelta(minutes=current_app.config["PATROL_CHECKIN_OPENS_MINUTES"]),
             Shift.ends_at >= now,
             Shift.closed_at.is_(None),
             Shift.attendance_closed_at.is_(None),
@@ -88,9 +86,7 @@ def toggle(signup: SignUp, now: dt.datetime, by) -> tuple[str, SignUp]:
         raise PatrolError("shift_closed")
     if signup.checked_in_at is None:
         if now < checkin_opens(shift):
-            raise PatrolError(
-                "checkin_not_open", minutes=current_app.config["PATROL_CHECKIN_OPENS_MINUTES"]
-            )
+            raise PatrolError("checkin_not_open", minutes=current_app.config["PATROL_CHECKIN_OPENS_MINUTES"])
         if now > shift.ends_at:
             raise PatrolError("checkin_over")
         signup.checked_in_at, signup.checked_in_by_id = now, by.id
@@ -170,8 +166,6 @@ def next_shift_at(point: PatrolPoint, user, now: dt.datetime | None = None) -> S
         .limit(1)
     )
     own = db.session.scalar(
-        upcoming.join(SignUp).where(
-            SignUp.user_id == user.id, SignUp.status == SignUpStatus.CONFIRMED.value
-        )
+        upcoming.join(SignUp).where(SignUp.user_id == user.id, SignUp.status == SignUpStatus.CONFIRMED.value)
     )
     return own or db.session.scalar(upcoming)
