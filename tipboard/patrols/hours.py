@@ -15,6 +15,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -127,14 +128,16 @@ def record_pdf(record: dict) -> bytes:
     width, height = A4
     left, y = 20 * mm, height - 25 * mm
 
-    def line(text: str, size: int = 11, gap: float = 7 * mm, x: float = left) -> None:
+    def line(text: str, size: int = 11, gap: float = 7 * mm) -> None:
+        """Draw ``text``, wrapped to the page's width, starting a new page when this one is full."""
         nonlocal y
-        if y < 25 * mm:
-            pdf.showPage()
-            y = height - 25 * mm
-        pdf.setFont(font, size)
-        pdf.drawString(x, y, text)
-        y -= gap
+        for part in simpleSplit(text, font, size, width - 2 * left):
+            if y < 25 * mm:
+                pdf.showPage()
+                y = height - 25 * mm
+            pdf.setFont(font, size)
+            pdf.drawString(left, y, part)
+            y -= gap
 
     pdf.setFont(font, 18)
     pdf.drawCentredString(width / 2, y, _("Record of volunteer service hours"))
