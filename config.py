@@ -71,6 +71,7 @@ class Config:
     # --- patrols ---------------------------------------------------------------------------
     PATROL_LATE_DROP_HOURS = 24  # dropping out later than this tells the leaders
     PATROL_QR_MAX_AGE_DAYS = 400  # printed point codes are valid this long
+    PATROL_CHECKIN_OPENS_MINUTES = 30  # check-in opens this long before a shift starts
     # --- the weekly roster -------------------------------------------------------------------
     ROSTER_CRON = {"day_of_week": "sun", "hour": 18, "minute": 0}  # station time
     ROSTER_TIME_LIMIT = 30.0  # seconds for HiGHS

@@ -73,3 +73,53 @@ OWN_TEAMS_ONLY = {
     "patrols.leader_checkin": {"method": "POST", "params": {"shift_id": "shift", "signup_id": "signup_a"}},
     "patrols.close": {"method": "POST", "params": {"shift_id": "shift"}},
 }
+
+ACCESS.update(
+    {
+        "patrols.my_hours": {"roles": VOLUNTEERS},
+        "patrols.hours_record": {
+            "roles": VOLUNTEERS + ("staff", "supervisor", "admin"),
+            "params": {"user_id": 999999},
+            "object": True,
+        },
+        "patrols.edit_availability": {
+            "roles": VOLUNTEERS,
+            "method": "POST",
+            "params": {"slot_id": 999999},
+            "object": True,
+        },
+        "patrols.delete_availability": {
+            "roles": VOLUNTEERS,
+            "method": "POST",
+            "params": {"slot_id": 999999},
+            "object": True,
+        },
+        "patrols.edit_away": {
+            "roles": VOLUNTEERS,
+            "method": "POST",
+            "params": {"away_id": 999999},
+            "object": True,
+        },
+        "patrols.delete_away_day": {
+            "roles": VOLUNTEERS,
+            "method": "POST",
+            "params": {"away_id": 999999},
+            "object": True,
+        },
+        "patrols.decide_application": {
+            "roles": LEADERS,
+            "method": "POST",
+            "params": {"team_id": 999999, "application_id": 1, "decision": "accept"},
+            "object": True,
+        },
+    }
+)
+OWN_TEAMS_ONLY.update(
+    {
+        "patrols.hours_record": {"params": {"user_id": "volunteer_a"}},
+        "patrols.decide_application": {
+            "method": "POST",
+            "params": {"team_id": "team_a", "application_id": "application_a", "decision": "decline"},
+        },
+    }
+)

@@ -1,6 +1,8 @@
 """Team applications, swap requests and patrol reports in the queue list: their lines are names and
 the report's own words, the same in both languages, whoever's language queued them."""
 
+import datetime as dt
+
 from flask_babel import force_locale
 
 from tests.queuelines import queue_lines
@@ -16,7 +18,10 @@ def test_patrol_lines_read_the_same_in_both_languages(client, patrol, users, log
         application = teams.apply(patrol["team_a"], users["resident"], "I walk the dog here every night.")
         swap = shifts.offer_swap(shifts.sign_up(patrol["shift"], v0))
         assert shifts.take_swap(swap, v2) == "pending_approval"
-        shifts.close_shift(patrol["shift"], "Quiet night; a broken lamp by the gate.", patrol["leader"])
+        after_start = patrol["shift"].starts_at + dt.timedelta(minutes=5)
+        shifts.close_shift(
+            patrol["shift"], "Quiet night; a broken lamp by the gate.", patrol["leader"], now=after_start
+        )
     db.session.commit()
     applicant = users["resident"].name
     expected = {

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from tests.factories import UserFactory
 from tests.patrols.conftest import make_shift
+from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.moderation.services import item_for
 from tipboard.patrols import shifts
@@ -35,7 +36,10 @@ def test_close_shift_sends_the_report_to_the_queue_once(patrol):
     with pytest.raises(shifts.PatrolError, match="not_leader"):
         shifts.close_shift(shift, "Quiet.", patrol["volunteers"][0])
     assert shift.closed_at is None and item_for("patrol_report", shift.id) is None
-    shifts.close_shift(shift, "  Quiet night; a broken lamp by the gate.  ", patrol["leader"])
+    after_start = shift.starts_at + dt.timedelta(minutes=5)
+    shifts.close_shift(
+        shift, "  Quiet night; a broken lamp by the gate.  ", patrol["leader"], now=after_start
+    )
     assert (
         shift.report == "Quiet night; a broken lamp by the gate."
         and shift.closed_by_id == patrol["leader"].id
@@ -44,12 +48,14 @@ def test_close_shift_sends_the_report_to_the_queue_once(patrol):
     assert item.status == "open" and item.summary == "Point A: Quiet night; a broken lamp by the gate."
     assert item.grid_id == patrol["grid_a"].id
     with pytest.raises(shifts.PatrolError, match="already_closed"):
-        shifts.close_shift(shift, "Again", patrol["leader"])
+        shifts.close_shift(shift, "Again", patrol["leader"], now=after_start)
     assert shift.report == "Quiet night; a broken lamp by the gate."
 
 
 def test_closing_twice_through_the_page_says_so(client, patrol, login):
     shift = patrol["shift"]
+    shift.starts_at, shift.ends_at = utcnow() - dt.timedelta(hours=1), utcnow() + dt.timedelta(hours=1)
+    db.session.commit()
     login(client, patrol["leader"])
     client.post(f"/patrols/shifts/{shift.id}/close", data={"report": "First report"})
     page = client.post(

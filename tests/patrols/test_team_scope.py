@@ -8,7 +8,7 @@ from tests.factories import UserFactory
 from tests.patrols.access import OWN_TEAMS_ONLY
 from tipboard.extensions import db
 from tipboard.patrols.models import MemberRole, SignUp
-from tipboard.patrols.teams import add_member
+from tipboard.patrols.teams import add_member, apply
 
 
 @pytest.fixture
@@ -18,6 +18,7 @@ def objects(patrol):
     patrol["shift"].confirmed_count = 1
     other_leader = UserFactory(name="Leader B")
     add_member(patrol["team_b"], other_leader, MemberRole.LEADER)
+    application = apply(patrol["team_a"], UserFactory(name="Applicant"), "")
     db.session.commit()
     return {
         "team_a": patrol["team_a"].id,
@@ -25,6 +26,8 @@ def objects(patrol):
         "point_a": patrol["point_a"].id,
         "shift": patrol["shift"].id,
         "signup_a": signup.id,
+        "volunteer_a": patrol["volunteers"][0].id,
+        "application_a": application.id,
         "own_leader": patrol["leader"],
         "other_leader": other_leader,
     }

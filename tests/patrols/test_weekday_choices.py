@@ -47,7 +47,10 @@ def test_availability_day_list_is_in_the_readers_language(client, login, patrol,
     login(client, volunteer)
     html = client.get("/patrols/profile").data.decode()
     assert _select_options(html, "weekday") == list(zip(VALUES, DAYS[locale]))
-    assert f"<li>{DAYS[locale][6]} 08:00–10:00</li>" in html  # the saved slot, named the same way
+    # the saved slot, in its edit form, named the same way
+    saved = re.search(r'<select[^>]*name="slot\d+-weekday"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.search(rf"<option[^>]*selected[^>]*>{DAYS[locale][6]}</option>", saved)
+    assert 'value="08:00"' in html and 'value="10:00"' in html
     other = DAYS["zh_Hans" if locale == "en" else "en"]
     assert not any(f">{name}<" in html for name in other)
 

@@ -48,3 +48,46 @@ def fits(availability: tuple[list, set], shift: Shift) -> bool:
         s.weekday == start.weekday() and s.start_time <= start.time() and end.time() <= s.end_time
         for s in slots
     )
+
+
+def update_slot(slot: Availability, user_id: int, weekday: int, start: dt.time, end: dt.time) -> Availability:
+    """Change one of the volunteer's own weekly slots."""
+    if slot.user_id != user_id:
+        raise PatrolError("not_yours")
+    if not 0 <= weekday <= 6 or not start < end:
+        raise PatrolError("bad_slot")
+    slot.weekday, slot.start_time, slot.end_time = weekday, start, end
+    db.session.flush()
+    return slot
+
+
+def delete_slot(slot: Availability, user_id: int) -> None:
+    if slot.user_id != user_id:
+        raise PatrolError("not_yours")
+    db.session.delete(slot)
+    db.session.flush()
+
+
+def move_away(away: AvailabilityException, user_id: int, day: dt.date) -> AvailabilityException:
+    """Change the date of one of the volunteer's own days away."""
+    if away.user_id != user_id:
+        raise PatrolError("not_yours")
+    taken = db.session.scalar(
+        sa.select(AvailabilityException.id).where(
+            AvailabilityException.user_id == user_id,
+            AvailabilityException.day == day,
+            AvailabilityException.id != away.id,
+        )
+    )
+    if taken is not None:
+        raise PatrolError("already_away")
+    away.day = day
+    db.session.flush()
+    return away
+
+
+def delete_away(away: AvailabilityException, user_id: int) -> None:
+    if away.user_id != user_id:
+        raise PatrolError("not_yours")
+    db.session.delete(away)
+    db.session.flush()

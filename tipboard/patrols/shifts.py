@@ -351,9 +351,11 @@ def is_on_shift(user_id: int, shift_id: int) -> bool:
     )
 
 
-def offer_swap(signup: SignUp, to_user=None) -> SwapRequest:
+def offer_swap(signup: SignUp, to_user=None, now: dt.datetime | None = None) -> SwapRequest:
     if signup.status != SignUpStatus.CONFIRMED.value:
         raise PatrolError("not_signed_up")
+    if signup.shift.starts_at <= (now or utcnow()):
+        raise PatrolError("started")  # a shift that began (or was closed) is not swapped
     if to_user is not None and is_on_shift(to_user.id, signup.shift_id):
         raise PatrolError("already_on_shift")
     swap = SwapRequest(signup_id=signup.id, to_user_id=to_user.id if to_user else None)
@@ -390,6 +392,8 @@ def take_swap(swap: SwapRequest, user) -> str:
         raise PatrolError("swap_closed")
     if swap.to_user_id not in (None, user.id) or user.id == signup.user_id:
         raise PatrolError("not_for_you")
+    if signup.shift.starts_at <= utcnow():
+        raise PatrolError("started")
     if is_on_shift(user.id, signup.shift_id):
         raise PatrolError("already_on_shift")
     if not is_eligible(user, signup.shift):
@@ -469,6 +473,9 @@ def close_shift(shift: Shift, report: str, actor, now: dt.datetime | None = None
         raise PatrolError("not_leader")
     if shift.closed_at is not None:
         raise PatrolError("already_closed")
-    shift.report, shift.closed_at, shift.closed_by_id = report.strip(), now or utcnow(), actor.id
+    now = now or utcnow()
+    if now < shift.starts_at:
+        raise PatrolError("not_started")  # a shift is closed after it began, never before
+    shift.report, shift.closed_at, shift.closed_by_id = report.strip(), now, actor.id
     db.session.flush()
     enqueue("patrol_report", shift.id, subject=shift, grid_id=shift.point.grid_id, actor=actor)

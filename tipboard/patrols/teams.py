@@ -164,3 +164,25 @@ def profile_of(user) -> VolunteerProfile:
         db.session.add(profile)
         db.session.flush()
     return profile
+
+
+def applied_team_ids(user) -> set[int]:
+    """The teams the user asked to join and whose leaders have not decided yet."""
+    return set(
+        db.session.scalars(
+            sa.select(TeamApplication.team_id).where(
+                TeamApplication.user_id == user.id, TeamApplication.status == "pending"
+            )
+        )
+    )
+
+
+def pending_applications(team: Team) -> list[TeamApplication]:
+    """The applications waiting for the team's leaders, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(TeamApplication)
+            .where(TeamApplication.team_id == team.id, TeamApplication.status == "pending")
+            .order_by(TeamApplication.id)
+        )
+    )

@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from babel.dates import format_skeleton
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -18,9 +20,19 @@ from tipboard.extensions import db
 from tipboard.flow import refuse
 from tipboard.geo import Grid
 from tipboard.links import external_url
+from tipboard.moderation.registry import ActionRefused
+from tipboard.moderation.services import QueueError, item_for, perform
 from tipboard.nav import register_nav
-from tipboard.patrols import bp, calendar, checkin, patrol_log, priority, shifts, teams
-from tipboard.patrols.availability import add_slot, availability_of, fits
+from tipboard.patrols import bp, calendar, checkin, hours, patrol_log, priority, shifts, teams
+from tipboard.patrols.availability import (
+    add_slot,
+    availability_of,
+    delete_away,
+    delete_slot,
+    fits,
+    move_away,
+    update_slot,
+)
 from tipboard.patrols.forms import (
     ActionForm,
     ApplyForm,
@@ -46,6 +58,7 @@ from tipboard.patrols.models import (
     SignUpStatus,
     SwapRequest,
     Team,
+    TeamApplication,
     TeamInvite,
     TeamMember,
     VolunteerProfile,
@@ -76,17 +89,30 @@ ERRORS = {
     "already_out": _l("You have already checked out of this shift."),
     "already_closed": _l("That shift is already closed."),
     "bad_slot": _l("Give a day and a time range that ends after it starts."),
+    "shift_closed": _l("That shift is closed."),
+    "checkin_not_open": _l("Check-in has not opened yet: it opens %(minutes)d minutes before the start."),
+    "checkin_over": _l("That shift is over; check-in has closed."),
+    "checkout_too_early": _l("You can check out once the shift has started."),
+    "not_started": _l("A shift can be closed only after it has started."),
+    "bad_day": _l("Give a date."),
+    "not_yours": _l("That is not yours to change."),
+    "already_away": _l("That day is already on your list."),
 }
 
 
 def _error(exc: shifts.PatrolError) -> str:
-    return str(ERRORS[exc.code])
+    message = str(ERRORS[exc.code])
+    return message % exc.params if exc.params else message
 
 
-def _open_shifts(user, team_ids: list[int], limit: int = 30) -> list[Shift]:
-    """Upcoming shifts in the user's teams' areas, those still needing people first."""
+def _open_shifts(
+    user, team_ids: list[int], limit: int = 30, show_all: bool = False
+) -> tuple[list[Shift], str]:
+    """Upcoming shifts in the user's teams' areas, those still needing people first, and how they
+    were chosen: "all", "fitting" (only those that fit the volunteer's availability, some hidden),
+    or "none_fit" (all shown, as none fits)."""
     if not team_ids:
-        return []
+        return [], "all"
     rows = db.session.scalars(
         sa.select(Shift)
         .join(Shift.point)
@@ -100,9 +126,15 @@ def _open_shifts(user, team_ids: list[int], limit: int = 30) -> list[Shift]:
         .limit(200)
     ).all()
     availability = availability_of([user.id])[user.id]
-    fitting = [s for s in rows if fits(availability, s)] or rows
+    fitting = [s for s in rows if fits(availability, s)]
+    if show_all or len(fitting) == len(rows):
+        fitting, chosen = list(rows), "all"
+    elif not fitting:
+        fitting, chosen = list(rows), "none_fit"
+    else:
+        chosen = "fitting"
     fitting.sort(key=lambda s: (s.still_needed == 0, s.starts_at))
-    return fitting[:limit]
+    return fitting[:limit], chosen
 
 
 def _confirmed_on(shift_id_column, user_id: int) -> sa.Exists:
@@ -156,10 +188,14 @@ def index():
         if team_ids
         else []
     )
+    show_all = request.args.get("all") == "1"
+    open_shifts, chosen = _open_shifts(current_user, team_ids, show_all=show_all)
     return render_template(
         "patrols/index.html",
         mine=mine,
-        open_shifts=_open_shifts(current_user, team_ids),
+        open_shifts=open_shifts,
+        chosen=chosen,
+        show_all=show_all,
         teams=my_teams,
         offers=offers,
         invites=teams.pending_invites(current_user),
@@ -174,7 +210,9 @@ def index():
 @login_required
 def team_list():
     rows = db.session.scalars(sa.select(Team).order_by(Team.name)).all()
-    return render_template("patrols/teams.html", teams=rows, form=ApplyForm())
+    return render_template(
+        "patrols/teams.html", teams=rows, form=ApplyForm(), applied=teams.applied_team_ids(current_user)
+    )
 
 
 @bp.post("/teams/<int:team_id>/apply")
@@ -212,7 +250,13 @@ def team(team_id: int):
     since = utcnow() - dt.timedelta(days=90)
     hours = checkin.hours_by_user([m.user_id for m in team.members], start=since)
     return render_template(
-        "patrols/team.html", team=team, profiles=profiles, hours=hours, form=ActionForm(), roles=MemberRole
+        "patrols/team.html",
+        team=team,
+        profiles=profiles,
+        hours=hours,
+        form=ActionForm(),
+        roles=MemberRole,
+        applications=teams.pending_applications(team),
     )
 
 
@@ -324,6 +368,8 @@ def profile():
         away=away,
         slot_form=AvailabilityForm(),
         away_form=AwayForm(),
+        slot_forms={slot.id: _slot_edit_form(slot) for slot in slots},
+        away_forms={day.id: _away_edit_form(day) for day in away},
         action_form=ActionForm(),
         feed_url=feed_url,
     ), 400 if form.errors else 200
@@ -517,6 +563,7 @@ def shift(shift_id: int):
         report_form=ReportForm(),
         swap_form=swap_form,
         now=utcnow(),
+        checkin_opens=checkin.checkin_opens(entry),
     )
 
 
@@ -634,6 +681,7 @@ def scan(token: str):
         error=None if signup else str(ERRORS["no_current_shift"]),
         point=point,
         signup=signup,
+        next_shift=None if signup else checkin.next_shift_at(point, current_user),
         token=token,
         form=ActionForm(),
     )
@@ -676,7 +724,9 @@ def log(shift_id: int):
     entry = _shift(shift_id)
     mine = _my_signup(entry)
     form = ObservationForm()
-    if mine.status == SignUpStatus.CONFIRMED.value and form.validate_on_submit():
+    if checkin.is_closed(entry):
+        flash(str(ERRORS["shift_closed"]), "error")
+    elif mine.status == SignUpStatus.CONFIRMED.value and form.validate_on_submit():
         db.session.add(Observation(shift_id=entry.id, user_id=current_user.id, body=form.body.data.strip()))
         flash(_("Noted in the patrol log."), "success")
     else:
@@ -719,3 +769,178 @@ def close(shift_id: int):
         else:
             flash(_("Shift closed; the report went to the station."), "success")
     return redirect(url_for("patrols.shift", shift_id=entry.id))
+
+
+# --- a volunteer's own hours ---------------------------------------------------------------------------
+
+
+def _record_period() -> tuple[dt.date, dt.date]:
+    """The record's period from ?start=&end= (station dates, both included); by default from the
+    first of January to today."""
+    today = local_now().date()
+    try:
+        start = dt.date.fromisoformat(request.args.get("start") or today.replace(month=1, day=1).isoformat())
+        end = dt.date.fromisoformat(request.args.get("end") or today.isoformat())
+    except ValueError:
+        abort(400, description=_("Give the period as two dates (YYYY-MM-DD)."))
+    if start > end:
+        abort(400, description=_("The period's first day must not be after its last."))
+    return start, end
+
+
+@bp.get("/hours")
+@roles_required(*VOLUNTEERS)
+def my_hours():
+    """The volunteer's hours by month and the form for a printable record of them."""
+    months = hours.by_month(current_user.id)
+    for row in months:
+        row["label"] = format_skeleton("yMMM", row["month"], locale=get_locale() or "en")
+    today = local_now().date()
+    return render_template(
+        "patrols/hours.html",
+        months=months,
+        total=round(sum(m["hours"] for m in months), 2),
+        start=today.replace(month=1, day=1),
+        end=today,
+    )
+
+
+@bp.get("/hours/<int:user_id>/record.pdf")
+@roles_required(*VOLUNTEERS, *LEADERS)
+def hours_record(user_id: int):
+    """The record of service hours (志愿服务时长证明) as a PDF, in the reader's language: for the
+    volunteer themself, and for station staff and the leaders of one of their teams."""
+    person = db.session.get(User, user_id) or abort(404)
+    if not hours.can_see_hours(current_user, person.id):
+        abort(403)
+    start, end = _record_period()
+    record = hours.service_record(person, start, end, local_now().date())
+    return Response(
+        hours.record_pdf(record),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="service-hours-{person.id}-{start}-{end}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+# --- editing availability --------------------------------------------------------------------------------
+
+
+def _own_slot(slot_id: int) -> Availability:
+    slot = db.session.get(Availability, slot_id)
+    if slot is None or slot.user_id != current_user.id:
+        abort(404)
+    return slot
+
+
+def _own_away(away_id: int) -> AvailabilityException:
+    away = db.session.get(AvailabilityException, away_id)
+    if away is None or away.user_id != current_user.id:
+        abort(404)
+    return away
+
+
+def _slot_edit_form(slot: Availability) -> AvailabilityForm:
+    """The form on the profile page that edits one slot: its own field names, one per slot."""
+    return AvailabilityForm(
+        formdata=None,
+        prefix=f"slot{slot.id}",
+        data={"weekday": str(slot.weekday), "start_time": slot.start_time, "end_time": slot.end_time},
+    )
+
+
+def _away_edit_form(away: AvailabilityException) -> AwayForm:
+    return AwayForm(formdata=None, prefix=f"away{away.id}", data={"day": away.day})
+
+
+@bp.post("/profile/availability/<int:slot_id>")
+@roles_required(*VOLUNTEERS)
+def edit_availability(slot_id: int):
+    slot = _own_slot(slot_id)
+    form = AvailabilityForm(prefix=f"slot{slot.id}")
+    if not form.validate_on_submit():
+        refuse(str(ERRORS["bad_slot"]))
+        return redirect(url_for("patrols.profile"))
+    try:
+        update_slot(slot, current_user.id, int(form.weekday.data), form.start_time.data, form.end_time.data)
+    except shifts.PatrolError as exc:
+        refuse(_error(exc))
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("patrols.profile"))
+
+
+@bp.post("/profile/availability/<int:slot_id>/delete")
+@roles_required(*VOLUNTEERS)
+def delete_availability(slot_id: int):
+    slot = _own_slot(slot_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    delete_slot(slot, current_user.id)
+    flash(_("Removed."), "success")
+    return redirect(url_for("patrols.profile"))
+
+
+@bp.post("/profile/away/<int:away_id>")
+@roles_required(*VOLUNTEERS)
+def edit_away(away_id: int):
+    away = _own_away(away_id)
+    form = AwayForm(prefix=f"away{away.id}")
+    if not form.validate_on_submit():
+        refuse(str(ERRORS["bad_day"]))
+        return redirect(url_for("patrols.profile"))
+    try:
+        move_away(away, current_user.id, form.day.data)
+    except shifts.PatrolError as exc:
+        refuse(_error(exc))
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("patrols.profile"))
+
+
+@bp.post("/profile/away/<int:away_id>/delete")
+@roles_required(*VOLUNTEERS)
+def delete_away_day(away_id: int):
+    away = _own_away(away_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    delete_away(away, current_user.id)
+    flash(_("Removed."), "success")
+    return redirect(url_for("patrols.profile"))
+
+
+# --- deciding applications on the team page -------------------------------------------------------------
+
+APPLICATION_REFUSALS = {
+    "claimed_by_other": _l("Another leader is deciding on this application in the queue right now."),
+}
+
+
+@bp.post("/teams/<int:team_id>/applications/<int:application_id>/<decision>")
+@roles_required(*LEADERS)
+def decide_application(team_id: int, application_id: int, decision: str):
+    """A leader accepts or declines an application from the team page, through the same queue
+    action the moderation queue takes (so the queue item closes and the audit trail records it)."""
+    team = _team_for_leader(team_id)
+    application = db.session.get(TeamApplication, application_id)
+    if application is None or application.team_id != team.id or decision not in ("accept", "decline"):
+        abort(404)
+    item = item_for("team_application", application.id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        perform(item, decision, current_user, {"note": ""})
+    except QueueError as exc:
+        refuse(str(APPLICATION_REFUSALS.get(exc.code, ERRORS["already_decided"])))
+    except ActionRefused:
+        refuse(str(ERRORS["already_decided"]))
+    else:
+        flash(
+            _("%(name)s joined the team.", name=application.user.name)
+            if decision == "accept"
+            else _("The application was declined."),
+            "success",
+        )
+    return redirect(url_for("patrols.team", team_id=team.id))
