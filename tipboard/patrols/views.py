@@ -5,10 +5,9 @@ import datetime as dt
 import sqlalchemy as sa
 from babel.dates import format_skeleton
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import aliased, contains_eager
 
