@@ -8,6 +8,7 @@ from tipboard import create_app
 from tipboard.auth.models import User
 from tipboard.demo import DEMO_ACCOUNTS, load_demo
 from tipboard.extensions import db
+from tipboard.patrols.demo import TEAM_SIZES
 from tipboard.tips.models import Category, Tip
 
 
@@ -58,7 +59,8 @@ def test_demo_loader_is_idempotent_and_prints_accounts(fresh_app):
     assert runner.invoke(args=["tipboard", "demo"]).exit_code == 0
     with fresh_app.app_context():
         again = [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Category, Tip)]
-    assert counts == again and counts[0] == len(DEMO_ACCOUNTS)
+    generated = sum(leaders + members for leaders, members in TEAM_SIZES)  # the teams' members
+    assert counts == again and counts[0] == len(DEMO_ACCOUNTS) + generated
 
 
 def test_demo_accounts_log_in_with_their_passwords(fresh_app):

@@ -1,21 +1,43 @@
-"""Demo teams, points, templates and two weeks of shifts (idempotent)."""
+"""Demo teams, points, templates and two weeks of shifts (idempotent): five teams like Weicun's
+volunteer alliance, eight leaders and about sixty volunteers, each with the evenings or weekend
+afternoons they are usually free."""
 
 import datetime as dt
 
 import sqlalchemy as sa
 
 from tipboard.auth.models import User
+from tipboard.auth.services import grant_role, hash_password
 from tipboard.demo import demo_loader
 from tipboard.extensions import db
 from tipboard.geo import Grid
-from tipboard.patrols.models import MemberRole, PatrolPoint, ShiftTemplate, Team
+from tipboard.patrols.availability import add_slot
+from tipboard.patrols.models import MemberRole, PatrolPoint, ShiftTemplate, Team, VolunteerProfile
 from tipboard.patrols.shifts import generate_shifts
 from tipboard.patrols.teams import add_member
+from tipboard.permissions import Role
 from tipboard.timezones import local_now
 
 TEAMS = [
     ("Glasses Heroes Alliance · Team 1", "眼镜侠公益联盟一队", ["WC-01", "WC-04"]),
     ("Riverside Patrol Team", "沿江巡逻队", ["WC-02", "WC-03"]),
+    ("Glasses Heroes Alliance · Team 2", "眼镜侠公益联盟二队", ["WC-01", "WC-02"]),
+    ("Glasses Heroes Alliance · Team 3", "眼镜侠公益联盟三队", ["WC-03", "WC-04"]),
+    ("Industrial Park Enterprise Patrol", "工业园企业巡逻队", ["WC-02", "WC-03"]),
+]
+# Generated members per team: (leaders, members). The demo accounts `leader` and `volunteer`
+# join team 1 on top of these.
+TEAM_SIZES = [(1, 11), (2, 12), (1, 11), (1, 11), (2, 10)]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超"]
+# Weekly patterns people give (weekday, start hour, end hour): evenings or weekend afternoons.
+PATTERNS = [
+    [(0, 18, 22), (2, 18, 22), (4, 18, 22)],
+    [(1, 18, 22), (3, 18, 22)],
+    [(5, 13, 18), (6, 13, 18)],
+    [(0, 18, 22), (1, 18, 22), (5, 13, 18)],
+    [(2, 18, 22), (3, 18, 22), (6, 13, 18)],
+    [],  # no pattern given: any time
 ]
 POINTS = [
     ("Market north gate", "WC-01", 31.9525, 119.9602, 1.5),
@@ -43,6 +65,7 @@ def load_patrol_demo() -> None:
     volunteer = db.session.scalar(sa.select(User).where(User.username == "volunteer"))
     add_member(made[0], leader, MemberRole.LEADER)
     add_member(made[0], volunteer)
+    _load_members(made)
     for name, grid_code, lat, lon, weight in POINTS:
         if db.session.scalar(sa.select(PatrolPoint.id).where(PatrolPoint.name == name)) is not None:
             continue
@@ -76,3 +99,35 @@ def load_patrol_demo() -> None:
     monday = local_now().date() - dt.timedelta(days=local_now().weekday())
     generate_shifts(monday)
     generate_shifts(monday + dt.timedelta(days=7))
+
+
+def _load_members(teams: list[Team]) -> None:
+    """The generated leaders and volunteers (user names demo-v01 ...), one password hash for all."""
+    password_hash = None
+    n = 0
+    for team, (leaders, members) in zip(teams, TEAM_SIZES, strict=True):
+        for i in range(leaders + members):
+            n += 1
+            username = f"demo-v{n:02d}"
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            if user is None:
+                password_hash = password_hash or hash_password("demo-volunteer")
+                name = SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)] + GIVEN[n % len(GIVEN)]
+                user = User(
+                    username=username,
+                    name=name,
+                    email=f"{username}@demo.tipboard.invalid",
+                    password_hash=password_hash,
+                    is_demo=True,
+                )
+                db.session.add(user)
+                db.session.flush()
+                grant_role(user, Role.RESIDENT)
+                for weekday, start, end in [] if i < leaders else PATTERNS[n % len(PATTERNS)]:
+                    add_slot(user.id, weekday, dt.time(start), dt.time(end))
+            add_member(team, user, MemberRole.LEADER if i < leaders else MemberRole.MEMBER)
+            if i < leaders:  # leaders patrol more often than most and keep no fixed pattern
+                user_profile = db.session.scalar(
+                    sa.select(VolunteerProfile).where(VolunteerProfile.user_id == user.id)
+                )
+                user_profile.max_shifts_per_week = 4
