@@ -74,7 +74,7 @@ class Config:
     PATROL_CHECKIN_OPENS_MINUTES = 30  # check-in opens this long before a shift starts
     # --- the weekly roster -------------------------------------------------------------------
     ROSTER_CRON = {"day_of_week": "sun", "hour": 18, "minute": 0}  # station time
-    ROSTER_TIME_LIMIT = 30.0  # seconds for HiGHS
+    ROSTER_TIME_LIMIT = 30.0  # seconds for the whole weekly build (reading, heuristic, model, solve)
     ROSTER_REL_GAP = 0.01
     ROSTER_MIN_REST_HOURS = 10
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
