@@ -5,18 +5,28 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
 import weakref
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask
 from PIL import Image
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
+from tipboard import caching, cli, errors, flow, ratelimit, security, templating
+from tipboard.auth.models import User
+from tipboard.auth.services import load_login_session
+from tipboard.caching import REDIS_TIMEOUTS
+from tipboard.database import configure_sqlite
+from tipboard.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from tipboard.i18n import select_locale, translation_directories
+from tipboard.ids import IdConverter
 from tipboard.links import base_host, untrusted_host
 from tipboard.redaction import redact
 
@@ -40,7 +50,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 
 def configure(app: Flask, config_name: str | None, overrides: dict | None) -> None:
-    from tipboard.i18n import translation_directories
 
     name = config_name or os.environ.get("TIPBOARD_CONFIG", "development")
     if name not in CONFIGS:
@@ -55,8 +64,6 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
     # Without Redis, rate limits are counted per process (see README).
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if app.config.get("REDIS_URL"):
-        from tipboard.caching import REDIS_TIMEOUTS
-
         # A Redis that does not answer costs half a second (then the limiter lets the request
         # through, see extensions.limiter).
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(REDIS_TIMEOUTS))
@@ -118,17 +125,11 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_url_converters(app: Flask) -> None:
-    from tipboard.ids import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
 
 
 def register_extensions(app: Flask) -> None:
-    from tipboard import caching, ratelimit, security
-    from tipboard.auth.services import load_login_session
-    from tipboard.database import configure_sqlite
-    from tipboard.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
-    from tipboard.i18n import select_locale
 
     db.init_app(app)
     with app.app_context():
@@ -150,7 +151,6 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    import importlib
 
     for name in BLUEPRINTS:
         module = importlib.import_module(f"tipboard.{name}")
@@ -161,25 +161,21 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_transaction_end(app: Flask) -> None:
-    from tipboard import flow
 
     flow.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from tipboard import errors
 
     errors.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tipboard import templating
 
     templating.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
-    from tipboard import cli
 
     cli.init_app(app)
 
@@ -188,7 +184,6 @@ def forget_connections_in_forked_children(app: Flask) -> None:
     """A server that loads the app once and forks its workers (gunicorn's ``preload_app``) must not
     let two processes share a pooled database connection: each child drops, without closing, what
     it inherited and opens its own (SQLAlchemy's advice for forking)."""
-    from tipboard.extensions import db
 
     with app.app_context():
         engine = weakref.ref(db.engine)
@@ -205,10 +200,6 @@ def check_production_safety(app: Flask) -> None:
     """Production refuses to run with demo accounts in its database."""
     if app.config["CONFIG_NAME"] != "production":
         return
-    import sqlalchemy as sa
-
-    from tipboard.auth.models import User
-    from tipboard.extensions import db
 
     with app.app_context():
         if not sa.inspect(db.engine).has_table("user"):
