@@ -336,7 +336,8 @@ def edit(run: RosterRun, shift_id: int, user_id: int, add: bool, actor) -> None:
 
 
 def publish(run: RosterRun, actor) -> int:
-    """Turn a draft into sign-ups, tell each volunteer (their calendar feed shows it at once)."""
+    """Turn a draft into sign-ups, tell each volunteer (their calendar feed shows it at once).
+    Returns how many people were told: a person on three shifts counts once."""
     if (
         db.session.execute(
             sa.update(RosterRun)
@@ -347,7 +348,7 @@ def publish(run: RosterRun, actor) -> int:
         != 1
     ):
         raise RosterError("not_draft")
-    made = 0
+    told = set()
     for a in run.assignments:
         existing = db.session.scalar(
             sa.select(SignUp).where(SignUp.shift_id == a.shift_id, SignUp.user_id == a.user_id)
@@ -360,10 +361,10 @@ def publish(run: RosterRun, actor) -> int:
         signup.status, signup.source = SignUpStatus.CONFIRMED.value, "roster"
         db.session.add(signup)
         notify(a.user, "roster.assigned", _label(a.shift))
-        made += 1
+        told.add(a.user_id)
     db.session.flush()
     db.session.refresh(run)
-    return made
+    return len(told)
 
 
 def refill(signup: SignUp) -> SignUp | None:
