@@ -148,3 +148,12 @@ def test_bad_input_to_the_fill_form_is_a_400(app, app_ctx, login):
     assert client.post(f"/roster/{run_id}/fill", data={"user_id": "1"}).status_code == 400
     bad = client.post(f"/roster/{run_id}/fill", data={"shift_id": shift_id, "user_id": "x"})
     assert bad.status_code == 400
+
+
+def test_the_fill_form_and_the_reasons_are_in_chinese(app, app_ctx, login):
+    run_id, shift_id, crew, people = _draft_with_a_gap()
+    people[0].locale = "zh_Hans"
+    db.session.commit()
+    page = login(app.test_client(), people[0]).get(f"/roster/{run_id}").data.decode()
+    assert "补齐这次巡逻：一起选择队长和队员" in page and "其中必须有一名队长。" in page
+    assert "保存这些人员" in page and "Save these people" not in page
