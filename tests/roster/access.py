@@ -6,6 +6,7 @@ ACCESS = {
     "roster.build_now": {"roles": STAFF, "method": "POST"},
     "roster.run": {"roles": LEADERS, "params": {"run_id": 999999}, "object": True},
     "roster.edit": {"roles": LEADERS, "method": "POST", "params": {"run_id": 999999}, "object": True},
+    "roster.fill": {"roles": LEADERS, "method": "POST", "params": {"run_id": 999999}, "object": True},
     "roster.rebuild": {"roles": STAFF, "method": "POST", "params": {"run_id": 999999}, "object": True},
     "roster.publish": {"roles": STAFF, "method": "POST", "params": {"run_id": 999999}, "object": True},
 }
@@ -17,6 +18,11 @@ OWN_TEAMS_ONLY = {
         "method": "POST",
         "params": {"run_id": "run"},
         "data": {"shift_id": "shift", "user_id": "person", "op": "remove"},
+    },
+    "roster.fill": {
+        "method": "POST",
+        "params": {"run_id": "run"},
+        "data": {"shift_id": "shift", "user_id": "person"},
     },
     "roster.build_now": {"method": "POST"},
     "roster.rebuild": {"method": "POST", "params": {"run_id": "run"}},

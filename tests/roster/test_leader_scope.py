@@ -36,6 +36,7 @@ def week(app_ctx):
 def _post(client, endpoint, spec, objects):
     path = {
         "roster.edit": "/roster/{run_id}/edit",
+        "roster.fill": "/roster/{run_id}/fill",
         "roster.build_now": "/roster/build",
         "roster.rebuild": "/roster/{run_id}/rebuild",
         "roster.publish": "/roster/{run_id}/publish",

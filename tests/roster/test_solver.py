@@ -77,7 +77,8 @@ def test_explanations_for_unstaffed_patrols():
         people=[person(20, {5, 6}, leader=True, max_week=1), person(21, {5, 6}, max_week=1)],
         slots=[slot(5), slot(6, day=1)],
     )
-    assert explain(busy, {5: {20, 21}, 6: set()})[6] == GapReason.EVERYONE_BUSY
+    # The one leader is at their maximum: that is the limit named, not "everyone".
+    assert explain(busy, {5: {20, 21}, 6: set()})[6] == GapReason.LEADER_AT_MAX
 
 
 def test_rest_between_a_late_and_an_early_shift():

@@ -304,39 +304,71 @@ def assignments_of(run: RosterRun) -> dict[int, set[int]]:
 
 def edit(run: RosterRun, shift_id: int, user_id: int, add: bool, actor) -> None:
     """A leader moves people by hand; the hard constraints still hold or nothing changes."""
+    if add:
+        fill(run, shift_id, {user_id}, actor)
+        return
     if run.state != "draft":
         raise RosterError("not_draft")
     proposed = assignments_of(run)
-    if add:
-        proposed[shift_id].add(user_id)
-    else:
-        proposed[shift_id].discard(user_id)
+    proposed[shift_id].discard(user_id)
     instance, _shifts = instance_for_week(run.week)
     open_slots = {slot.id for slot in instance.slots}
-    if add and shift_id not in open_slots:
-        raise RosterError("violates", [Violation(Rule.NOT_OPEN, shift_id)])
     problems = violations(instance, {sid: members for sid, members in proposed.items() if sid in open_slots})
     if problems:
         raise RosterError("violates", problems[:3])
-    if add:
+    for a in list(run.assignments):
+        if a.shift_id == shift_id and a.user_id == user_id:
+            run.assignments.remove(a)
+    _refresh(run, instance)
+
+
+def fill(run: RosterRun, shift_id: int, user_ids: set[int], actor) -> None:
+    """A leader staffs a patrol with the people they chose together (a leader and members), checked
+    as a whole: all of them are placed, or none if any rule would break."""
+    if run.state != "draft":
+        raise RosterError("not_draft")
+    instance, _shifts = instance_for_week(run.week)
+    open_slots = {slot.id for slot in instance.slots}
+    if shift_id not in open_slots:
+        raise RosterError("violates", [Violation(Rule.NOT_OPEN, shift_id)])
+    proposed = assignments_of(run)
+    new = set(user_ids) - proposed[shift_id]
+    proposed[shift_id] |= new
+    problems = violations(instance, {sid: members for sid, members in proposed.items() if sid in open_slots})
+    if problems:
+        raise RosterError("violates", problems[:3])
+    for user_id in sorted(new):
         run.assignments.append(RosterAssignment(shift_id=shift_id, user_id=user_id, edited=True))
-    else:
-        for a in list(run.assignments):
-            if a.shift_id == shift_id and a.user_id == user_id:
-                run.assignments.remove(a)
+    _refresh(run, instance)
+
+
+def _refresh(run: RosterRun, instance: Instance) -> None:
+    """After a hand edit: the draft's figures and its gaps (with true reasons) as it now stands."""
     db.session.flush()
-    figures = summarise(instance, assignments_of(run), status=run.solver_status)
+    current = assignments_of(run)
+    figures = summarise(instance, current, status=run.solver_status)
     run.coverage_pct, run.staffed, run.jain = figures.coverage_pct, figures.staffed, figures.jain
     run.load_min, run.load_max, run.idle_available = (
         figures.load_min,
         figures.load_max,
         figures.idle_available,
     )
+    reasons = explain(
+        instance, {sid: m for sid, m in current.items() if sid in {s.id for s in instance.slots}}
+    )
+    for gap in list(run.gaps):
+        if gap.shift_id not in reasons:
+            run.gaps.remove(gap)
+        else:
+            gap.reason = reasons.pop(gap.shift_id).value
+    for shift_id, reason in reasons.items():
+        run.gaps.append(RosterGap(shift_id=shift_id, reason=reason.value))
     db.session.flush()
 
 
 def publish(run: RosterRun, actor) -> int:
-    """Turn a draft into sign-ups, tell each volunteer (their calendar feed shows it at once)."""
+    """Turn a draft into sign-ups, tell each volunteer (their calendar feed shows it at once).
+    Returns how many people were told: a person on three shifts counts once."""
     if (
         db.session.execute(
             sa.update(RosterRun)
@@ -347,7 +379,7 @@ def publish(run: RosterRun, actor) -> int:
         != 1
     ):
         raise RosterError("not_draft")
-    made = 0
+    told = set()
     for a in run.assignments:
         existing = db.session.scalar(
             sa.select(SignUp).where(SignUp.shift_id == a.shift_id, SignUp.user_id == a.user_id)
@@ -360,10 +392,10 @@ def publish(run: RosterRun, actor) -> int:
         signup.status, signup.source = SignUpStatus.CONFIRMED.value, "roster"
         db.session.add(signup)
         notify(a.user, "roster.assigned", _label(a.shift))
-        made += 1
+        told.add(a.user_id)
     db.session.flush()
     db.session.refresh(run)
-    return made
+    return len(told)
 
 
 def refill(signup: SignUp) -> SignUp | None:

@@ -1,41 +1,34 @@
-"""Refill one shift after a drop-out without moving anyone else."""
+"""Refill one shift after a drop-out without moving anyone else; who could fill a gap by hand."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from tipboard.roster.explain import blocking
+from tipboard.roster.instance import Instance, Person, leads
 
-from tipboard.roster.instance import Instance, leads, rest_conflicts
+
+def candidates(instance: Instance, assignments: dict[int, set[int]], slot_id: int) -> list[Person]:
+    """The people who could join ``slot_id`` as the roster stands: free then, in a team that patrols
+    it, with room for one more shift that week, none that day, and rest around their other shifts."""
+    slot = next(s for s in instance.slots if s.id == slot_id)
+    blocked = blocking(instance, assignments)
+    current = assignments.get(slot_id, set())
+    return [
+        p
+        for p in instance.people
+        if p.id not in current and slot_id in p.available and blocked(p, slot) is None
+    ]
 
 
 def repair(instance: Instance, assignments: dict[int, set[int]], slot_id: int) -> int | None:
     """The best free, eligible person to add to ``slot_id`` (a leader if the shift now lacks one),
     or None if nobody can take it. ``assignments`` is the roster after the drop-out."""
-    slots = {s.id: s for s in instance.slots}
-    slot = slots[slot_id]
-    load, days, taken = defaultdict(int), defaultdict(set), defaultdict(set)
-    for sid, members in assignments.items():
-        for person in members:
-            load[person] += 1
-            days[person].add(instance.day(slots[sid].start))
-            taken[person].add(sid)
-    conflicts = defaultdict(set)
-    for a, b in rest_conflicts(instance):
-        conflicts[instance.slots[a].id].add(instance.slots[b].id)
-        conflicts[instance.slots[b].id].add(instance.slots[a].id)
+    slot = next(s for s in instance.slots if s.id == slot_id)
     current = assignments.get(slot_id, set())
     if len(current) >= slot.max_people:
         return None
     need_leader = slot.requires_leader and not any(leads(p, slot) for p in instance.people if p.id in current)
-    candidates = [
-        p
-        for p in instance.people
-        if p.id not in current
-        and slot_id in p.available
-        and load[p.id] < p.max_per_week
-        and instance.day(slot.start) not in days[p.id]
-        and not conflicts[slot_id] & taken[p.id]
-        and (leads(p, slot) or not need_leader)
-    ]
-    if not candidates:
+    load = {p.id: sum(p.id in members for members in assignments.values()) for p in instance.people}
+    people = [p for p in candidates(instance, assignments, slot_id) if leads(p, slot) or not need_leader]
+    if not people:
         return None
-    return min(candidates, key=lambda p: (load[p.id] + p.past_load, p.id)).id
+    return min(people, key=lambda p: (load[p.id] + p.past_load, p.id)).id

@@ -18,12 +18,14 @@ from tipboard.flow import refuse
 from tipboard.forms import Form
 from tipboard.ids import db_id
 from tipboard.nav import register_nav
-from tipboard.patrols.models import PatrolPoint, Shift, TeamMember
+from tipboard.patrols.models import PatrolPoint, Shift
 from tipboard.patrols.shifts import can_lead_shift, led_team_ids, points_led_by
 from tipboard.permissions import LEADERS, STAFF, roles_required
 from tipboard.roster import bp, build
 from tipboard.roster.explain import GapReason
+from tipboard.roster.instance import leads
 from tipboard.roster.models import RosterRun
+from tipboard.roster.repair import candidates
 from tipboard.roster.validate import Rule, Violation
 from tipboard.timezones import to_local
 
@@ -33,14 +35,26 @@ GAP_TEXT = {
     GapReason.NOBODY_AVAILABLE.value: _l("Nobody in the area is free then."),
     GapReason.NO_LEADER.value: _l("No leader is free then."),
     GapReason.TOO_FEW.value: _l("Fewer people are free than the shift needs."),
+    GapReason.LEADER_AT_MAX.value: _l(
+        "The only leader free then already has as many shifts this week as their weekly maximum."
+    ),
+    GapReason.LEADER_SAME_DAY.value: _l("The only leader free then is already on another shift that day."),
+    GapReason.LEADER_REST.value: _l(
+        "The only leader free then would not rest long enough between this and another of their shifts."
+    ),
+    GapReason.LEADERS_BUSY.value: _l(
+        "Every leader free then is at their weekly maximum, already on a shift that day, or needs rest."
+    ),
     GapReason.EVERYONE_BUSY.value: _l(
-        "Everyone free is at their weekly maximum or already on a shift that day."
+        "A leader is free, but too few of the others free then can take another shift: they are at "
+        "their weekly maximum, already on a shift that day, or need rest."
     ),
     GapReason.NOT_WORTH_IT.value: _l("People were needed more at busier places and times."),
 }
 ERRORS = {
     "not_draft": _l("Only a draft can be changed."),
     "violates": _l("That breaks a rule of the roster: %(detail)s"),
+    "nobody_chosen": _l("Choose the people for this patrol: a leader and enough members."),
 }
 
 
@@ -185,10 +199,6 @@ def run(run_id: int):
     for a in sorted(assignments, key=lambda a: a.shift.starts_at):
         by_point[a.shift.point.name][to_local(a.shift.starts_at).date()].append(a)
         by_person[a.user.name].append(a)
-    members = sa.select(TeamMember.user_id)
-    if not whole_station:
-        members = members.where(TeamMember.team_id.in_(led_team_ids(current_user)))
-    volunteers = db.session.scalars(sa.select(User).where(User.id.in_(members)).order_by(User.name)).all()
     return render_template(
         "roster/run.html",
         run=entry,
@@ -198,9 +208,40 @@ def run(run_id: int):
         gaps=gaps,
         gap_text=GAP_TEXT,
         form=ActionForm(),
-        volunteers=volunteers,
+        choices=_choices(entry, gaps, None if whole_station else set(led_team_ids(current_user))),
         whole_station=whole_station,
     )
+
+
+def _choices(entry: RosterRun, gaps, teams: set[int] | None) -> dict[int, dict]:
+    """For each gap of a draft: how many people it needs from the roster ("low" to "high") and the
+    people who could fill it now (of the leader's own teams), each with whether they would lead it,
+    leaders first."""
+    if entry.state != "draft" or not gaps:
+        return {}
+    instance, _shifts = build.instance_for_week(entry.week)
+    current = build.assignments_of(entry)
+    slots = {s.id: s for s in instance.slots}
+    found = {}
+    for gap in gaps:
+        slot = slots.get(gap.shift_id)
+        if slot is None:
+            continue
+        found[slot] = [
+            (p.id, leads(p, slot))
+            for p in candidates(instance, current, slot.id)
+            if teams is None or p.team_ids & teams
+        ]
+    ids = {person_id for people in found.values() for person_id, _lead in people}
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    return {
+        slot.id: {
+            "low": slot.min_people,
+            "high": slot.max_people,
+            "people": sorted(((users[i], lead) for i, lead in people), key=lambda c: (not c[1], c[0].name)),
+        }
+        for slot, people in found.items()
+    }
 
 
 @bp.post("/<int:run_id>/edit")
@@ -218,6 +259,33 @@ def edit(run_id: int):
         abort(403)  # a leader edits the patrols of their own team's area only
     try:
         build.edit(entry, shift_id, user_id, request.form.get("op") == "add", current_user)
+    except build.RosterError as exc:
+        refuse(str(ERRORS[exc.code]) % {"detail": describe(exc.problems)})
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("roster.run", run_id=entry.id))
+
+
+@bp.post("/<int:run_id>/fill")
+@roles_required(*LEADERS)
+def fill(run_id: int):
+    """Fill a gap with the people chosen for it together, checked as a whole."""
+    entry = _run(run_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        shift_id = db_id(request.form["shift_id"])
+        user_ids = {db_id(v) for v in request.form.getlist("user_id")}
+    except (KeyError, ValueError):
+        abort(400)
+    shift = db.session.get(Shift, shift_id) or abort(404)
+    if not can_lead_shift(current_user, shift):
+        abort(403)  # a leader fills the patrols of their own team's area only
+    if not user_ids:
+        refuse(str(ERRORS["nobody_chosen"]))
+        return redirect(url_for("roster.run", run_id=entry.id))
+    try:
+        build.fill(entry, shift_id, user_ids, current_user)
     except build.RosterError as exc:
         refuse(str(ERRORS[exc.code]) % {"detail": describe(exc.problems)})
     else:
