@@ -23,8 +23,6 @@ class User(TimestampMixin, UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(16))
     active: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -53,9 +51,6 @@ class User(TimestampMixin, UserMixin, db.Model):
 
     def has_role(self, *roles: Role | str) -> bool:
         return bool(self.role_names & {str(r) for r in roles})
-
-    def is_locked(self, now: dt.datetime | None = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or utcnow())
 
     @property
     def login_name(self) -> str:

@@ -101,8 +101,6 @@ def reset_password(token: str, new_password: str, now: dt.datetime | None = None
         .execution_options(synchronize_session=False)
     )
     set_password(user, new_password)  # signs out every browser of this user
-    user.failed_logins = 0
-    user.locked_until = None
     db.session.flush()
     log.info("auth.password_reset user=%s", user.id)
     return user
