@@ -18,8 +18,8 @@ from tipboard.extensions import db
 from tipboard.geo import Grid
 from tipboard.permissions import Role
 from tipboard.tips.models import Category, EventKind, EventVisibility, Tip, TipEvent, TipStatus
-from tipboard.tips.queue import enqueue_tip
 from tipboard.tips.services import hash_secret
+from tipboard.tips.workflow import enqueue_tip
 
 DEMO_ACCOUNTS = {
     "resident": ("李阿姨 Auntie Li", (Role.RESIDENT,)),

@@ -13,7 +13,7 @@ from tipboard.admin import services
 from tipboard.extensions import db
 from tipboard.moderation.models import ItemStatus, QueueItem
 from tipboard.tips.models import TipStatus
-from tipboard.tips.queue import enqueue_tip
+from tipboard.tips.workflow import enqueue_tip
 
 FORM = {"slug": "cables", "sort_order": "0", "response_hours": "4", "resolution_hours": "72", "active": "y"}
 DATA = {

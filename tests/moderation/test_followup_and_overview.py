@@ -11,7 +11,7 @@ from tipboard.moderation.models import ResponseTemplate
 from tipboard.outbox import OutboxMessage
 from tipboard.permissions import Role
 from tipboard.tips.models import FollowUp, TipStatus
-from tipboard.tips.queue import enqueue_tip
+from tipboard.tips.workflow import enqueue_tip
 
 
 def resolved_tip(days_ago: int, **kw):

@@ -13,7 +13,7 @@ from tipboard.extensions import db
 from tipboard.moderation import services
 from tipboard.moderation.models import QueueItem
 from tipboard.permissions import Role
-from tipboard.tips.queue import enqueue_tip
+from tipboard.tips.workflow import enqueue_tip
 
 
 def add_claimed_tips(n, reporter):

@@ -199,7 +199,7 @@ def test_filters_counts_and_keyset_pagination(client, app_ctx, users, login):
             grid_id=grid.id if i % 2 else None,
             description=f"queue tip {i:02d}",
         )
-        from tipboard.tips.queue import enqueue_tip
+        from tipboard.tips.workflow import enqueue_tip
 
         enqueue_tip(tip)
     db.session.commit()
@@ -227,7 +227,7 @@ def test_a_new_item_or_a_grid_renamed_by_an_admin_shows_in_the_filters_on_the_ne
     import re
 
     from tipboard.admin.services import GRID_FIELDS, save_grid
-    from tipboard.tips.queue import enqueue_tip
+    from tipboard.tips.workflow import enqueue_tip
 
     grid = GridFactory(name_en="Riverside")
     enqueue_tip(TipFactory(grid_id=grid.id, description="by the river"))
@@ -248,7 +248,7 @@ def test_a_new_item_or_a_grid_renamed_by_an_admin_shows_in_the_filters_on_the_ne
 
 
 def test_overdue_is_marked_and_filtered(client, app_ctx, users, login):
-    from tipboard.tips.queue import enqueue_tip
+    from tipboard.tips.workflow import enqueue_tip
 
     category = CategoryFactory(response_hours=1)
     late = TipFactory(category=category, description="late one")
@@ -263,7 +263,7 @@ def test_overdue_is_marked_and_filtered(client, app_ctx, users, login):
 
 
 def test_bulk_reject_as_spam(client, app_ctx, users, login):
-    from tipboard.tips.queue import enqueue_tip
+    from tipboard.tips.workflow import enqueue_tip
 
     tips = [TipFactory(description=f"spam {i}") for i in range(3)]
     items = [enqueue_tip(t) or services.item_for("tip", t.id) for t in tips]

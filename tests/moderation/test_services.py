@@ -13,8 +13,7 @@ from tipboard.moderation import services
 from tipboard.moderation.models import AuditEntry, ItemStatus
 from tipboard.permissions import Role
 from tipboard.tips.models import TipStatus
-from tipboard.tips.queue import enqueue_tip
-from tipboard.tips.workflow import TipAction, transition
+from tipboard.tips.workflow import TipAction, enqueue_tip, transition
 
 
 def queued(**tip_fields):

@@ -8,7 +8,7 @@ from tests.sqlcount import statements
 from tipboard.extensions import db
 from tipboard.moderation.models import QueueItem
 from tipboard.tips.models import Tip
-from tipboard.tips.queue import enqueue_tip
+from tipboard.tips.workflow import enqueue_tip
 
 
 def test_a_tip_sent_in_chinese_reads_in_english_for_english_staff_and_back(app, client, users, login):

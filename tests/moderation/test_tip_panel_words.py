@@ -7,7 +7,7 @@ from tipboard.extensions import db
 from tipboard.moderation import services
 from tipboard.permissions import Role
 from tipboard.tips.models import TipEvent
-from tipboard.tips.queue import enqueue_tip
+from tipboard.tips.workflow import enqueue_tip
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,6 @@ from tipboard.tips.workflow import (
     add_internal_note,
     allowed,
     due_for,
-    enqueue_tip,  # noqa: F401 -- re-exported: the demo data and tests enqueue tips from here
     item_status_for,
     priority_for,
     transition,
