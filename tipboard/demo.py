@@ -30,6 +30,12 @@ DEMO_ACCOUNTS = {
     # A second supervisor, so an award above the two-approver threshold can be walked to the end.
     "supervisor2": ("赵副所长 Deputy Director Zhao", (Role.STAFF, Role.SUPERVISOR)),
     "admin": ("系统管理员 Admin", (Role.ADMIN, Role.STAFF, Role.SUPERVISOR)),
+    # The neighbourhood's partners (tipboard/partners/demo.py says which organisation each is in).
+    "mediator": ("周调解员 Mediator Zhou", (Role.MEDIATOR,)),
+    "lawyer": ("孙律师 Lawyer Sun", (Role.LAWYER,)),
+    "partner": ("吴经理 Manager Wu (property)", (Role.PARTNER,)),
+    "gridworker": ("郑网格员 Grid worker Zheng", (Role.GRIDWORKER, Role.RESIDENT)),
+    "venue": ("钱老板 Owner Qian (venue)", (Role.VENUE_MANAGER, Role.RESIDENT)),
 }
 
 CATEGORIES = [

@@ -26,6 +26,13 @@ class Role(str, enum.Enum):
     STAFF = "staff"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # The neighbourhood's partners in settling disputes and keeping the area safe.
+    MEDIATOR = "mediator"  # a people's mediator (人民调解员)
+    LAWYER = "lawyer"  # a lawyer of a partner law firm
+    PARTNER = "partner"  # a member of a partner organisation (residents' committee, property ...)
+    GRIDWORKER = "gridworker"  # a grid worker (网格员)
+    BUILDING_LEAD = "building_lead"  # a building lead (楼门长)
+    VENUE_MANAGER = "venue_manager"  # the manager of a regulated venue
 
     def __str__(self) -> str:  # stored and compared as plain strings
         return self.value

@@ -13,6 +13,12 @@ ROLE_LABELS = {
     Role.STAFF: _l("Station staff"),
     Role.SUPERVISOR: _l("Supervisor"),
     Role.ADMIN: _l("Administrator"),
+    Role.MEDIATOR: _l("People's mediator"),
+    Role.LAWYER: _l("Lawyer"),
+    Role.PARTNER: _l("Partner organisation member"),
+    Role.GRIDWORKER: _l("Grid worker"),
+    Role.BUILDING_LEAD: _l("Building lead"),
+    Role.VENUE_MANAGER: _l("Venue manager"),
 }
 
 

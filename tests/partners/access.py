@@ -1,0 +1,1 @@
+ACCESS = {}  # the partner admin pages add their routes here
