@@ -42,7 +42,9 @@ def _incidents(lat, lon, n, hour=21, kind="theft", start_day=3):
 
 
 def _events(lat, lon, n, hour=21):
-    return [Event(lat + (i % 3) * 1e-4, lon + (i % 2) * 1e-4, _day(i + 1, hour), "incident") for i in range(n)]
+    return [
+        Event(lat + (i % 3) * 1e-4, lon + (i % 2) * 1e-4, _day(i + 1, hour), "incident") for i in range(n)
+    ]
 
 
 # --- clustering on known data -------------------------------------------------------------------------
@@ -161,7 +163,9 @@ def test_accepting_makes_the_point_and_its_templates_once(app, patrol, staff_cli
         f"/patrols/hotspots/{spot.key}/accept", data=_accept_data(patrol), follow_redirects=True
     )
     assert "no longer open" in again.data.decode()
-    assert db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name == point.name)) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name == point.name)) == 1
+    )
     assert db.session.scalar(sa.select(sa.func.count(HotspotDecision.id))) == 1
     assert hotspots.suggestions() == []  # the new point covers the cluster
 
@@ -185,13 +189,18 @@ def test_bad_hours_are_a_form_message(app, patrol, staff_client):
         f"/patrols/hotspots/{spot.key}/accept", data=_accept_data(patrol, hours="evening")
     )
     assert response.status_code == 400 and "19:00-22:00" in response.data.decode()
-    assert db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name.like("Canal%"))) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name.like("Canal%")))
+        == 0
+    )
 
 
 def test_a_dismissed_cluster_stays_away_until_new_incidents_arrive(app, patrol, staff_client):
     _incidents(*FAR, 6)
     spot = hotspots.suggestions()[0]
-    response = staff_client.post(f"/patrols/hotspots/{spot.key}/dismiss", data={"reason": "A private car park"})
+    response = staff_client.post(
+        f"/patrols/hotspots/{spot.key}/dismiss", data={"reason": "A private car park"}
+    )
     assert response.status_code == 302
     decision = db.session.scalar(sa.select(HotspotDecision))
     assert decision.decision == "dismissed" and decision.reason == "A private car park"
