@@ -34,5 +34,7 @@
   document.querySelectorAll("input[name=band-view]").forEach(function (input) {
     input.addEventListener("change", function () { show(input.value); });
   });
+  var all = spots.map(function (s) { return s.marker.getLatLng(); });
+  if (all.length) map.fitBounds(L.latLngBounds(all).pad(0.2));
   show("");
 })();
