@@ -34,8 +34,6 @@ def upgrade():
             "occurred_at", "lat", "lon", "kind", name=op.f("uq_incident_occurred_at_lat_lon_kind")
         ),
     )
-    with op.batch_alter_table("incident", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_incident_occurred_at"), ["occurred_at"], unique=False)
 
     op.create_table(
         "hotspot_decision",
@@ -96,6 +94,4 @@ def downgrade():
     with op.batch_alter_table("hotspot_decision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hotspot_decision_created_at"))
     op.drop_table("hotspot_decision")
-    with op.batch_alter_table("incident", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_incident_occurred_at"))
     op.drop_table("incident")

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import CategoryFactory, TipFactory, UserFactory
+from tests.sqlcount import statements
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.patrols import hotspots
@@ -264,3 +265,32 @@ def test_the_suggestions_read_in_chinese(app, patrol, login):
     assert "建议巡逻点" in page and "晚间" in page and "不采纳" in page
     spot = hotspots.suggestions()[0]
     assert "接受建议" in staff_client.get(f"/patrols/hotspots/{spot.key}/accept").data.decode()
+
+
+# --- cost ----------------------------------------------------------------------------------------------------
+
+
+def test_the_statements_do_not_grow_with_the_events(app_ctx, patrol):
+    _incidents(*FAR, 6)
+    with statements() as few:
+        hotspots.suggestions()
+    _incidents(31.9700, 119.9300, 60)
+    with statements() as many:
+        hotspots.suggestions()
+    assert len(few) == len(many) <= 6
+
+
+def test_the_window_reads_incidents_through_the_index_led_by_their_time(app_ctx):
+    since = utcnow() - dt.timedelta(days=hotspots.WINDOW_DAYS)
+    query = sa.select(Incident.lat, Incident.lon, Incident.occurred_at).where(Incident.occurred_at >= since)
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    if db.engine.dialect.name == "sqlite":
+        plan = db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+    else:
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = db.session.execute(sa.text(f"EXPLAIN {compiled}")).all()
+    plan = " ".join(str(row) for row in plan)
+    if db.engine.dialect.name == "sqlite":
+        assert "INDEX sqlite_autoindex_incident_1 (occurred_at>?)" in plan, plan
+    else:
+        assert "Index Cond: (occurred_at >=" in plan and "uq_incident_occurred_at_lat_lon_kind" in plan, plan

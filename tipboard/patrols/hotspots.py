@@ -197,10 +197,12 @@ def suggestions(now: dt.datetime | None = None, grid_ids: list[int] | None = Non
     ref_lat = current_app.config["STATION_CENTER"][0]
     events = recent_events(now)
     points = db.session.scalars(sa.select(PatrolPoint).where(PatrolPoint.active.is_(True))).all()
-    dismissals = db.session.scalars(
+    since = (now or utcnow()) - dt.timedelta(days=WINDOW_DAYS)
+    dismissals = db.session.scalars(  # decided after its events, so created_at (indexed) bounds it
         sa.select(HotspotDecision).where(
+            HotspotDecision.created_at >= since,
+            HotspotDecision.latest_at >= since,
             HotspotDecision.decision == "dismissed",
-            HotspotDecision.latest_at >= (now or utcnow()) - dt.timedelta(days=WINDOW_DAYS),
         )
     ).all()
     grids = db.session.scalars(sa.select(Grid)).all()

@@ -59,6 +59,7 @@ REASONS = {
     "empty": _l("The file has no rows."),
     "too_many": _l("The file has more than %(num)d rows; split it.", num=MAX_ROWS),
     "fields": _l("The row has a different number of fields than the header."),
+    "busy": _l("Another import added some of these rows at the same moment; send the file again."),
 }
 
 
@@ -164,13 +165,17 @@ def import_csv(data: bytes, actor_id: int | None, now: dt.datetime) -> ImportRes
         return result
     digest = hashlib.sha256(data).hexdigest()
     existing = _existing(list(good))
-    for key, values in good.items():
-        if key in existing:
-            result.already += 1
-            continue
-        db.session.add(Incident(file_sha256=digest, imported_by_id=actor_id, **values))
-        result.added += 1
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another import adding the same rows at once: none of these
+            for key, values in good.items():
+                if key in existing:
+                    result.already += 1
+                    continue
+                db.session.add(Incident(file_sha256=digest, imported_by_id=actor_id, **values))
+                result.added += 1
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        return ImportResult(errors=[(1, "busy")])
     return result
 
 

@@ -319,7 +319,7 @@ class Incident(db.Model):
     __tablename__ = "incident"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[dt.datetime] = mapped_column(index=True)  # UTC
+    occurred_at: Mapped[dt.datetime]  # UTC; the natural key's unique index, led by it, serves the window
     lat: Mapped[float]
     lon: Mapped[float]
     kind: Mapped[str] = mapped_column(sa.String(60))

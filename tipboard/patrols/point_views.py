@@ -239,6 +239,7 @@ def edit_point(point_id: int):
         form=form,
         retire_form=RetireForm(),
         history=points.history(point.id),
+        upcoming=points.upcoming_shifts(point.id, utcnow()),
         field_names=FIELD_NAMES,
         grids={g.id: g for g in db.session.scalars(sa.select(Grid))},
         teams={t.id: t for t in db.session.scalars(sa.select(Team))},

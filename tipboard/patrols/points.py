@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from tipboard.extensions import db
-from tipboard.patrols.models import PatrolPoint, PointChange, ShiftTemplate
+from tipboard.patrols.models import PatrolPoint, PointChange, Shift, ShiftTemplate
 
 #: The fields staff edit, in the order the history shows them.
 EDITABLE = ("name", "lat", "lon", "radius_m", "grid_id", "team_id", "base_weight", "route_points")
@@ -100,4 +102,12 @@ def history(point_id: int) -> list[PointChange]:
             .where(PointChange.point_id == point_id)
             .order_by(PointChange.created_at.desc(), PointChange.id.desc())
         )
+    )
+
+
+def upcoming_shifts(point_id: int, now: dt.datetime) -> int:
+    """Shifts already made at the point that have not started: retiring leaves them as they are
+    (people may be signed up), so staff see how many remain."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Shift.id)).where(Shift.point_id == point_id, Shift.starts_at > now)
     )
