@@ -17,9 +17,9 @@ from tipboard.tips.workflow import enqueue_tip
 
 # name, lat, lon, (first hour, last hour) in station time, incidents, tips, incident types, place
 CLUSTERS = [
-    ("Canal Road night market", 31.9440, 119.9790, (19, 22), 14, 2, ("theft", "fight"), "运河路夜市"),
-    ("Station square", 31.9690, 119.9530, (0, 3), 8, 4, ("theft", "drunk"), "车站广场"),
-    ("Primary school gate", 31.9310, 119.9680, (15, 17), 3, 6, ("traffic",), "小学门口"),
+    ("Canal Road night market", 31.9440, 119.9790, (19, 22), 18, 2, ("theft", "fight"), "运河路夜市"),
+    ("Station square", 31.9690, 119.9530, (0, 3), 12, 4, ("theft", "drunk"), "车站广场"),
+    ("Primary school gate", 31.9310, 119.9680, (15, 17), 6, 6, ("traffic",), "小学门口"),
 ]
 TIP_TEXT = {
     "Canal Road night market": "Phone snatching among the stalls of the night market, again this week.",
