@@ -90,6 +90,12 @@ def test_a_file_without_the_columns_is_refused(staff):
     assert _count() == 0
 
 
+def test_a_field_too_long_for_csv_is_refused_not_a_crash(staff):
+    response = _send(staff, GOOD.encode() + b'"' + b"x" * 200_000 + b'",1,2,3,4\n')
+    assert response.status_code == 400 and "cannot be read as CSV" in response.data.decode()
+    assert _count() == 0
+
+
 def test_a_file_that_is_not_text_is_refused(staff):
     response = _send(staff, b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x81\x82")
     assert response.status_code == 400 and _count() == 0

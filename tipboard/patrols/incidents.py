@@ -56,6 +56,7 @@ REASONS = {
     "kind": _l("The type is missing or longer than 60 characters."),
     "place": _l("The place is longer than 200 characters."),
     "encoding": _l("The file is neither UTF-8 nor GBK text."),
+    "unreadable": _l("The file cannot be read as CSV (a field is far too long)."),
     "empty": _l("The file has no rows."),
     "too_many": _l("The file has more than %(num)d rows; split it.", num=MAX_ROWS),
     "fields": _l("The row has a different number of fields than the header."),
@@ -135,7 +136,11 @@ def import_csv(data: bytes, actor_id: int | None, now: dt.datetime) -> ImportRes
     if text is None:
         result.errors.append((1, "encoding"))
         return result
-    rows = list(csv.reader(io.StringIO(text.replace("\x00", ""))))
+    try:
+        rows = list(csv.reader(io.StringIO(text.replace("\x00", ""))))
+    except csv.Error:  # a field past the csv module's size limit, or a broken quote
+        result.errors.append((1, "unreadable"))
+        return result
     if not rows or not any(cell.strip() for cell in rows[0]):
         result.errors.append((1, "empty"))
         return result
