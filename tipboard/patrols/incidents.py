@@ -41,11 +41,11 @@ TIME_FORMATS = (
 )
 MAX_ROWS = 20_000
 MAX_REPORTED = 50
-TEMPLATE_CSV = (
-    "occurred_at,lat,lon,type,place\r\n"
-    "2026-11-20 21:40,31.9440,119.9760,theft,No. 8 Canal Road\r\n"
-    "2026-11-21 22:15,31.9442,119.9763,fight,\r\n"
-)
+TEMPLATE_HEADER = ["occurred_at", "lat", "lon", "type", "place"]
+TEMPLATE_ROWS = [
+    ["2026-11-20 21:40", "31.9440", "119.9760", "theft", "No. 8 Canal Road"],
+    ["2026-11-21 22:15", "31.9442", "119.9763", "fight", ""],
+]
 
 REASONS = {
     "columns": _l("The header must name the columns occurred_at, lat, lon and type."),

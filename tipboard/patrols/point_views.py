@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from tipboard.csvexport import csv_response
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.flow import refuse
@@ -194,11 +195,7 @@ def import_incidents():
 @bp.get("/incidents/template.csv")
 @roles_required(*STAFF)
 def incidents_template():
-    return Response(
-        "\ufeff" + incidents.TEMPLATE_CSV,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=incidents-template.csv"},
-    )
+    return csv_response(incidents.TEMPLATE_HEADER, incidents.TEMPLATE_ROWS, "incidents-template.csv")
 
 
 # --- editing and retiring points -----------------------------------------------------------------------------
