@@ -72,6 +72,7 @@ class Config:
     PATROL_LATE_DROP_HOURS = 24  # dropping out later than this tells the leaders
     PATROL_QR_MAX_AGE_DAYS = 400  # printed point codes are valid this long
     PATROL_CHECKIN_OPENS_MINUTES = 30  # check-in opens this long before a shift starts
+    INCIDENT_CSV_MAX_BYTES = 2 * 1024 * 1024  # an incident CSV upload; larger is refused with 413
     # --- the weekly roster -------------------------------------------------------------------
     ROSTER_CRON = {"day_of_week": "sun", "hour": 18, "minute": 0}  # station time
     ROSTER_TIME_LIMIT = 30.0  # seconds for the whole weekly build (reading, heuristic, model, solve)

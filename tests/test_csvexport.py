@@ -30,6 +30,7 @@ HOSTILE = [
 
 #: Every CSV route and the test below that feeds it a hostile name.
 COVERED = {"patrols.hours_csv", "rewards.ledger_csv"}
+COVERED |= {"patrols.incidents_template"}  # a fixed file, no user data: test_incident_template_is_fixed
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -114,4 +115,11 @@ def test_ledger_export_neutralises_hostile_text(client, app_ctx, login):
         )
     )
     assert rows[0][0] == "id" and rows[1][2] == "'=HYPERLINK(1)"
+    _no_formula(rows)
+
+
+def test_incident_template_is_fixed(client, app_ctx, login):
+    login(client, UserFactory(roles=(Role.STAFF,)))
+    rows = _cells(client.get("/patrols/incidents/template.csv"))
+    assert rows[0] == ["occurred_at", "lat", "lon", "type", "place"] and len(rows) == 3
     _no_formula(rows)

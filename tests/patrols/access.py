@@ -123,3 +123,27 @@ OWN_TEAMS_ONLY.update(
         },
     }
 )
+
+# Suggested points (from incident clusters), incident imports, editing and retiring points.
+ACCESS.update(
+    {
+        "patrols.hotspot_list": {"roles": LEADERS},
+        "patrols.accept_hotspot": {"roles": STAFF, "params": {"key": "0000"}, "object": True},
+        "patrols.dismiss_hotspot": {
+            "roles": STAFF,
+            "method": "POST",
+            "params": {"key": "0000"},
+            "object": True,
+        },
+        "patrols.import_incidents": {"roles": STAFF},
+        "patrols.incidents_template": {"roles": STAFF},
+        "patrols.edit_point": {"roles": STAFF, "params": {"point_id": 999999}, "object": True},
+        "patrols.retire_point": {
+            "roles": STAFF,
+            "method": "POST",
+            "params": {"point_id": 999999},
+            "object": True,
+        },
+        "patrols.retired_points": {"roles": STAFF},
+    }
+)

@@ -307,3 +307,63 @@ class ReminderSent(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(10))  # "day", "hour"
 
     __table_args__ = (sa.UniqueConstraint("signup_id", "kind"),)
+
+
+# --- patrol points that follow the incidents (定点定向): imported incidents, decisions, history ---------
+
+
+class Incident(db.Model):
+    """An incident record the station imported from a CSV (time, place, type). Unique on its
+    natural key, so importing the same file again adds nothing."""
+
+    __tablename__ = "incident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime]  # UTC; the natural key's unique index, led by it, serves the window
+    lat: Mapped[float]
+    lon: Mapped[float]
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    file_sha256: Mapped[str] = mapped_column(sa.String(64))
+    imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("occurred_at", "lat", "lon", "kind"),)
+
+
+class HotspotDecision(db.Model):
+    """A suggested point accepted or dismissed. ``cells`` and ``latest_at`` identify the cluster as
+    it was: a dismissed cluster is not suggested again until an incident newer than ``latest_at``
+    falls in one of its cells. Unique per cluster state, so accepting twice makes one point."""
+
+    __tablename__ = "hotspot_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cluster_key: Mapped[str] = mapped_column(sa.String(40))
+    latest_at: Mapped[dt.datetime]
+    cells: Mapped[list] = mapped_column(sa.JSON, default=list)  # ["x:y", ...]
+    decision: Mapped[str] = mapped_column(sa.String(10))  # accepted, dismissed
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("patrol_point.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+    decided_by = relationship("User")
+
+    __table_args__ = (sa.UniqueConstraint("cluster_key", "latest_at"),)
+
+
+class PointChange(db.Model):
+    """One line of a patrol point's history: who changed what, and when."""
+
+    __tablename__ = "point_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("patrol_point.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(10))  # created, edited, retired, restored
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {field: [before, after]}
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    actor = relationship("User")

@@ -472,6 +472,7 @@ def new_point():
             team_id=int(form.team.data) if form.team.data else None,
             base_weight=form.base_weight.data,
             route=form.route_points,
+            actor_id=current_user.id,
         )
         flash(_("Saved."), "success")
         return redirect(url_for("patrols.points"))
@@ -495,7 +496,11 @@ def templates(point_id: int):
     point = db.session.get(PatrolPoint, point_id) or abort(404)
     form = TemplateForm()
     if form.validate_on_submit():
-        if form.min_volunteers.data > form.max_volunteers.data or form.start_time.data == form.end_time.data:
+        if not point.active:
+            refuse(_("This point is retired: it gets no new shift templates."))
+        elif (
+            form.min_volunteers.data > form.max_volunteers.data or form.start_time.data == form.end_time.data
+        ):
             flash(_("Check the times and the numbers of volunteers."), "error")
         else:
             template = ShiftTemplate(point_id=point.id, weekdays=[int(d) for d in form.weekdays.data])
