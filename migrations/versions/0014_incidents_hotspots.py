@@ -1,15 +1,15 @@
 """Imported incidents, decisions on suggested points, and a point's history.
 
-Revision ID: points_1
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 13:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "points_1"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
