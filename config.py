@@ -77,6 +77,10 @@ class Config:
     ROSTER_TIME_LIMIT = 30.0  # seconds for the whole weekly build (reading, heuristic, model, solve)
     ROSTER_REL_GAP = 0.01
     ROSTER_MIN_REST_HOURS = 10
+    ROSTER_MAX_HOURS_PER_WEEK = 12  # a volunteer's weekly cap on hours unless they set their own
+    ROSTER_MAX_CONSECUTIVE_DAYS = 4  # at most this many days in a row with a shift
+    ROSTER_LATE_HOUR = 22  # a shift ending after this hour (station time) is a late one
+    ROSTER_NEW_VOLUNTEER_SHIFTS = 3  # fewer completed shifts than this: new, paired with an experienced one
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
 
     # --- auth -----------------------------------------------------------------------------
