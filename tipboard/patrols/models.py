@@ -316,20 +316,3 @@ class ReminderSent(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("signup_id", "kind"),)
 
-
-class ServiceRecord(db.Model):
-    """A printed record of service hours as issued, so staff can check its verification code."""
-
-    __tablename__ = "service_record"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(14), unique=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    period_start: Mapped[dt.date]
-    period_end: Mapped[dt.date]
-    hours: Mapped[float]
-    shifts: Mapped[int]
-    issued: Mapped[dt.date]
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    user = relationship("User")

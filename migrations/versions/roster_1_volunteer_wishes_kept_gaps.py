@@ -1,5 +1,4 @@
-"""Volunteers' roster wishes (hours cap, no late shifts, home grid), gaps kept open on purpose,
-and issued service-hours records (to check their verification codes).
+"""Volunteers' roster wishes (hours cap, no late shifts, home grid) and gaps kept open on purpose.
 
 Revision ID: roster_1
 Revises: 0012
@@ -38,31 +37,9 @@ def upgrade():
         batch_op.create_foreign_key(
             batch_op.f("fk_roster_gap_kept_by_id_user"), "user", ["kept_by_id"], ["id"], ondelete="SET NULL"
         )
-    op.create_table(
-        "service_record",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(length=14), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("period_start", sa.Date(), nullable=False),
-        sa.Column("period_end", sa.Date(), nullable=False),
-        sa.Column("hours", sa.Double(), nullable=False),
-        sa.Column("shifts", sa.Integer(), nullable=False),
-        sa.Column("issued", sa.Date(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user.id"], name=op.f("fk_service_record_user_id_user"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_service_record")),
-        sa.UniqueConstraint("code", name=op.f("uq_service_record_code")),
-    )
-    with op.batch_alter_table("service_record", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_service_record_user_id"), ["user_id"], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table("service_record", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_service_record_user_id"))
-    op.drop_table("service_record")
     with op.batch_alter_table("roster_gap", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_roster_gap_kept_by_id_user"), type_="foreignkey")
         batch_op.drop_column("kept_at")
