@@ -116,6 +116,8 @@ class Config:
     RATE_REGISTER_ADDRESS = "50 per hour"
     RATE_CLAIM = "10 per hour"  # a tipster asking for a claim code
     RATE_CLAIM_ADDRESS = "100 per hour"
+    RATE_RECORD_CHECK = "20 per 10 minutes"  # wrong hours-record codes only
+    RATE_RECORD_CHECK_ADDRESS = "100 per 10 minutes"
     RATE_CLAIM_DESK = "100 per hour"  # wrong claim codes typed per staff account at the desk
     RATE_PASSWORD_RESET = "5 per hour"
     RATE_PASSWORD_RESET_ADDRESS = "50 per hour"

@@ -154,3 +154,11 @@ class ReportForm(Form):
 
 class SwapForm(Form):
     to = SelectField(_l("Offer to"), validators=[Optional()])
+
+
+class RecordCheckForm(Form):
+    code = StringField(
+        _l("Verification code"),
+        validators=[InputRequired(), Length(max=60)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )

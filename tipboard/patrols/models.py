@@ -315,4 +315,3 @@ class ReminderSent(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(10))  # "day", "hour"
 
     __table_args__ = (sa.UniqueConstraint("signup_id", "kind"),)
-
