@@ -26,7 +26,7 @@ from tipboard.roster.instance import leads
 from tipboard.roster.models import RosterGap, RosterRun
 from tipboard.roster.repair import candidates
 from tipboard.roster.words import ERRORS, GAP_TEXT, describe
-from tipboard.timezones import to_local
+from tipboard.timezones import local_now, to_local
 
 register_nav("roster.index", _l("Roster"), roles=LEADERS, order=55)
 
@@ -112,6 +112,7 @@ def run(run_id: int):
         by_point=by_point,
         by_person=dict(sorted(by_person.items())),
         days=days,
+        today=local_now().date(),
         day_patrols=day_patrols,
         gaps=open_gaps,
         kept=[g for g in all_gaps if g.kept_open],
