@@ -116,6 +116,8 @@ def read_code(code: str) -> dict | None:
         raw = base64.b32decode(text + "====")
     except (binascii.Error, ValueError):
         return None
+    if base64.b32encode(raw).decode().rstrip("=") != text:
+        return None  # the last letter's unused bits changed: not the code as issued
     payload, mac = raw[:-CODE_MAC_BYTES], raw[-CODE_MAC_BYTES:]
     if len(payload) != 12 or not hmac.compare_digest(mac, _code_mac(payload)):
         return None
