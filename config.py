@@ -78,6 +78,10 @@ class Config:
     ROSTER_TIME_LIMIT = 30.0  # seconds for the whole weekly build (reading, heuristic, model, solve)
     ROSTER_REL_GAP = 0.01
     ROSTER_MIN_REST_HOURS = 10
+    ROSTER_MAX_HOURS_PER_WEEK = 12  # a volunteer's weekly cap on hours unless they set their own
+    ROSTER_MAX_CONSECUTIVE_DAYS = 4  # at most this many days in a row with a shift
+    ROSTER_LATE_HOUR = 22  # a shift ending after this hour (station time) is a late one
+    ROSTER_NEW_VOLUNTEER_SHIFTS = 3  # fewer completed shifts than this: new, paired with an experienced one
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
 
     # --- auth -----------------------------------------------------------------------------
@@ -113,6 +117,8 @@ class Config:
     RATE_REGISTER_ADDRESS = "50 per hour"
     RATE_CLAIM = "10 per hour"  # a tipster asking for a claim code
     RATE_CLAIM_ADDRESS = "100 per hour"
+    RATE_RECORD_CHECK = "20 per 10 minutes"  # wrong hours-record codes only
+    RATE_RECORD_CHECK_ADDRESS = "100 per 10 minutes"
     RATE_CLAIM_DESK = "100 per hour"  # wrong claim codes typed per staff account at the desk
     RATE_PASSWORD_RESET = "5 per hour"
     RATE_PASSWORD_RESET_ADDRESS = "50 per hour"

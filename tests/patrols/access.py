@@ -77,6 +77,7 @@ OWN_TEAMS_ONLY = {
 ACCESS.update(
     {
         "patrols.my_hours": {"roles": VOLUNTEERS},
+        "patrols.check_record": {"roles": STAFF},
         "patrols.hours_record": {
             "roles": VOLUNTEERS + ("staff", "supervisor", "admin"),
             "params": {"user_id": 999999},

@@ -9,6 +9,8 @@ ACCESS = {
     "roster.fill": {"roles": LEADERS, "method": "POST", "params": {"run_id": 999999}, "object": True},
     "roster.rebuild": {"roles": STAFF, "method": "POST", "params": {"run_id": 999999}, "object": True},
     "roster.publish": {"roles": STAFF, "method": "POST", "params": {"run_id": 999999}, "object": True},
+    "roster.keep_open": {"roles": LEADERS, "method": "POST", "params": {"run_id": 999999}, "object": True},
+    "roster.reopen": {"roles": LEADERS, "method": "POST", "params": {"run_id": 999999}, "object": True},
 }
 
 #: Routes a leader may use for their own teams' patrols only: a leader of another team is refused

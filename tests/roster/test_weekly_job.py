@@ -41,16 +41,21 @@ def test_the_job_makes_a_later_weeks_shifts_and_roster_once(app_ctx, runner):
 
     result = runner.invoke(args=["roster", "build", "--week", (week + dt.timedelta(days=3)).isoformat()])
     assert result.exit_code == 0, result.output
-    assert f"{expected} shifts made" in result.output
+    assert f"Weekly patrol roster: week of {week.isoformat()}" in result.output
+    assert f"Shifts generated: {expected}" in result.output
+    assert "Within " in result.output and "% of the best possible coverage" in result.output
+    assert "Time taken: " in result.output and " s " in result.output
     made = shifts_in(week)
     assert len(made) == expected
     run = db.session.scalar(sa.select(RosterRun).where(RosterRun.week == week))
     assert run is not None and run.wanted == expected
     assert run.staffed >= 0.75 * expected, result.output  # most patrols staffed
     assert run.state == "draft" and run.gap is not None
+    assert f"Patrols staffed: {run.staffed}/{run.wanted}" in result.output
 
     again = runner.invoke(args=["roster", "build", "--week", week.isoformat()])
-    assert again.exit_code == 0 and "shifts already made; roster already built" in again.output
+    assert again.exit_code == 0 and "Shifts: already made earlier" in again.output
+    assert "Roster: already built for this week" in again.output
     assert len(shifts_in(week)) == expected
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RosterRun)) == 1
 

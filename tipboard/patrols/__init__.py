@@ -2,5 +2,14 @@ from flask import Blueprint
 
 bp = Blueprint("patrols", __name__, url_prefix="/patrols")
 
-# demo data, jobs, models, queue kinds, routes; suggested points: their demo data and routes
-from tipboard.patrols import demo, hotspot_demo, jobs, models, point_views, queue, views  # noqa: E402,F401
+# demo data, jobs, models, queue kinds, routes (hours records, suggested points and their demo data)
+from tipboard.patrols import (  # noqa: E402,F401
+    demo,
+    hotspot_demo,
+    jobs,
+    models,
+    point_views,
+    queue,
+    record_views,
+    views,
+)

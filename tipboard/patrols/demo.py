@@ -1,6 +1,8 @@
 """Demo teams, points, templates and two weeks of shifts (idempotent): five teams like Weicun's
 volunteer alliance, eight leaders and about sixty volunteers, each with the evenings or weekend
-afternoons they are usually free."""
+afternoons they are usually free; some with roster wishes (an hours cap, no late shifts, a home
+grid), and the four weeks before with shifts most of them turned up for (so most are experienced
+and their hours and last four weeks are not empty)."""
 
 import datetime as dt
 
@@ -12,11 +14,20 @@ from tipboard.demo import demo_loader
 from tipboard.extensions import db
 from tipboard.geo import Grid
 from tipboard.patrols.availability import add_slot
-from tipboard.patrols.models import MemberRole, PatrolPoint, ShiftTemplate, Team, VolunteerProfile
-from tipboard.patrols.shifts import generate_shifts
-from tipboard.patrols.teams import add_member
+from tipboard.patrols.models import (
+    MemberRole,
+    PatrolPoint,
+    Shift,
+    ShiftTemplate,
+    SignUp,
+    SignUpStatus,
+    Team,
+    VolunteerProfile,
+)
+from tipboard.patrols.shifts import _take_place, generate_shifts
+from tipboard.patrols.teams import add_member, profile_of
 from tipboard.permissions import Role
-from tipboard.timezones import local_now
+from tipboard.timezones import from_local, local_now
 
 TEAMS = [
     ("Glasses Heroes Alliance · Team 1", "眼镜侠公益联盟一队", ["WC-01", "WC-04"]),
@@ -99,6 +110,49 @@ def load_patrol_demo() -> None:
     monday = local_now().date() - dt.timedelta(days=local_now().weekday())
     generate_shifts(monday)
     generate_shifts(monday + dt.timedelta(days=7))
+    _load_past_patrols(made, monday)
+
+
+def _load_past_patrols(teams: list[Team], monday: dt.date) -> None:
+    """The four weeks before this one: their shifts, and three turned-up shifts for two in three
+    members and every leader (the others stay new: they go out with an experienced one)."""
+    for weeks_back in range(4, 0, -1):
+        generate_shifts(monday - dt.timedelta(weeks=weeks_back))
+    start = from_local(dt.datetime.combine(monday - dt.timedelta(weeks=4), dt.time()))
+    end = from_local(dt.datetime.combine(monday, dt.time()))
+    done = set(
+        db.session.scalars(
+            sa.select(SignUp.user_id).join(Shift).where(Shift.starts_at >= start, Shift.starts_at < end)
+        )
+    )
+    for team in teams:
+        grid_ids = [g.id for g in team.grids]
+        past = db.session.scalars(
+            sa.select(Shift)
+            .join(PatrolPoint)
+            .where(PatrolPoint.grid_id.in_(grid_ids), Shift.starts_at >= start, Shift.starts_at < end)
+            .order_by(Shift.starts_at)
+        ).all()
+        if not past:
+            continue
+        for k, member in enumerate(sorted(team.members, key=lambda m: m.user_id)):
+            if member.user_id in done or (member.role == MemberRole.MEMBER.value and k % 3 == 0):
+                continue
+            done.add(member.user_id)
+            for j in range(3):
+                shift = past[(k * 5 + j * len(past) // 3) % len(past)]
+                if not _take_place(shift.id):
+                    continue
+                db.session.add(
+                    SignUp(
+                        shift_id=shift.id,
+                        user_id=member.user_id,
+                        status=SignUpStatus.CONFIRMED.value,
+                        checked_in_at=shift.starts_at,
+                        checked_out_at=shift.ends_at,
+                    )
+                )
+                db.session.flush()
 
 
 def _load_members(teams: list[Team]) -> None:
@@ -126,6 +180,11 @@ def _load_members(teams: list[Team]) -> None:
                 for weekday, start, end in [] if i < leaders else PATTERNS[n % len(PATTERNS)]:
                     add_slot(user.id, weekday, dt.time(start), dt.time(end))
             add_member(team, user, MemberRole.LEADER if i < leaders else MemberRole.MEMBER)
+            if i >= leaders:  # some members' roster wishes: the roster honours them
+                wishes = profile_of(user)
+                wishes.avoid_late = n % 4 == 0
+                wishes.max_hours_per_week = 6 if n % 6 == 1 else None
+                wishes.home_grid_id = team.grids[0].id if n % 5 == 2 and team.grids else None
             if i < leaders:  # leaders patrol more often than most and keep no fixed pattern
                 user_profile = db.session.scalar(
                     sa.select(VolunteerProfile).where(VolunteerProfile.user_id == user.id)

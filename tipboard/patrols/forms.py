@@ -65,6 +65,16 @@ class ProfileForm(Form):
     skills = CheckboxesField(_l("Skills"), choices=SKILLS)
     emergency_name = StringField(_l("Emergency contact: name"), validators=[Optional(), Length(max=100)])
     emergency_phone = StringField(_l("Emergency contact: phone"), validators=[Optional(), Length(max=40)])
+    max_hours_per_week = IntegerField(
+        _l("At most this many hours a week"),
+        validators=[Optional(), NumberRange(min=0, max=80)],
+    )
+    avoid_late = BooleanField(_l("No late shifts, please"))
+    home_grid_id = SelectField(
+        _l("Patrol near where I live or work"),
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        validators=[Optional()],
+    )
 
 
 class AvailabilityForm(Form):
@@ -144,3 +154,11 @@ class ReportForm(Form):
 
 class SwapForm(Form):
     to = SelectField(_l("Offer to"), validators=[Optional()])
+
+
+class RecordCheckForm(Form):
+    code = StringField(
+        _l("Verification code"),
+        validators=[InputRequired(), Length(max=60)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )

@@ -4,10 +4,13 @@ the volunteer platforms and schools that ask for one. Hours per sign-up come fro
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import hmac
 import io
+import re
 
 import sqlalchemy as sa
 from flask import current_app
@@ -80,13 +83,55 @@ def can_see_hours(viewer, user_id: int) -> bool:
     )
 
 
+CODE_EPOCH = dt.date(2020, 1, 1)  # the record's dates are days from this in the code
+CODE_MAC_BYTES = 5
+
+
+def _code_mac(payload: bytes) -> bytes:
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"service-record|" + payload, hashlib.sha256).digest()[:CODE_MAC_BYTES]
+
+
 def verification_code(user_id: int, start: dt.date, end: dt.date, hours: float, issued: dt.date) -> str:
-    """A short code the station can recompute to confirm a printed record was issued as shown."""
-    message = f"{user_id}|{start.isoformat()}|{end.isoformat()}|{hours:.2f}|{issued.isoformat()}"
-    digest = hmac.new(
-        current_app.config["SECRET_KEY"].encode(), message.encode(), hashlib.sha256
-    ).hexdigest()[:12]
-    return "-".join(digest[i : i + 4] for i in range(0, 12, 4)).upper()
+    """A code that carries what the record says (whose, the period, the hours, the day it was
+    issued) signed with the station's key, so staff can read it back and confirm it without the
+    station keeping a copy of every record printed: 28 letters and digits in groups of four."""
+    payload = (
+        user_id.to_bytes(3, "big")
+        + (start - CODE_EPOCH).days.to_bytes(2, "big")
+        + (end - CODE_EPOCH).days.to_bytes(2, "big")
+        + (issued - CODE_EPOCH).days.to_bytes(2, "big")
+        + round(hours * 100).to_bytes(3, "big")
+    )
+    text = base64.b32encode(payload + _code_mac(payload)).decode().rstrip("=")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def read_code(code: str) -> dict | None:
+    """What a verification code says, if the station issued it; None for any other text."""
+    text = re.sub(r"[\s\-]", "", code or "").upper().translate(str.maketrans("018", "OIB"))
+    if len(text) != 28 or not re.fullmatch(r"[A-Z2-7]+", text):
+        return None
+    try:
+        raw = base64.b32decode(text + "====")
+    except (binascii.Error, ValueError):
+        return None
+    if base64.b32encode(raw).decode().rstrip("=") != text:
+        return None  # the last letter's unused bits changed: not the code as issued
+    payload, mac = raw[:-CODE_MAC_BYTES], raw[-CODE_MAC_BYTES:]
+    if len(payload) != 12 or not hmac.compare_digest(mac, _code_mac(payload)):
+        return None
+
+    def day(at: int) -> dt.date:
+        return CODE_EPOCH + dt.timedelta(days=int.from_bytes(payload[at : at + 2], "big"))
+
+    return {
+        "user_id": int.from_bytes(payload[0:3], "big"),
+        "start": day(3),
+        "end": day(5),
+        "issued": day(7),
+        "hours": int.from_bytes(payload[9:12], "big") / 100,
+    }
 
 
 def service_record(user, start: dt.date, end: dt.date, issued: dt.date) -> dict:

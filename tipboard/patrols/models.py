@@ -109,10 +109,18 @@ class VolunteerProfile(TimestampMixin, db.Model):
     emergency_name: Mapped[str | None] = mapped_column(sa.String(100))
     emergency_phone: Mapped[str | None] = mapped_column(sa.String(40))
     calendar_token: Mapped[str] = mapped_column(sa.String(43), unique=True, default=_new_token)
+    # What the roster honours: a cap on hours a week (None: the station's ROSTER_MAX_HOURS_PER_WEEK),
+    # no late shifts if asked (a hard rule), and patrolling near home or work (a wish, by grid).
+    max_hours_per_week: Mapped[int | None]
+    avoid_late: Mapped[bool] = mapped_column(default=False)
+    home_grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grid.id", ondelete="SET NULL"))
 
     user = relationship("User")
 
-    __table_args__ = (sa.CheckConstraint("max_shifts_per_week BETWEEN 0 AND 14", name="max_shifts_range"),)
+    __table_args__ = (
+        sa.CheckConstraint("max_shifts_per_week BETWEEN 0 AND 14", name="max_shifts_range"),
+        sa.CheckConstraint("max_hours_per_week BETWEEN 0 AND 80", name="max_hours_range"),
+    )
 
 
 class Availability(db.Model):

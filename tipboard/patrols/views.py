@@ -22,7 +22,7 @@ from tipboard.links import external_url
 from tipboard.moderation.registry import ActionRefused
 from tipboard.moderation.services import QueueError, item_for, perform
 from tipboard.nav import register_nav
-from tipboard.patrols import bp, calendar, checkin, hours, patrol_log, priority, shifts, teams
+from tipboard.patrols import bp, calendar, checkin, history, hours, patrol_log, priority, shifts, teams
 from tipboard.patrols.availability import (
     add_slot,
     availability_of,
@@ -344,6 +344,9 @@ def hours_csv(team_id: int):
 def profile():
     prof = db.session.scalar(sa.select(VolunteerProfile).where(VolunteerProfile.user_id == current_user.id))
     form = ProfileForm(obj=prof)
+    form.home_grid_id.choices = [("", _("No preference"))] + [
+        (g.id, g.name) for g in db.session.scalars(sa.select(Grid).order_by(Grid.code))
+    ]
     if request.method == "POST" and form.validate_on_submit():
         prof = prof or teams.profile_of(current_user)  # made on the first save, never by a GET
         form.populate_obj(prof)
@@ -802,6 +805,7 @@ def my_hours():
     today = local_now().date()
     return render_template(
         "patrols/hours.html",
+        lately=history.last_four_weeks(current_user.id, utcnow()),
         months=months,
         total=round(sum(m["hours"] for m in months), 2),
         start=today.replace(month=1, day=1),

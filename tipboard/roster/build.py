@@ -17,6 +17,7 @@ from tipboard.extensions import db
 from tipboard.jobs import _lock_key, claim_run
 from tipboard.outbox import notify, register_message
 from tipboard.patrols.availability import availability_of, fits
+from tipboard.patrols.history import completed_shifts, is_late, recent_load
 from tipboard.patrols.models import (
     LEAD_ROLES,
     Shift,
@@ -53,6 +54,15 @@ register_message(
     "roster.unfilled",
     _l("A patrol could not be refilled"),
     _l("Someone dropped out of %(shift)s on %(when)s and nobody free could take the place."),
+)
+
+
+register_message(
+    "roster.gaps_open",
+    _l("Patrols on the new roster still need people"),
+    _l(
+        "The week of %(week)s is published with %(count)s of your teams' patrols still without enough people."
+    ),
 )
 
 
@@ -119,23 +129,29 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
     availability = availability_of(user_ids)
     # Shifts people already confirmed, this week and a day either side: they count against the
     # weekly maximum and one a day, and the rest before and after them holds (Sunday night to Monday).
+    cfg = current_app.config
+    in_row = cfg["ROSTER_MAX_CONSECUTIVE_DAYS"]
+    around = dt.timedelta(days=max(1, in_row or 0))
     confirmed = db.session.execute(
         sa.select(SignUp.user_id, SignUp.shift_id, Shift.starts_at, Shift.ends_at, Shift.point_id)
         .join(Shift)
         .where(
             SignUp.status == SignUpStatus.CONFIRMED.value,
-            Shift.starts_at >= start - dt.timedelta(days=1),
-            Shift.starts_at < end + dt.timedelta(days=1),
+            Shift.starts_at >= start - around,
+            Shift.starts_at < end + around,
         )
     ).all()
     own_days, own_count, own_times = defaultdict(set), defaultdict(int), defaultdict(list)
+    own_hours, worked_days = defaultdict(float), defaultdict(set)
     leader_on = set()
     for user_id, shift_id, starts_at, ends_at, point_id in confirmed:
         own_times[user_id].append((shift_id, starts_at, ends_at))
+        worked_days[user_id].add(to_local(starts_at).date().toordinal())
         if not start <= starts_at < end:
             continue
         own_days[user_id].add(to_local(starts_at).date())
         own_count[user_id] += 1
+        own_hours[user_id] += (ends_at - starts_at).total_seconds() / 3600
         if point_id in eligible_teams and lead_teams[user_id] & eligible_teams[point_id]:
             leader_on.add(shift_id)
     rest = dt.timedelta(hours=current_app.config["ROSTER_MIN_REST_HOURS"])
@@ -146,18 +162,12 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
             for shift_id, starts_at, ends_at in own_times[user_id]
         )
 
-    past = dict(
-        db.session.execute(
-            sa.select(SignUp.user_id, sa.func.count())
-            .join(Shift)
-            .where(
-                SignUp.status == SignUpStatus.CONFIRMED.value,
-                Shift.starts_at >= start - dt.timedelta(weeks=4),
-                Shift.starts_at < start,
-            )
-            .group_by(SignUp.user_id)
-        ).all()
-    )
+    past, past_nights, past_weekends = recent_load(start)
+    completed = completed_shifts(user_ids)
+    late_hour = cfg["ROSTER_LATE_HOUR"]
+    grid_points = defaultdict(set)
+    for point in points.values():
+        grid_points[point.grid_id].add(point.id)
 
     slots, shift_by_id = [], {}
     for shift in shifts:
@@ -178,6 +188,8 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
                 weight=weight_for_shift(point_weights[shift.point_id], shift.starts_at),
                 team_id=points[shift.point_id].team_id,
                 teams=frozenset(eligible_teams[shift.point_id]),
+                late=is_late(shift.starts_at, shift.ends_at, late_hour),
+                weekend=to_local(shift.starts_at).weekday() >= 5,
             )
         )
     people = []
@@ -192,6 +204,9 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
             and to_local(slot.start).date() not in own_days[user_id]
             and rested(user_id, shift_by_id[slot.id])
         )
+        cap = profile.max_hours_per_week if profile and profile.max_hours_per_week is not None else None
+        cap = cfg["ROSTER_MAX_HOURS_PER_WEEK"] if cap is None else cap
+        home = profile.home_grid_id if profile else None
         people.append(
             Person(
                 id=user_id,
@@ -201,14 +216,23 @@ def instance_for_week(week: dt.date, current: dict[int, set[int]] | None = None)
                 max_per_week=max(max_week, 0),
                 available=available,
                 past_load=past.get(user_id, 0),
+                preferred_points=frozenset(grid_points.get(home, ())),
+                max_hours=max(cap - own_hours[user_id], 0.0),
+                avoid_late=bool(profile and profile.avoid_late),
+                experienced=bool(lead_teams[user_id])
+                or completed.get(user_id, 0) >= cfg["ROSTER_NEW_VOLUNTEER_SHIFTS"],
+                past_nights=past_nights.get(user_id, 0),
+                past_weekends=past_weekends.get(user_id, 0),
+                worked_days=frozenset(worked_days[user_id]),
             )
         )
     instance = Instance(
         people=people,
         slots=slots,
-        min_rest_hours=current_app.config["ROSTER_MIN_REST_HOURS"],
+        min_rest_hours=cfg["ROSTER_MIN_REST_HOURS"],
         current=current or {},
         day_of=lambda when: to_local(when).date(),
+        max_consecutive_days=in_row,
     )
     return instance, shift_by_id
 
@@ -292,7 +316,20 @@ def rebuild_draft(run: RosterRun, actor) -> RosterRun:
     if replaced != 1:
         raise RosterError("not_draft")
     instance, _shifts = instance_for_week(run.week, assignments_of(run))
-    return _store(run.week, _solve(instance, started), instance, actor)
+    new = _store(run.week, _solve(instance, started), instance, actor)
+    # A gap kept open on purpose stays kept in the new draft while it is still a gap there.
+    kept = {g.shift_id: g for g in run.gaps if g.kept_open}
+    for gap in new.gaps:
+        if gap.shift_id in kept:
+            old = kept[gap.shift_id]
+            gap.kept_open, gap.kept_reason, gap.kept_by_id, gap.kept_at = (
+                True,
+                old.kept_reason,
+                old.kept_by_id,
+                old.kept_at,
+            )
+    db.session.flush()
+    return new
 
 
 def assignments_of(run: RosterRun) -> dict[int, set[int]]:
@@ -393,6 +430,18 @@ def publish(run: RosterRun, actor) -> int:
         db.session.add(signup)
         notify(a.user, "roster.assigned", _label(a.shift))
         told.add(a.user_id)
+    # Each leader hears once how many of their patrols still need people; a gap kept open on
+    # purpose is not one of them.
+    open_gaps: dict[int, list] = defaultdict(list)
+    leaders = {}
+    for gap in run.gaps:
+        if gap.kept_open:
+            continue
+        for leader in shift_leaders(gap.shift):
+            leaders[leader.id] = leader
+            open_gaps[leader.id].append(gap)
+    for leader_id, gaps in open_gaps.items():
+        notify(leaders[leader_id], "roster.gaps_open", {"week": run.week.isoformat(), "count": len(gaps)})
     db.session.flush()
     db.session.refresh(run)
     return len(told)

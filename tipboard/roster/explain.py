@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 
-from tipboard.roster.instance import Instance, Person, conflict_map, leads
+from tipboard.roster.instance import Instance, Person, conflict_map, leads, run_length
 
 
 class GapReason(enum.StrEnum):
@@ -21,6 +21,9 @@ class GapReason(enum.StrEnum):
     LEADER_SAME_DAY = "leader_same_day"  # the only leader free then is on another shift that day
     LEADER_REST = "leader_rest"  # the only leader free then would not rest enough between shifts
     LEADERS_BUSY = "leaders_busy"  # several leaders free then, none can take another shift
+    LEADER_AT_HOURS = "leader_at_hours"  # the only leader free then has no hours left that week
+    LEADER_DAYS_IN_ROW = "leader_in_row"  # the only leader free then would work too many days in a row
+    ONLY_NEW = "only_new"  # the only people free then are new volunteers, with nobody experienced
     EVERYONE_BUSY = "everyone_busy"  # a leader can, but too few others have room for another shift
     NOT_WORTH_IT = "not_worth_it"  # possible, but people were better used elsewhere
 
@@ -31,12 +34,14 @@ class Blocked(enum.StrEnum):
     AT_MAX = "at_max"
     SAME_DAY = "same_day"
     REST = "rest"
+    AT_HOURS = "at_hours"
+    DAYS_IN_ROW = "days_in_row"
 
 
 def blocking(instance: Instance, assignments: dict[int, set[int]]):
     """A function (person, slot) -> the limit that keeps them off it, or None if they could take it."""
     slots = {s.id: s for s in instance.slots}
-    load, days, taken = defaultdict(int), defaultdict(set), defaultdict(set)
+    load, days, taken, hours = defaultdict(int), defaultdict(set), defaultdict(set), defaultdict(float)
     for slot_id, members in assignments.items():
         if slot_id not in slots:
             continue
@@ -44,6 +49,7 @@ def blocking(instance: Instance, assignments: dict[int, set[int]]):
             load[person] += 1
             days[person].add(instance.day(slots[slot_id].start))
             taken[person].add(slot_id)
+            hours[person] += slots[slot_id].hours
     conflicts = conflict_map(instance)
 
     def blocked(person: Person, slot) -> Blocked | None:
@@ -53,6 +59,12 @@ def blocking(instance: Instance, assignments: dict[int, set[int]]):
             return Blocked.SAME_DAY
         if conflicts[slot.id] & taken[person.id]:
             return Blocked.REST
+        if person.max_hours is not None and hours[person.id] + slot.hours > person.max_hours + 1e-9:
+            return Blocked.AT_HOURS
+        if instance.max_consecutive_days is not None:
+            worked = {d.toordinal() for d in days[person.id]} | set(person.worked_days)
+            if run_length(worked, instance.day(slot.start).toordinal()) > instance.max_consecutive_days:
+                return Blocked.DAYS_IN_ROW
         return None
 
     return blocked
@@ -62,6 +74,8 @@ ONLY_LEADER = {
     Blocked.AT_MAX: GapReason.LEADER_AT_MAX,
     Blocked.SAME_DAY: GapReason.LEADER_SAME_DAY,
     Blocked.REST: GapReason.LEADER_REST,
+    Blocked.AT_HOURS: GapReason.LEADER_AT_HOURS,
+    Blocked.DAYS_IN_ROW: GapReason.LEADER_DAYS_IN_ROW,
 }
 
 
@@ -93,6 +107,8 @@ def explain(instance: Instance, assignments: dict[int, set[int]]) -> dict[int, G
                 )
             elif len(free) < slot.min_people:
                 reasons[slot.id] = GapReason.EVERYONE_BUSY
+            elif not any(p.experienced for p in free):
+                reasons[slot.id] = GapReason.ONLY_NEW
             else:
                 reasons[slot.id] = GapReason.NOT_WORTH_IT
     return reasons

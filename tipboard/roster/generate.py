@@ -3,6 +3,7 @@ availability patterns, leaders, and priority weights clustered in time and space
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -19,7 +20,10 @@ def instance(
     days: int = 7,
     leader_share: float = 0.15,
     teams: int | None = None,
+    wishes: bool = False,
 ) -> Instance:
+    """``wishes``: also the rules that follow how volunteers live (hours caps, no late shifts for
+    some, new volunteers, nights and weekends lately, days already worked, at most 3 days in a row)."""
     rng = random.Random(seed)
     teams = teams or max(1, n_points // 8)
     point_team = {p: p % teams for p in range(n_points)}
@@ -43,6 +47,8 @@ def instance(
                         requires_leader=rng.random() < 0.7,
                         weight=round(weight, 3),
                         team_id=point_team[point],
+                        late=end_h >= 23,
+                        weekend=(monday + dt.timedelta(days=day)).weekday() >= 5,
                     )
                 )
     people = []
@@ -69,4 +75,16 @@ def instance(
                 preferred_points=frozenset(rng.sample(team_points, min(1, len(team_points)))),
             )
         )
-    return Instance(people=people, slots=slots, min_rest_hours=10)
+        if wishes:
+            people[-1] = dataclasses.replace(
+                people[-1],
+                max_hours=rng.choice((None, 4.0, 5.0, 8.0)),
+                avoid_late=rng.random() < 0.2,
+                experienced=people[-1].is_leader or rng.random() < 0.7,
+                past_nights=rng.randint(0, 3),
+                past_weekends=rng.randint(0, 3),
+                worked_days=frozenset(
+                    (monday.date() - dt.timedelta(days=d)).toordinal() for d in range(1, rng.randint(1, 4))
+                ),
+            )
+    return Instance(people=people, slots=slots, min_rest_hours=10, max_consecutive_days=3 if wishes else None)

@@ -21,6 +21,12 @@ class Person:
     past_load: int = 0  # shifts in the last four weeks
     preferred_points: frozenset[int] = frozenset()
     lead_teams: frozenset[int] | None = None  # the teams the person leads (None: leads wherever they go)
+    max_hours: float | None = None  # hours they can still give this week (None: no cap)
+    avoid_late: bool = False  # asked for no late shifts: a hard rule
+    experienced: bool = True  # False: a new volunteer, who goes out only with an experienced one
+    past_nights: int = 0  # late shifts in the last four weeks
+    past_weekends: int = 0  # weekend shifts in the last four weeks
+    worked_days: frozenset[int] = frozenset()  # day ordinals of shifts already confirmed (for days in a row)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +41,12 @@ class Slot:
     weight: float
     team_id: int | None = None  # the point's own team, if any
     teams: frozenset[int] = frozenset()  # the teams that may take it (empty: not known, any)
+    late: bool = False  # ends late in the evening or after midnight (station time)
+    weekend: bool = False  # on a Saturday or Sunday (station time)
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
 
 
 def leads(person: Person, slot: Slot) -> bool:
@@ -53,7 +65,20 @@ class Instance:
     min_rest_hours: float = 10.0
     current: dict[int, set[int]] = dataclasses.field(default_factory=dict)  # shift -> people (a draft)
     day_of: object = None  # callable(datetime) -> date in the station's zone
+    max_consecutive_days: int | None = None  # at most this many days in a row with a shift
     _days: list | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        # Late shifts are not offered to those who asked to avoid them (a hard rule, kept once here
+        # for the heuristic, the solver, explanations and repair alike).
+        late = frozenset(s.id for s in self.slots if s.late)
+        if late:
+            self.people = [
+                dataclasses.replace(p, available=p.available - late)
+                if p.avoid_late and p.available & late
+                else p
+                for p in self.people
+            ]
 
     def day(self, when: dt.datetime) -> dt.date:
         return self.day_of(when) if self.day_of else when.date()
@@ -83,6 +108,17 @@ class Result:
     idle_available: int
     source: str = "solver"  # which roster was kept: "solver" or "heuristic"
     stages: dict = dataclasses.field(default_factory=dict)  # timings and figures per stage
+
+
+def run_length(days: set[int] | frozenset[int], day: int) -> int:
+    """The number of days in a row, through ``day``, if a shift on ``day`` were added to ``days``."""
+    before = 0
+    while day - before - 1 in days:
+        before += 1
+    after = 0
+    while day + after + 1 in days:
+        after += 1
+    return before + 1 + after
 
 
 def rest_conflicts(instance: Instance) -> list[tuple[int, int]]:

@@ -1,6 +1,7 @@
 """The weekly build: a cron job in the scheduler, a CLI command, and a button (views.py)."""
 
 import datetime as dt
+import time
 
 import click
 
@@ -49,9 +50,29 @@ def build_command(week: str):
         day = dt.date.fromisoformat(week)
     except ValueError as exc:
         raise click.BadParameter("use YYYY-MM-DD") from exc
+    started = time.perf_counter()
     with unit_of_work():
         made, run = build.run_week(day)
-    click.echo(_summary(day, made, run))
+    click.echo(banner(day, made, run, time.perf_counter() - started))
+
+
+def banner(day: dt.date, made, run, seconds: float) -> str:
+    """What the weekly job did, for the person at the terminal: a few plain lines in a box."""
+    week = build.monday_of(day)
+    lines = [f"Weekly patrol roster: week of {week.isoformat()}"]
+    lines.append("Shifts: already made earlier" if made is None else f"Shifts generated: {len(made)}")
+    if run is None:
+        lines.append("Roster: already built for this week (open it to rebuild the draft)")
+    else:
+        lines.append(f"Patrols staffed: {run.staffed}/{run.wanted} (roster {run.id}, a draft to publish)")
+        if run.gap is not None:
+            lines.append(f"Within {run.gap * 100:.1f}% of the best possible coverage")
+        else:
+            lines.append(f"Solver: {run.solver_status}")
+    lines.append(f"Time taken: {seconds:.1f} s")
+    width = max(len(line) for line in lines)
+    rule = "=" * (width + 4)
+    return "\n".join([rule, *(f"| {line.ljust(width)} |" for line in lines), rule])
 
 
 @signup_dropped.connect

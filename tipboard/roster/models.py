@@ -64,5 +64,11 @@ class RosterGap(db.Model):
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("roster_run.id", ondelete="CASCADE"), index=True)
     shift_id: Mapped[int] = mapped_column(sa.ForeignKey("shift.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(sa.String(20))
+    # A leader keeps the gap open on purpose: off the "to fill" list and the gap notices, undoable.
+    kept_open: Mapped[bool] = mapped_column(default=False)
+    kept_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    kept_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    kept_at: Mapped[dt.datetime | None]
 
     shift = relationship("Shift", lazy="joined")
+    kept_by = relationship("User")

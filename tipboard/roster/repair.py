@@ -28,7 +28,13 @@ def repair(instance: Instance, assignments: dict[int, set[int]], slot_id: int) -
         return None
     need_leader = slot.requires_leader and not any(leads(p, slot) for p in instance.people if p.id in current)
     load = {p.id: sum(p.id in members for members in assignments.values()) for p in instance.people}
-    people = [p for p in candidates(instance, assignments, slot_id) if leads(p, slot) or not need_leader]
+    by_id = {p.id: p for p in instance.people}
+    paired = any(by_id[q].experienced for q in current if q in by_id)
+    people = [
+        p
+        for p in candidates(instance, assignments, slot_id)
+        if (leads(p, slot) or not need_leader) and (p.experienced or paired)
+    ]
     if not people:
         return None
     return min(people, key=lambda p: (load[p.id] + p.past_load, p.id)).id

@@ -6,13 +6,17 @@ turns the load into a convex piecewise-linear fairness cost.
 
 Hard constraints: min/max volunteers on a staffed shift; a leader of one of the shift's teams on
 every staffed shift that needs one; at most one shift per person per day; at most each person's
-weekly maximum; the minimum rest between a late and an early shift (one row per person and late
-shift, covering the early shifts of the next day).
+weekly maximum of shifts and of hours; the minimum rest between a late and an early shift (one row
+per person and late shift, covering the early shifts of the next day); at most so many days in a
+row (one row per person and window, only where the person could exceed it); a new volunteer only
+on a shift with an experienced one (one row per shift: new people <= max size x experienced
+people); no late shifts for those who asked (their late pairs are not in the model at all).
 
 Two stages, both within one wall-clock budget that includes building the model:
 1. coverage: the priority-weighted share of shifts staffed, started from the heuristic roster;
 2. with that coverage held, more hands on heavy shifts, fairness (each extra shift costs more,
-   starting from the last four weeks' load), preferences and stability (a draft's edits).
+   starting from the last four weeks' load; the same for nights and for weekends), preferences
+   (the volunteer's own team, near home or work) and stability (a draft's edits).
 The heuristic roster is kept whenever the solver does not beat it, so a build never returns
 nothing; the stage-1 bound says how far the kept coverage can be from the best possible.
 """
@@ -41,6 +45,8 @@ from tipboard.roster.instance import (  # noqa: F401  (re-exported for the calle
 FILL = 8.0  # per unit of shift weight, per person on it: extra hands, weighed against fairness
 FAIRNESS = 10.0  # per step of the load ladder
 PREFERENCE = 2.0
+NIGHTS = 4.0  # per step of the nights ladder (late shifts, last four weeks included)
+WEEKENDS = 4.0  # per step of the weekends ladder
 STABILITY = 1.0
 HEURISTIC_SHARE = 0.15  # of the budget, at most, for the heuristic roster
 COVERAGE_SHARE = 0.75  # of what is left after the model is built, for stage 1
@@ -168,6 +174,89 @@ class Model:
             lo.append(np.full(len(groups), -inf))
             hi.append(np.ones(len(groups)))
             r += len(groups)
+        # weekly hours: sum of the shifts' hours <= what the person can still give
+        hours = np.array([sl.hours for sl in slots])
+        cap = np.array([np.inf if p.max_hours is None else p.max_hours for p in people])
+        capped = np.isfinite(cap[self.P])
+        if capped.any():
+            cap_people, cap_inv = np.unique(self.P[capped], return_inverse=True)
+            block(r + cap_inv, xcol[capped], hours[self.S[capped]])
+            lo.append(np.full(len(cap_people), -inf))
+            hi.append(cap[cap_people])
+            r += len(cap_people)
+        # days in a row: in every window of N+1 days, at most N with a shift (confirmed days count)
+        n_run = instance.max_consecutive_days
+        if n_run is not None and n_x:
+            day_of_pair = day_ord[self.S]
+            windows_p, windows_w, windows_j = [], [], []
+            for offset in range(n_run + 1):
+                windows_p.append(self.P)
+                windows_w.append(day_of_pair - offset)
+                windows_j.append(xcol)
+            wp, ww, wj = np.concatenate(windows_p), np.concatenate(windows_w), np.concatenate(windows_j)
+            keys_w, w_inv = np.unique(wp * (1 << 32) + ww, return_inverse=True)
+            # Distinct days a person could work in each window, plus the days already confirmed there.
+            distinct = np.unique(w_inv * (1 << 32) + day_of_pair[wj])
+            open_days = np.bincount(distinct >> 32, minlength=len(keys_w))
+            w_person, w_start = keys_w >> 32, keys_w & ((1 << 32) - 1)
+            worked = np.array(
+                [
+                    sum(1 for d in people[pp].worked_days if ws <= d <= ws + n_run)
+                    for pp, ws in zip(w_person.tolist(), w_start.tolist(), strict=True)
+                ],
+                dtype=np.int64,
+            )
+            limit = np.maximum(n_run - worked, 0)
+            binding = open_days > limit
+            if binding.any():
+                row_of = np.full(len(keys_w), -1)
+                row_of[binding] = r + np.arange(int(binding.sum()))
+                sel_w = binding[w_inv]
+                block(row_of[w_inv[sel_w]], wj[sel_w], 1.0)
+                lo.append(np.full(int(binding.sum()), -inf))
+                hi.append(limit[binding].astype(float))
+                r += int(binding.sum())
+        # a new volunteer only with an experienced one: new people <= max size x experienced people
+        experienced = np.array([p.experienced for p in people], dtype=bool)
+        new_pair = ~experienced[self.P]
+        new_slots = np.unique(self.S[new_pair])
+        if len(new_slots):
+            new_row = np.full(n_s, -1)
+            new_row[new_slots] = r + np.arange(len(new_slots))
+            in_new = new_row[self.S] >= 0
+            coef = np.where(new_pair, 1.0, -maxs[self.S])
+            block(new_row[self.S[in_new]], xcol[in_new], coef[in_new])
+            lo.append(np.full(len(new_slots), -inf))
+            hi.append(np.zeros(len(new_slots)))
+            r += len(new_slots)
+        # nights and weekends, each a ladder like the load (costed in stage 2 only)
+        extra_cols, extra_cost = [], []
+        next_col = z0 + n_z
+        for flag, past_of, weight_of in (
+            (np.array([sl.late for sl in slots], dtype=bool), [p.past_nights for p in people], NIGHTS),
+            (np.array([sl.weekend for sl in slots], dtype=bool), [p.past_weekends for p in people], WEEKENDS),
+        ):
+            sel = flag[self.S]
+            if not sel.any():
+                continue
+            who, per_person = np.unique(self.P[sel], return_counts=True)
+            n_steps = np.minimum(per_person, np.array([people[p].max_per_week for p in who]))
+            step_person = np.repeat(who, n_steps)
+            step_k = np.arange(n_steps.sum()) - np.repeat(np.cumsum(n_steps) - n_steps, n_steps)
+            cols_here = next_col + np.arange(len(step_person))
+            row_of = np.full(len(people), -1)
+            row_of[who] = r + np.arange(len(who))
+            block(row_of[self.P[sel]], xcol[sel], 1.0)
+            block(row_of[step_person], cols_here, -1.0)
+            lo.append(np.zeros(len(who)))
+            hi.append(np.zeros(len(who)))
+            r += len(who)
+            past_arr = np.array(past_of, dtype=float)
+            extra_cols.append((flag, step_person, step_k, cols_here))
+            extra_cost.append(-weight_of * (past_arr[step_person] + step_k + 1))
+            next_col += len(step_person)
+        self.extra = extra_cols
+        self.n = next_col
         self.n_rows = r
         matrix = coo_matrix(
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r, self.n)
@@ -201,8 +290,11 @@ class Model:
         )
         self.c2[xcol] = bonus + PREFERENCE * preferred + PREFERENCE * own_team + STABILITY * kept
         self.c2[z0 + np.arange(n_z)] = -FAIRNESS * (past[z_person] + z_k + 1)
+        for (_flag, _person, _k, cols_here), cost in zip(self.extra, extra_cost, strict=True):
+            self.c2[cols_here] = cost
         self.z_person, self.z_k, self.z0 = z_person, z_k, z0
-        self.integrality = np.concatenate([np.ones(n_x + n_s), np.zeros(n_z)]).astype(bool)
+        self.integrality = np.zeros(self.n, dtype=bool)
+        self.integrality[: n_x + n_s] = True
 
     def vector(self, instance: Instance, assignments: dict[int, set[int]]) -> np.ndarray:
         """A roster as a full column vector (x, y, and the cheapest ladder steps for each load)."""
@@ -219,7 +311,11 @@ class Model:
         mins = np.array([s.min_people for s in instance.slots])
         v[self.n_x : self.n_x + self.n_s] = counts >= np.maximum(mins, 1)
         load = np.bincount(self.P[chosen], minlength=len(instance.people))
-        v[self.z0 :] = self.z_k < load[self.z_person]
+        n_z = len(self.z_person)
+        v[self.z0 : self.z0 + n_z] = self.z_k < load[self.z_person]
+        for flag, step_person, step_k, cols_here in self.extra:
+            counted = np.bincount(self.P[chosen & flag[self.S]], minlength=len(instance.people))
+            v[cols_here] = step_k < counted[step_person]
         return v
 
     def assignments(self, instance: Instance, v: np.ndarray) -> dict[int, set[int]]:

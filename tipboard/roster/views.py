@@ -6,11 +6,11 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from wtforms import StringField
+from wtforms.validators import Length, Optional
 
 from tipboard.auth.models import User
 from tipboard.extensions import db
@@ -21,130 +21,22 @@ from tipboard.nav import register_nav
 from tipboard.patrols.models import PatrolPoint, Shift
 from tipboard.patrols.shifts import can_lead_shift, led_team_ids, points_led_by
 from tipboard.permissions import LEADERS, STAFF, roles_required
-from tipboard.roster import bp, build
-from tipboard.roster.explain import GapReason
+from tipboard.roster import bp, build, gaps
 from tipboard.roster.instance import leads
-from tipboard.roster.models import RosterRun
+from tipboard.roster.models import RosterGap, RosterRun
 from tipboard.roster.repair import candidates
-from tipboard.roster.validate import Rule, Violation
-from tipboard.timezones import to_local
+from tipboard.roster.words import ERRORS, GAP_TEXT, describe
+from tipboard.timezones import local_now, to_local
 
 register_nav("roster.index", _l("Roster"), roles=LEADERS, order=55)
-
-GAP_TEXT = {
-    GapReason.NOBODY_AVAILABLE.value: _l("Nobody in the area is free then."),
-    GapReason.NO_LEADER.value: _l("No leader is free then."),
-    GapReason.TOO_FEW.value: _l("Fewer people are free than the shift needs."),
-    GapReason.LEADER_AT_MAX.value: _l(
-        "The only leader free then already has as many shifts this week as their weekly maximum."
-    ),
-    GapReason.LEADER_SAME_DAY.value: _l("The only leader free then is already on another shift that day."),
-    GapReason.LEADER_REST.value: _l(
-        "The only leader free then would not rest long enough between this and another of their shifts."
-    ),
-    GapReason.LEADERS_BUSY.value: _l(
-        "Every leader free then is at their weekly maximum, already on a shift that day, or needs rest."
-    ),
-    GapReason.EVERYONE_BUSY.value: _l(
-        "A leader is free, but too few of the others free then can take another shift: they are at "
-        "their weekly maximum, already on a shift that day, or need rest."
-    ),
-    GapReason.NOT_WORTH_IT.value: _l("People were needed more at busier places and times."),
-}
-ERRORS = {
-    "not_draft": _l("Only a draft can be changed."),
-    "violates": _l("That breaks a rule of the roster: %(detail)s"),
-    "nobody_chosen": _l("Choose the people for this patrol: a leader and enough members."),
-}
-
-
-def describe(problems: list[Violation]) -> str:
-    """The broken rules of a refused edit as sentences in the reader's language, with the names of
-    the shifts and people instead of their numbers."""
-    shift_ids = {p.shift_id for p in problems} | {p.other_shift_id for p in problems}
-    shift_ids.discard(None)
-    person_ids = {p.person_id for p in problems if p.person_id is not None}
-    shifts = (
-        {
-            s.id: s
-            for s in db.session.scalars(
-                sa.select(Shift).options(joinedload(Shift.point)).where(Shift.id.in_(shift_ids))
-            )
-        }
-        if shift_ids
-        else {}
-    )
-    names = (
-        dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(person_ids))).all())
-        if person_ids
-        else {}
-    )
-
-    def shift_text(shift_id):
-        shift = shifts.get(shift_id)
-        if shift is None:
-            return _("shift %(number)s", number=shift_id)
-        return _(
-            "%(place)s (%(when)s)",
-            place=shift.title or shift.point.name,
-            when=format_datetime(to_local(shift.starts_at), "short"),
-        )
-
-    sentences = []
-    for p in problems:
-        v = {
-            "shift": shift_text(p.shift_id),
-            "person": names.get(p.person_id) or _("volunteer %(number)s", number=p.person_id),
-        }
-        if p.rule == Rule.NOT_OPEN:
-            text = _("%(shift)s is not open in this roster: it is already staffed or not in this week.", **v)
-        elif p.rule == Rule.STAFFING:
-            text = ngettext(
-                "%(shift)s would have %(num)d person from the roster; it needs %(low)d to %(high)d.",
-                "%(shift)s would have %(num)d people from the roster; it needs %(low)d to %(high)d.",
-                p.count,
-                low=p.low,
-                high=p.high,
-                **v,
-            )
-        elif p.rule == Rule.NO_LEADER:
-            text = _("%(shift)s would have no leader on it.", **v)
-        elif p.rule == Rule.NO_TEAM:
-            text = _("%(person)s is in no team that patrols %(shift)s.", **v)
-        elif p.rule == Rule.UNAVAILABLE:
-            text = _(
-                "%(person)s cannot take %(shift)s: not free then, outside their team's area, "
-                "or already on a shift that day.",
-                **v,
-            )
-        elif p.rule == Rule.WEEKLY_MAX:
-            text = ngettext(
-                "%(person)s would have %(num)d shift this week; their weekly maximum is %(max)d.",
-                "%(person)s would have %(num)d shifts this week; their weekly maximum is %(max)d.",
-                p.count,
-                max=p.high,
-                **v,
-            )
-        elif p.rule == Rule.ONE_A_DAY:
-            text = _(
-                "%(person)s would have %(num)d shifts on %(day)s; one a day is the most.",
-                num=p.count,
-                day=format_date(p.day, "full"),
-                **v,
-            )
-        else:  # Rule.REST
-            text = _(
-                "%(person)s would not rest long enough between %(shift)s and %(other)s.",
-                other=shift_text(p.other_shift_id),
-                **v,
-            )
-        sentences.append(text)
-    locale = get_locale()
-    return ("" if locale and locale.language == "zh" else " ").join(sentences)  # "。" needs no space after it
 
 
 class ActionForm(Form):
     pass
+
+
+class KeepOpenForm(Form):
+    reason = StringField(_l("Why (optional)"), validators=[Optional(), Length(max=200)])
 
 
 @bp.get("/")
@@ -190,25 +82,44 @@ def run(run_id: int):
     # A leader sees the patrols of their own teams' points and picks from their own teams' people.
     led_points = set(db.session.scalars(sa.select(PatrolPoint.id).where(points_led_by(current_user))))
     assignments = [a for a in entry.assignments if a.shift.point_id in led_points]
-    gaps = [g for g in entry.gaps if g.shift.point_id in led_points]
+    all_gaps = sorted(
+        (g for g in entry.gaps if g.shift.point_id in led_points), key=lambda g: g.shift.starts_at
+    )
+    open_gaps = [g for g in all_gaps if not g.kept_open]
     by_point, by_person = defaultdict(lambda: defaultdict(list)), defaultdict(list)
     days = sorted(
         {to_local(a.shift.starts_at).date() for a in assignments}
-        | {to_local(g.shift.starts_at).date() for g in gaps}
+        | {to_local(g.shift.starts_at).date() for g in all_gaps}
     )
+    # Each day, its patrols in time order: the people on each, or the gap and why.
+    by_day: dict = {d: defaultdict(lambda: {"shift": None, "people": [], "gap": None}) for d in days}
     for a in sorted(assignments, key=lambda a: a.shift.starts_at):
         by_point[a.shift.point.name][to_local(a.shift.starts_at).date()].append(a)
         by_person[a.user.name].append(a)
+        cell = by_day[to_local(a.shift.starts_at).date()][a.shift_id]
+        cell["shift"] = a.shift
+        cell["people"].append(a)
+    for g in all_gaps:
+        cell = by_day[to_local(g.shift.starts_at).date()][g.shift_id]
+        cell["shift"], cell["gap"] = g.shift, g
+    day_patrols = {
+        d: sorted(cells.values(), key=lambda c: (c["shift"].starts_at, c["shift"].id))
+        for d, cells in by_day.items()
+    }
     return render_template(
         "roster/run.html",
         run=entry,
         by_point=by_point,
         by_person=dict(sorted(by_person.items())),
         days=days,
-        gaps=gaps,
+        today=local_now().date(),
+        day_patrols=day_patrols,
+        gaps=open_gaps,
+        kept=[g for g in all_gaps if g.kept_open],
         gap_text=GAP_TEXT,
         form=ActionForm(),
-        choices=_choices(entry, gaps, None if whole_station else set(led_team_ids(current_user))),
+        keep_form=KeepOpenForm(),
+        choices=_choices(entry, open_gaps, None if whole_station else set(led_team_ids(current_user))),
         whole_station=whole_station,
     )
 
@@ -318,4 +229,52 @@ def publish(run_id: int):
             refuse(str(ERRORS[exc.code]))
         else:
             flash(_("Published: %(n)d volunteers were told.", n=told), "success")
+    return redirect(url_for("roster.run", run_id=entry.id))
+
+
+def _gap_shift(entry: RosterRun) -> RosterGap:
+    try:
+        gap_id = db_id(request.form["gap_id"])
+    except (KeyError, ValueError):
+        abort(400)
+    gap = db.session.get(RosterGap, gap_id)
+    if gap is None or gap.run_id != entry.id:
+        abort(404)
+    if not can_lead_shift(current_user, gap.shift):
+        abort(403)  # a leader keeps open the patrols of their own team's area only
+    return gap
+
+
+@bp.post("/<int:run_id>/keep-open")
+@roles_required(*LEADERS)
+def keep_open(run_id: int):
+    """Keep a gap open on purpose: off the list to fill and the notices when the roster is published."""
+    entry = _run(run_id)
+    form = KeepOpenForm()
+    if not form.validate_on_submit():
+        abort(400)
+    gap = _gap_shift(entry)
+    try:
+        gaps.keep_open(entry, gap.id, form.reason.data, current_user)
+    except build.RosterError as exc:
+        refuse(str(ERRORS[exc.code]))
+    else:
+        flash(_("Kept open on purpose."), "success")
+    return redirect(url_for("roster.run", run_id=entry.id))
+
+
+@bp.post("/<int:run_id>/reopen")
+@roles_required(*LEADERS)
+def reopen(run_id: int):
+    """Undo keeping a gap open: it is back on the list to fill."""
+    entry = _run(run_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    gap = _gap_shift(entry)
+    try:
+        gaps.reopen(entry, gap.id)
+    except build.RosterError as exc:
+        refuse(str(ERRORS[exc.code]))
+    else:
+        flash(_("Back on the list to fill."), "success")
     return redirect(url_for("roster.run", run_id=entry.id))
