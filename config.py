@@ -78,6 +78,10 @@ class Config:
     ROSTER_REL_GAP = 0.01
     ROSTER_MIN_REST_HOURS = 10
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
+    # --- legal help ---------------------------------------------------------------------------
+    LEGAL_DAY_HOURS = [9, 21]  # station time: a question asked by day has LEGAL_DAY_TARGET_HOURS
+    LEGAL_DAY_TARGET_HOURS = 2  # a question asked at night is due at the next day's first hour
+    LEGAL_SLOT_WEEKS = 4  # office-hour slots are open for booking this many weeks ahead
 
     # --- auth -----------------------------------------------------------------------------
     # argon2id at OWASP's m=19 MiB, t=2, p=1, the least memory of its equally strong settings: a
