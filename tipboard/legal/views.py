@@ -82,6 +82,7 @@ def index():
 @bp.route("/ask", methods=["GET", "POST"])
 @public
 @limiter.limit(limit("RATE_TIP_SUBMIT"), methods=["POST"], key_func=browser_key)
+@limiter.limit(limit("RATE_TIP_SUBMIT_ADDRESS"), methods=["POST"])
 def ask():
     form = AskForm()
     if form.validate_on_submit():
@@ -151,6 +152,9 @@ def receipt():
     methods=["POST"],
     key_func=browser_key,
     deduct_when=lambda r: r.status_code != 302,
+)
+@limiter.limit(
+    limit("RATE_TRACK_LOOKUP_ADDRESS"), methods=["POST"], deduct_when=lambda r: r.status_code != 302
 )
 def track():
     form = TrackForm()
