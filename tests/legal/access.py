@@ -23,8 +23,18 @@ ACCESS = {
     "legal.mine": {"roles": "login"},
     "legal.desk": {"roles": LAWYER_DESK},
     "legal.question": {"roles": LAWYER_DESK, "params": {"question_id": 999999}, "object": True},
-    "legal.take": {"roles": (Role.LAWYER,), "method": "POST", "params": {"question_id": 999999}, "object": True},
-    "legal.reply": {"roles": (Role.LAWYER,), "method": "POST", "params": {"question_id": 999999}, "object": True},
+    "legal.take": {
+        "roles": (Role.LAWYER,),
+        "method": "POST",
+        "params": {"question_id": 999999},
+        "object": True,
+    },
+    "legal.reply": {
+        "roles": (Role.LAWYER,),
+        "method": "POST",
+        "params": {"question_id": 999999},
+        "object": True,
+    },
     "legal.suggest": {
         "roles": (Role.LAWYER,),
         "method": "POST",
