@@ -27,4 +27,5 @@ LEGAL_ERRORS = {
     "same_slot": _l("Choose a different sitting."),
     "faq_state": _l("This FAQ entry is not waiting for that step."),
     "walk_in_name": _l("Please give the visitor's name."),
+    "try_again": _l("Something went wrong while saving. Please send it again."),
 }

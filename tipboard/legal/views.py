@@ -130,7 +130,7 @@ def _ask(form: AskForm, asker, photo) -> questions.Receipt:
             if not is_unique_violation(exc, LegalQuestion.__tablename__, "tracking_code"):
                 raise
             log.warning("legal.code_taken attempt=%s", attempt)
-    raise LegalError("empty")
+    raise LegalError("try_again")
 
 
 @bp.get("/receipt")
