@@ -38,6 +38,9 @@ def test_signed_in_question_is_named(client, login, legal):
     question, _code, _secret = ask_anonymously(client, text="Named question")
     assert question.asker_id == resident.id
     assert client.get("/legal/mine").text.count(question.tracking_code) >= 1
+    assert "Named question" in client.get(f"/legal/q/{question.tracking_code}").text  # by account
+    login(client, legal["on"])
+    assert resident.name in client.get(f"/legal/questions/{question.id}").text
 
 
 def test_only_the_asker_the_lawyers_on_it_and_supervisors_see_a_question(app, client, login, legal):

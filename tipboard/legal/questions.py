@@ -273,11 +273,6 @@ def rate(question: LegalQuestion, stars: int) -> None:
     db.session.flush()
 
 
-def close(question: LegalQuestion) -> None:
-    question.status = QuestionStatus.CLOSED.value
-    db.session.flush()
-
-
 def suggest_mediation(question: LegalQuestion, lawyer, now=None) -> None:
     _require_lawyer_on(question, lawyer)
     if question.mediation_suggested_at is not None:
