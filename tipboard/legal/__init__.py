@@ -7,6 +7,7 @@ bp = Blueprint("legal", __name__, url_prefix="/legal")
 
 from tipboard.legal import (  # noqa: E402,F401  (registers routes, the queue kind, jobs, demo data)
     demo,
+    faq_views,
     jobs,
     models,
     office_views,

@@ -43,10 +43,10 @@ from tipboard.legal.forms import (
     ReplyForm,
     TrackForm,
 )
-from tipboard.legal.models import TOPICS, FaqEntry, FaqStatus, LegalQuestion
+from tipboard.legal.models import FaqStatus, LegalQuestion
 from tipboard.links import external_url
 from tipboard.nav import register_nav
-from tipboard.permissions import STAFF, SUPERVISORS, Role, login_required, public, roles_required
+from tipboard.permissions import SUPERVISORS, Role, login_required, public, roles_required
 from tipboard.qr import qr_svg
 from tipboard.ratelimit import browser_key, limit
 from tipboard.tips.messages import PHOTO_ERRORS
@@ -386,50 +386,3 @@ def propose_faq(question_id: int):
             flash(_("The asker will see this text and decide whether it may be published."), "success")
             return redirect(url_for("legal.question", question_id=question_id))
     return render_template("legal/propose_faq.html", form=form, question=item), 400 if form.errors else 200
-
-
-# --- the public FAQ and the station's check --------------------------------------------------------
-
-
-@bp.get("/faq")
-@public
-def faq_list():
-    words = request.args.get("q", "")[:100]
-    topic = request.args.get("topic", "")
-    topic = topic if topic in TOPICS else None
-    return render_template(
-        "legal/faq.html", entries=faq.search(words, topic), words=words, topic=topic, locale=str(get_locale())
-    )
-
-
-@bp.get("/faq/<int:entry_id>")
-@public
-def faq_entry(entry_id: int):
-    entry = faq.published(entry_id)
-    if entry is None:
-        abort(404)
-    return render_template("legal/faq_entry.html", entry=entry, locale=str(get_locale()))
-
-
-@bp.get("/faq/review")
-@roles_required(*STAFF)
-def faq_review():
-    return render_template("legal/faq_review.html", entries=faq.waiting_for_check())
-
-
-@bp.route("/faq/<int:entry_id>/publish", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def faq_publish(entry_id: int):
-    entry = db.session.get(FaqEntry, entry_id)
-    if entry is None or entry.status != FaqStatus.CONSENTED.value:
-        abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            faq.publish(entry, current_user)
-        except LegalError as exc:
-            refuse(_error(exc))
-        else:
-            flash(_("The entry is published."), "success")
-            return redirect(url_for("legal.faq_review"))
-    return render_template("legal/faq_publish.html", form=form, entry=entry)
