@@ -83,6 +83,10 @@ class Config:
     ROSTER_LATE_HOUR = 22  # a shift ending after this hour (station time) is a late one
     ROSTER_NEW_VOLUNTEER_SHIFTS = 3  # fewer completed shifts than this: new, paired with an experienced one
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
+    # --- legal help ---------------------------------------------------------------------------
+    LEGAL_DAY_HOURS = [9, 21]  # station time: a question asked by day has LEGAL_DAY_TARGET_HOURS
+    LEGAL_DAY_TARGET_HOURS = 2  # a question asked at night is due at the next day's first hour
+    LEGAL_SLOT_WEEKS = 4  # office-hour slots are open for booking this many weeks ahead
 
     # --- auth -----------------------------------------------------------------------------
     # argon2id at OWASP's m=19 MiB, t=2, p=1, the least memory of its equally strong settings: a

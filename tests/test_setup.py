@@ -8,6 +8,7 @@ from tipboard import create_app
 from tipboard.auth.models import User
 from tipboard.demo import DEMO_ACCOUNTS, load_demo
 from tipboard.extensions import db
+from tipboard.legal.demo import DEMO_LAWYERS
 from tipboard.patrols.demo import TEAM_SIZES
 from tipboard.tips.models import Category, Tip
 
@@ -60,6 +61,7 @@ def test_demo_loader_is_idempotent_and_prints_accounts(fresh_app):
     with fresh_app.app_context():
         again = [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Category, Tip)]
     generated = sum(leaders + members for leaders, members in TEAM_SIZES)  # the teams' members
+    generated += len(DEMO_LAWYERS)  # the legal rota's lawyers beside the demo account `lawyer`
     assert counts == again and counts[0] == len(DEMO_ACCOUNTS) + generated
 
 

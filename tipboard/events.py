@@ -33,3 +33,10 @@ tip_origin_described = _events.signal("tip-origin-described")
 #: kwargs: promoted = the sign-up that took the place from the waiting list, or None). Received by
 #: roster.jobs, which refills a published roster patrol.
 signup_dropped = _events.signal("patrol-signup-dropped")
+
+#: Sent by legal.questions.consent_to_mediation when the asker of a legal question agrees to the
+#: mediation a lawyer suggested, once per question (sender: the LegalQuestion; kwargs: asker = the
+#: account or None for an anonymous asker, lawyer = the lawyer who answered first or None).
+#: Received by the disputes blueprint, which opens a mediation case with the question attached
+#: (connected when that blueprint lands).
+mediation_requested = _events.signal("legal-mediation-requested")
