@@ -1,7 +1,7 @@
 """Legal help: questions answered online, the duty rota, the FAQ, office hours and bookings.
 
-Revision ID: legal_1
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02 13:12:32.388882
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "legal_1"
-down_revision = "0013"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
