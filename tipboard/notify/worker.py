@@ -21,6 +21,7 @@ import logging
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
@@ -64,7 +65,11 @@ def route_new(now: dt.datetime, limit: int = 500) -> int:
                 continue
             message = db.session.get(OutboxMessage, message_id)
             for channel in channels_for(message):
-                db.session.add(Delivery(message_id=message_id, channel=channel, next_attempt_at=now))
+                try:
+                    with db.session.begin_nested():
+                        db.session.add(Delivery(message_id=message_id, channel=channel, next_attempt_at=now))
+                except IntegrityError:  # already queued (a second worker, a re-route): once is enough
+                    continue
             routed += 1
         db.session.flush()
     return routed
