@@ -150,13 +150,15 @@ def shifts_led_by(user, now, limit: int = 100) -> list[Shift]:
 
 
 def _recipients_of_team(team_id: int) -> list:
-    return db.session.scalars(sa.select(User).join(TeamMember).where(TeamMember.team_id == team_id)).all()
+    return db.session.scalars(
+        sa.select(User).join(TeamMember, TeamMember.user_id == User.id).where(TeamMember.team_id == team_id)
+    ).all()
 
 
 def _recipients_of_shift(shift_id: int) -> list:
     return db.session.scalars(
         sa.select(User)
-        .join(SignUp)
+        .join(SignUp, SignUp.user_id == User.id)
         .where(SignUp.shift_id == shift_id, SignUp.status == SignUpStatus.CONFIRMED.value)
     ).all()
 

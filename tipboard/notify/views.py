@@ -63,10 +63,13 @@ def _json_error(code: str, status: int = 400):
 @bp.route("/channels", methods=["GET", "POST"])
 @login_required
 def channels():
-    choice = routing.choice_of(current_user)
-    form = ChannelsForm(channels=choice.channel_list if choice else routing.current_channels(current_user))
+    form = (
+        ChannelsForm()
+        if request.method == "POST"
+        else ChannelsForm(channels=routing.current_channels(current_user))
+    )
     if form.validate_on_submit():
-        routing.set_choice(current_user, form.channels.data)
+        routing.set_choice(current_user, form.channels.data or [])
         flash(_("Saved."), "success")
         return redirect(url_for("notify.channels"))
     return render_template(
