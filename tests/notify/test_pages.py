@@ -34,7 +34,7 @@ def test_the_account_page_leads_to_the_channel_choices_which_are_saved(app_ctx, 
 def test_the_channel_page_in_chinese(app_ctx, client, login):
     login(client, UserFactory(locale="zh_Hans"))
     page = client.get("/notify/channels").get_data(as_text=True)
-    assert "短信" in page and "电子邮件" in page
+    assert "短信" in page and "邮件" in page and "本应用的通知" in page
 
 
 def test_a_signed_in_browser_subscribes_and_unsubscribes(app_ctx, client, login, vapid):  # noqa: F811
