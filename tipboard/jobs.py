@@ -259,4 +259,3 @@ def run_scheduler(app: Flask) -> None:
         scheduler.start()
     finally:
         guard.release()
-
