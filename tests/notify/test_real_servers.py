@@ -284,3 +284,16 @@ def test_a_browser_that_unsubscribed_is_forgotten(send, vapid, app_ctx):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PushSubscription)) == 0
     [delivery] = _deliveries(user)
     assert delivery.status == "failed"
+
+
+def test_an_unreachable_push_service_means_retry_later(send, vapid, app_ctx):
+    _private, keys, _auth = browser_keys()
+    user = UserFactory(email=None, phone="13800000005")
+    db.session.add(ChannelChoice(user_id=user.id, channels="push"))
+    db.session.add(PushSubscription(user_id=user.id, endpoint="http://127.0.0.1:9/push/down", **keys))
+    notify(user, "auth.lockout", {"minutes": 15})
+    db.session.commit()
+    assert deliver_pending() == 0
+    [delivery] = _deliveries(user)
+    assert delivery.status == "retrying" and delivery.last_error == "push ConnectionError"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PushSubscription)) == 1

@@ -15,6 +15,7 @@ from email.utils import make_msgid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import requests
 import sqlalchemy as sa
 from flask import current_app
 from py_vapid import Vapid
@@ -218,6 +219,8 @@ def _push(message, subject: str, body: str) -> str:
                 db.session.delete(target)
             else:
                 errors.append(f"push {status or type(exc).__name__}")
+        except requests.RequestException as exc:  # the push service is unreachable: try later
+            errors.append(f"push {type(exc).__name__}")
     db.session.flush()
     if accepted:
         return f"{accepted}/{len(targets)} browsers"

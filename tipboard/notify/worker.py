@@ -126,7 +126,10 @@ def send_one(delivery_id: int, now: dt.datetime) -> bool:
         db.session.refresh(delivery)
         try:
             ref = send(delivery.channel, delivery.message, delivery.id)
-        except SendError as exc:
+        except Exception as exc:  # a refusal, or a fault of ours: recorded, and the batch goes on
+            if not isinstance(exc, SendError):
+                log.exception("notify.send_error delivery=%s", delivery_id)
+                exc = SendError(f"{delivery.channel}: {type(exc).__name__}")
             last = exc.permanent or delivery.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
             status = S.FAILED if last else S.RETRYING
             _finish(
