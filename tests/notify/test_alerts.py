@@ -27,6 +27,8 @@ def test_publishing_a_hazard_alerts_the_people_watching_its_place(app_ctx):
     wires, fraud = CategoryFactory(), CategoryFactory()
     grid = GridFactory()
     near, far, other_kind, by_grid, twice = (UserFactory() for _ in range(5))
+    chinese = UserFactory(locale="zh_Hans")
+    add_watch(chinese, grid_id=grid.id)
     add_watch(near, lat=31.951, lon=119.961, radius_m=500)
     add_watch(far, lat=31.99, lon=120.01, radius_m=500)
     add_watch(other_kind, lat=31.95, lon=119.96, radius_m=500, category_ids=[fraud.id])
@@ -39,9 +41,11 @@ def test_publishing_a_hazard_alerts_the_people_watching_its_place(app_ctx):
     assert len(_messages(near, "notify.hazard_alert")) == 1
     assert len(_messages(by_grid, "notify.hazard_alert")) == 1
     assert len(_messages(twice, "notify.hazard_alert")) == 1
+    [to_chinese] = _messages(chinese, "notify.hazard_alert")
+    assert to_chinese.render()[0] == f"您关注的区域有新隐患：{wires.name_zh}"
     assert _messages(far, "notify.hazard_alert") == [] and _messages(other_kind, "notify.hazard_alert") == []
     subject, body = _messages(near, "notify.hazard_alert")[0].render("en")
-    assert wires.name_en in subject and "/tips/public" in body
+    assert subject == f"New hazard near you: {wires.name_en}" and "/tips/public" in body
 
 
 def test_a_resident_adds_and_removes_watches_on_the_alerts_page(app_ctx, client, login):

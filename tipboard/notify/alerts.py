@@ -23,10 +23,8 @@ BROADCAST_MAX_CHARS = 500
 
 register_message(
     "notify.hazard_alert",
-    _l("New hazard near you: %(category_en)s / %(category_zh)s"),
-    _l(
-        "A hazard was reported in an area you watch (%(category_en)s / %(category_zh)s). See it here: %(link)s"
-    ),
+    _l("New hazard near you: %(category)s"),
+    _l("A hazard was reported in an area you watch (%(category)s). See it here: %(link)s"),
 )
 register_message("notify.broadcast", _l("Message from %(sender)s"), _l("%(text)s"))
 
@@ -112,9 +110,11 @@ def alert_watchers(tip) -> int:
     ).all()
     people = {w.user_id: w.user for w in watches if _matches(w, tip) and w.user_id != tip.reporter_id}
     link = external_url("tips.public_list")
-    params = {"category_en": tip.category.name_en, "category_zh": tip.category.name_zh, "link": link}
     for user in people.values():
-        notify(user, "notify.hazard_alert", params)
+        # The category's name in the reader's language (an admin's text, not in the catalogues).
+        chinese = (user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]).startswith("zh")
+        category = tip.category.name_zh if chinese else tip.category.name_en
+        notify(user, "notify.hazard_alert", {"category": category, "link": link})
     if people:
         current_app.logger.info("notify.hazard_alert tip=%s people=%s", tip.id, len(people))
     return len(people)
