@@ -3,11 +3,17 @@ records each request and answers what the test set (the SMS provider's API, a pu
 
 from __future__ import annotations
 
+import base64
+import json
+import os
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import http_ece
 from aiosmtpd.controller import Controller
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 
 def free_port() -> int:
@@ -83,3 +89,24 @@ class HTTPRecorder:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def browser_keys():
+    """What a browser makes for a push subscription: a P-256 key pair and a 16-byte auth secret."""
+    private = ec.generate_private_key(ec.SECP256R1())
+    public = private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    auth = os.urandom(16)
+    return private, {"p256dh": b64url(public), "auth": b64url(auth)}, auth
+
+
+def decrypt(request, private, auth: bytes) -> dict:
+    assert request.headers["Content-Encoding"] == "aes128gcm"
+    return json.loads(
+        http_ece.decrypt(request.body, private_key=private, auth_secret=auth, version="aes128gcm")
+    )

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from py_vapid import Vapid
 
 from tests.factories import UserFactory
-from tests.notify.test_real_servers import browser_keys, vapid  # noqa: F401  (fixture)
+from tests.notify.servers import browser_keys
 from tipboard.extensions import db
 from tipboard.notify.models import ChannelChoice, PushSubscription
 
@@ -37,7 +37,7 @@ def test_the_channel_page_in_chinese(app_ctx, client, login):
     assert "短信" in page and "邮件" in page and "本应用的通知" in page
 
 
-def test_a_signed_in_browser_subscribes_and_unsubscribes(app_ctx, client, login, vapid):  # noqa: F811
+def test_a_signed_in_browser_subscribes_and_unsubscribes(app_ctx, client, login, vapid):
     me = UserFactory()
     db.session.commit()
     login(client, me)

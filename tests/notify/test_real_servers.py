@@ -4,40 +4,23 @@ push service (a local HTTP server; the test decrypts the payload with http_ece).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import email
 import hashlib
 import hmac
 import json
-import os
 from email import policy
 
-import http_ece
-import pytest
 import sqlalchemy as sa
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.factories import UserFactory
-from tests.notify.servers import HTTPRecorder, SMTPServer
+from tests.notify.servers import HTTPRecorder, SMTPServer, browser_keys, decrypt
 from tipboard.extensions import db
-from tipboard.notify.cli import new_vapid_keys
 from tipboard.notify.models import ChannelChoice, Delivery, PushSubscription
 from tipboard.notify.worker import deliver_pending
 from tipboard.outbox import OutboxMessage, notify
 
 SECRET_ID, SECRET_KEY = "AKIDtestid", "test-secret-key"
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-@pytest.fixture
-def send(app, monkeypatch):
-    monkeypatch.setitem(app.config, "OUTBOX_BACKEND", "send")
-    return app
 
 
 def _deliveries(user):
@@ -225,32 +208,6 @@ def test_a_refused_number_fails_at_once_and_shows_to_admins(send, app_ctx, monke
 
 
 # --- Web Push ------------------------------------------------------------------------------------
-
-
-def browser_keys():
-    """What a browser makes for a push subscription: a P-256 key pair and a 16-byte auth secret."""
-    private = ec.generate_private_key(ec.SECP256R1())
-    public = private.public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-    )
-    auth = os.urandom(16)
-    return private, {"p256dh": b64url(public), "auth": b64url(auth)}, auth
-
-
-def decrypt(request, private, auth: bytes) -> dict:
-    assert request.headers["Content-Encoding"] == "aes128gcm"
-    return json.loads(
-        http_ece.decrypt(request.body, private_key=private, auth_secret=auth, version="aes128gcm")
-    )
-
-
-@pytest.fixture
-def vapid(app, monkeypatch):
-    private, public = new_vapid_keys()
-    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", private)
-    monkeypatch.setitem(app.config, "VAPID_PUBLIC_KEY", public)
-    monkeypatch.setitem(app.config, "WEBPUSH_ENDPOINT_HOSTS", ["127.0.0.1"])
-    return public
 
 
 def test_a_push_payload_is_encrypted_for_the_browser_and_signed_by_vapid(send, vapid, app_ctx):

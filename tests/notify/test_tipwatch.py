@@ -6,8 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.factories import TipFactory, UserFactory
-from tests.notify.servers import HTTPRecorder
-from tests.notify.test_real_servers import browser_keys, decrypt, send, vapid  # noqa: F401  (fixtures)
+from tests.notify.servers import HTTPRecorder, browser_keys, decrypt
 from tipboard.extensions import db
 from tipboard.notify.models import TipPushSubscription
 from tipboard.notify.worker import deliver_pending
@@ -24,7 +23,7 @@ def test_only_the_reporters_browser_may_follow_a_tip_and_nothing_about_it_is_kep
     app,
     app_ctx,
     client,
-    vapid,  # noqa: F811
+    vapid,
 ):
     tip = TipFactory()
     db.session.commit()
@@ -51,7 +50,7 @@ def test_only_the_reporters_browser_may_follow_a_tip_and_nothing_about_it_is_kep
     }
 
 
-def test_a_subscription_to_an_unknown_push_service_or_junk_is_refused(app, app_ctx, client, vapid):  # noqa: F811
+def test_a_subscription_to_an_unknown_push_service_or_junk_is_refused(app, app_ctx, client, vapid):
     tip = TipFactory()
     db.session.commit()
     _track(client, tip)
@@ -64,8 +63,8 @@ def test_a_subscription_to_an_unknown_push_service_or_junk_is_refused(app, app_c
 
 
 def test_news_is_pushed_and_the_subscription_ends_when_the_tip_closes(
-    send,  # noqa: F811
-    vapid,  # noqa: F811
+    send,
+    vapid,
     app_ctx,
     client,
 ):
