@@ -35,9 +35,9 @@ def _worker(app, errors, barrier):
 def test_three_workers_at_once_deliver_each_message_once(fresh_app, monkeypatch):
     def slow_send(*args):  # a provider that takes a moment, so the workers overlap
         time.sleep(0.02)
-        return channels.send(*args)
+        return channels.transmit(*args)
 
-    monkeypatch.setattr(worker, "send", slow_send)
+    monkeypatch.setattr(worker, "transmit", slow_send)
     with fresh_app.app_context():
         for n in range(30):
             notify(UserFactory(email=f"race{n}@example.test"), "auth.lockout", {"minutes": n})

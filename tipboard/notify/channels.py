@@ -1,13 +1,16 @@
 """The delivery channels: SMS (Tencent Cloud SMS through its SDK), email (SMTP) and Web Push.
 
-``send(channel, message, delivery_id)`` sends one rendered message and returns the provider's
-reference, or raises :class:`SendError` (``permanent`` when trying again cannot help). With
+:func:`prepare` reads and renders what one delivery sends (inside a short transaction) into plain
+data, :func:`transmit` sends it with no transaction open (a slow provider must not hold SQLite's
+write lock) and returns the provider's reference, or raises :class:`SendError` (``permanent`` when
+trying again cannot help). With
 ``OUTBOX_BACKEND`` "log" or "memory" nothing leaves the machine: the message is written to
 instance/outbox.log (secret links redacted) or kept in memory (tests), as if sent.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import smtplib
 from email.message import EmailMessage
@@ -42,10 +45,27 @@ SMS_PERMANENT = (
 
 
 class SendError(Exception):
-    def __init__(self, reason: str, permanent: bool = False):
+    def __init__(self, reason: str, permanent: bool = False, gone: list[int] | None = None):
         super().__init__(reason)
         self.reason = redact(reason)[:300]
         self.permanent = permanent
+        self.gone = gone or []  # push subscriptions found expired on the way
+
+
+@dataclasses.dataclass
+class Outgoing:
+    """One delivery, rendered: plain data, usable after its transaction ended."""
+
+    channel: str
+    delivery_id: int
+    key: str
+    subject: str
+    body: str
+    locale: str
+    address: str = ""  # a phone number or an email address
+    params: dict = dataclasses.field(default_factory=dict)  # as text, secret ones built (SMS)
+    targets: list = dataclasses.field(default_factory=list)  # (subscription id, info, allowed) (push)
+    url: str = "/"
 
 
 def _backend() -> str:
@@ -71,18 +91,32 @@ def configured(channel: str) -> bool:
     return False
 
 
-def send(channel: str, message, delivery_id: int) -> str:
+def prepare(channel: str, message, delivery_id: int) -> Outgoing:
     subject, body = message.render(delivering=True)
+    out = Outgoing(channel, delivery_id, message.key, subject, body, message.locale)
     if channel == Channel.PUSH:
-        return _push(message, subject, body)
-    address = message.user.phone if channel == Channel.SMS else message.user.email
-    if not address:
+        out.targets = [(t.id, t.info(), push_endpoint_allowed(t.endpoint)) for t in _push_targets(message)]
+        out.url = (message.params or {}).get("url") or "/"
+        if not out.targets:
+            raise SendError("no push subscription", permanent=True)
+        return out
+    out.address = (message.user.phone if channel == Channel.SMS else message.user.email) or ""
+    if not out.address:
         raise SendError(f"no {channel} address", permanent=True)
-    if _backend() != "send":
-        return _record(channel, address, subject, body)
     if channel == Channel.SMS:
-        return _sms(message, address, delivery_id)
-    return _email(address, subject, body, delivery_id, message.locale)
+        out.params = message.render_params(delivering=True)
+    return out
+
+
+def transmit(out: Outgoing) -> tuple[str, list[int]]:
+    """Send; returns the provider's reference and the push subscriptions found expired."""
+    if out.channel == Channel.PUSH:
+        return _push(out)
+    if _backend() != "send":
+        return _record(out.channel, out.address, out.subject, out.body), []
+    if out.channel == Channel.SMS:
+        return _sms(out), []
+    return _email(out), []
 
 
 def _record(channel: str, address: str, subject: str, body: str) -> str:
@@ -107,11 +141,11 @@ def sms_client_from_config():
     return sms_client.SmsClient(cred, config["SMS_REGION"], ClientProfile(httpProfile=http))
 
 
-def _sms(message, phone: str, delivery_id: int) -> str:
-    template = sms_template(message.key)
+def _sms(out: Outgoing) -> str:
+    template = sms_template(out.key)
     if template is None:
-        raise SendError(f"no SMS template for {message.key}", permanent=True)
-    params = message.render_params(delivering=True)
+        raise SendError(f"no SMS template for {out.key}", permanent=True)
+    params, phone = out.params, out.address
     request = sms_models.SendSmsRequest()
     request.PhoneNumberSet = [phone if phone.startswith("+") else "+86" + phone]
     request.SmsSdkAppId = current_app.config["SMS_SDK_APP_ID"]
@@ -120,7 +154,7 @@ def _sms(message, phone: str, delivery_id: int) -> str:
     request.TemplateParamSet = [str(params.get(name, "")) for name in template.get("params", [])]
     # Echoed back in the provider's delivery reports: the way to reconcile a delivery whose
     # outcome a stopped worker never recorded (the API itself has no idempotency key).
-    request.SessionContext = f"tipboard-delivery-{delivery_id}"
+    request.SessionContext = f"tipboard-delivery-{out.delivery_id}"
     try:
         response = sms_client_from_config().SendSms(request)
     except TencentCloudSDKException as exc:
@@ -137,8 +171,15 @@ def _sms(message, phone: str, delivery_id: int) -> str:
 # --- email ---------------------------------------------------------------------------------------
 
 
-def _email(address: str, subject: str, body: str, delivery_id: int, locale: str) -> str:
+def _email(out: Outgoing) -> str:
     config = current_app.config
+    address, subject, body, delivery_id, locale = (
+        out.address,
+        out.subject,
+        out.body,
+        out.delivery_id,
+        out.locale,
+    )
     mail = EmailMessage()
     mail["From"] = config["MAIL_FROM"]
     mail["To"] = address
@@ -189,23 +230,19 @@ def push_payload(subject: str, body: str, url: str) -> str:
     return json.dumps({"title": subject, "body": body, "url": url}, ensure_ascii=False)
 
 
-def _push(message, subject: str, body: str) -> str:
-    targets = _push_targets(message)
-    if not targets:
-        raise SendError("no push subscription", permanent=True)
-    url = message.params.get("url") or "/"
-    payload = push_payload(subject, body, url)
+def _push(out: Outgoing) -> tuple[str, list[int]]:
+    payload = push_payload(out.subject, out.body, out.url)
     if _backend() != "send":
-        return _record("push", f"{len(targets)} browser(s)", subject, body)
+        return _record("push", f"{len(out.targets)} browser(s)", out.subject, out.body), []
     key = Vapid.from_string(current_app.config["VAPID_PRIVATE_KEY"])
-    accepted, errors = 0, []
-    for target in targets:
-        if not push_endpoint_allowed(target.endpoint):
-            db.session.delete(target)
+    accepted, errors, gone = 0, [], []
+    for target_id, info, allowed in out.targets:
+        if not allowed:
+            gone.append(target_id)
             continue
         try:
             webpush(
-                target.info(),
+                info,
                 data=payload,
                 vapid_private_key=key,
                 vapid_claims={"sub": current_app.config["VAPID_SUBJECT"]},
@@ -216,14 +253,20 @@ def _push(message, subject: str, body: str) -> str:
         except WebPushException as exc:
             status = getattr(exc.response, "status_code", None)
             if status in (404, 410):  # the browser unsubscribed: forget it
-                db.session.delete(target)
+                gone.append(target_id)
             else:
                 errors.append(f"push {status or type(exc).__name__}")
         except requests.RequestException as exc:  # the push service is unreachable: try later
             errors.append(f"push {type(exc).__name__}")
-    db.session.flush()
     if accepted:
-        return f"{accepted}/{len(targets)} browsers"
+        return f"{accepted}/{len(out.targets)} browsers", gone
     if errors:
-        raise SendError("; ".join(errors))
-    raise SendError("every push subscription had expired", permanent=True)
+        raise SendError("; ".join(errors), gone=gone)
+    raise SendError("every push subscription had expired", permanent=True, gone=gone)
+
+
+def forget_subscriptions(message, ids: list[int]) -> None:
+    """Delete the push subscriptions a delivery found expired (or not on an allowed service)."""
+    if ids:
+        model = TipPushSubscription if message.tip_id is not None else PushSubscription
+        db.session.execute(sa.delete(model).where(model.id.in_(ids)))

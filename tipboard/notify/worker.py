@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.flow import unit_of_work
-from tipboard.notify.channels import SendError, send
+from tipboard.notify.channels import SendError, forget_subscriptions, prepare, transmit
 from tipboard.notify.models import Delivery, DeliveryStatus, TipPushSubscription
 from tipboard.notify.routing import channels_for
 from tipboard.outbox import OutboxMessage
@@ -117,37 +117,47 @@ def _forget_closed_tip_followers(message: OutboxMessage) -> None:
         db.session.execute(sa.delete(TipPushSubscription).where(TipPushSubscription.tip_id == message.tip_id))
 
 
+def _record_failure(delivery_id: int, exc: SendError, attempts: int, message, now: dt.datetime) -> None:
+    last = exc.permanent or attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    status = S.FAILED if last else S.RETRYING
+    _finish(delivery_id, status=status.value, last_error=exc.reason, next_attempt_at=now + backoff(attempts))
+    log.warning("notify.failed delivery=%s status=%s", delivery_id, status)
+    if last:
+        _forget_closed_tip_followers(message)
+
+
 def send_one(delivery_id: int, now: dt.datetime) -> bool:
-    """Claim, send and record one delivery; True if the provider accepted it."""
+    """Claim, send and record one delivery; True if the provider accepted it. The provider is
+    called between transactions: a slow one must not hold a lock (on SQLite, every writer's)."""
     if not claim(delivery_id, now):
         return False
     with unit_of_work():
         delivery = db.session.get(Delivery, delivery_id)
         db.session.refresh(delivery)
+        message_id, channel, attempts = delivery.message_id, delivery.channel, delivery.attempts
         try:
-            ref = send(delivery.channel, delivery.message, delivery.id)
-        except Exception as exc:  # a refusal, or a fault of ours: recorded, and the batch goes on
-            if not isinstance(exc, SendError):
-                log.exception("notify.send_error delivery=%s", delivery_id)
-                exc = SendError(f"{delivery.channel}: {type(exc).__name__}")
-            last = exc.permanent or delivery.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
-            status = S.FAILED if last else S.RETRYING
-            _finish(
-                delivery_id,
-                status=status.value,
-                last_error=exc.reason,
-                next_attempt_at=now + backoff(delivery.attempts),
-            )
-            log.warning(
-                "notify.failed delivery=%s channel=%s status=%s", delivery_id, delivery.channel, status
-            )
-            if last:
-                _forget_closed_tip_followers(delivery.message)
+            out = prepare(channel, delivery.message, delivery_id)
+        except SendError as exc:  # nobody to send to: nothing will change by waiting
+            _record_failure(delivery_id, exc, attempts, delivery.message, now)
+            return False
+    try:
+        ref, gone = transmit(out)
+        error = None
+    except Exception as exc:  # a refusal, or a fault of ours: recorded, and the batch goes on
+        if not isinstance(exc, SendError):
+            log.exception("notify.send_error delivery=%s", delivery_id)
+            exc = SendError(f"{channel}: {type(exc).__name__}")
+        error, gone = exc, exc.gone
+    with unit_of_work():
+        message = db.session.get(OutboxMessage, message_id)
+        forget_subscriptions(message, gone)
+        if error is not None:
+            _record_failure(delivery_id, error, attempts, message, now)
             return False
         _finish(
             delivery_id, status=S.SENT.value, sent_at=utcnow(), provider_ref=str(ref)[:128], last_error=None
         )
-        _forget_closed_tip_followers(delivery.message)
+        _forget_closed_tip_followers(message)
         return True
 
 
