@@ -63,3 +63,13 @@ def test_the_vapid_key_command_makes_a_pair_that_signs(app, runner):
     key = Vapid.from_string(settings["TIPBOARD_VAPID_PRIVATE_KEY"])
     headers = key.sign({"sub": "mailto:a@example.test", "aud": "https://push.example"})
     assert settings["TIPBOARD_VAPID_PUBLIC_KEY"] in headers["Authorization"]
+
+
+def test_the_messages_page_leads_to_choices_and_leaders_to_sending(app_ctx, client, login, users):
+    login(client, users["resident"])
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "/notify/channels" in page and "/notify/broadcast" not in page
+    login(client, users["leader"])
+    assert "/notify/broadcast" in client.get("/inbox").get_data(as_text=True)
+    login(client, users["admin"])
+    assert "/notify/admin" in client.get("/admin/").get_data(as_text=True)

@@ -12,7 +12,6 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.flow import refuse
 from tipboard.geo import grid_places
-from tipboard.nav import register_nav
 from tipboard.notify import alerts, bp, routing, services, tipwatch, worker
 from tipboard.notify.forms import CHANNEL_LABELS, AlertForm, BroadcastForm, ButtonForm, ChannelsForm
 from tipboard.permissions import ADMINS, LEADERS, login_required, public, roles_required
@@ -20,8 +19,6 @@ from tipboard.timezones import to_local
 from tipboard.tips.access import tip_for_reporter
 from tipboard.tips.panels import register_tracking_panel
 from tipboard.tips.services import active_categories
-
-register_nav("notify.broadcast", _l("Send a message"), roles=LEADERS, order=64)
 
 ERRORS = {
     "bad_subscription": _l("The browser sent a subscription that cannot be used."),
