@@ -137,7 +137,48 @@ class Config:
 
     # --- jobs -----------------------------------------------------------------------------
     SCHEDULER_TIMEZONE = "Asia/Shanghai"
-    OUTBOX_BACKEND = "log"  # "log" writes to instance/outbox.log; messages also show in-app
+    # "send" delivers by the configured channels below; "log" writes what would be sent to
+    # instance/outbox.log (development); "memory" keeps it in the app (tests). Messages to a person
+    # always show in their in-app inbox too.
+    OUTBOX_BACKEND = "log"
+    OUTBOX_RETRY_BASE_SECONDS = 60  # the wait after a failed attempt; doubled after each one
+    OUTBOX_MAX_ATTEMPTS = 6  # then the delivery is marked failed and shown to admins
+    # A delivery still "sending" after this long belonged to a stopped worker: marked "unknown",
+    # never resent automatically (it may have gone); an admin can retry it.
+    OUTBOX_SENDING_STALE_SECONDS = 600
+
+    # --- message channels (tipboard/notify) -----------------------------------------------
+    # SMS through Tencent Cloud SMS (tencentcloud-sdk-python-sms). Each message kind that may go
+    # by SMS needs a template approved by the provider: {"kind": {"id": "123456", "params":
+    # ["name", ...]}}, the message's parameters in the template's order. Kinds without one are
+    # not sent by SMS.
+    SMS_SECRET_ID: str | None = None
+    SMS_SECRET_KEY: str | None = None
+    SMS_SDK_APP_ID: str | None = None
+    SMS_SIGN_NAME = ""
+    SMS_REGION = "ap-guangzhou"
+    SMS_ENDPOINT = "https://sms.tencentcloudapi.com"
+    SMS_TEMPLATES: dict = {}
+    # Email by SMTP (smtplib).
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = True
+    SMTP_SSL = False
+    MAIL_FROM = "tipboard@localhost"
+    # Web Push (pywebpush); make a key pair with `flask --app wsgi tipboard vapid-keys`.
+    VAPID_PRIVATE_KEY: str | None = None
+    VAPID_PUBLIC_KEY: str | None = None
+    VAPID_SUBJECT = "mailto:admin@localhost"
+    WEBPUSH_TTL_SECONDS = 86400
+    # The push services the worker posts to (a subscription's endpoint must be on one of them).
+    WEBPUSH_ENDPOINT_HOSTS = [
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "notify.windows.com",
+        "push.apple.com",
+    ]
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
@@ -186,6 +227,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     LOG_LEVEL = "INFO"
+    OUTBOX_BACKEND = "send"  # messages leave by the channels configured (unconfigured ones are skipped)
 
 
 CONFIGS = {

@@ -4,8 +4,14 @@ the receivers do is tested with their blueprints (e.g. tests/rewards: verifying 
 from tipboard import events
 
 DECLARED = {
-    events.tip_verified: {"tipboard.rewards.queue.propose_on_verify"},
-    events.tip_status_changed: {"tipboard.rewards.queue.cancel_when_not_valid"},
+    events.tip_verified: {
+        "tipboard.rewards.queue.propose_on_verify",
+        "tipboard.notify.alerts.alert_on_publish",
+    },
+    events.tip_status_changed: {
+        "tipboard.rewards.queue.cancel_when_not_valid",
+        "tipboard.notify.tipwatch.push_to_followers",
+    },
     events.tip_origin: {"tipboard.patrols.patrol_log.link_tip_to_shift"},
     events.tip_origin_described: {"tipboard.patrols.patrol_log.describe"},
     events.signup_dropped: {"tipboard.roster.jobs._refill_published"},

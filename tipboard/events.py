@@ -10,12 +10,14 @@ from blinker import Namespace
 _events = Namespace()
 
 #: Sent by tips.workflow.transition when staff verify a tip (sender: the tip; kwargs: actor).
-#: Received by rewards.queue.propose_on_verify, which proposes a reward and puts it in the queue.
+#: Received by rewards.queue.propose_on_verify, which proposes a reward and puts it in the queue, and
+#: by notify.alerts.alert_on_publish, which tells the residents watching the hazard's place.
 tip_verified = _events.signal("tip-verified")
 
 #: Sent by tips.workflow.transition on every status change (sender: the tip; kwargs: actor, old, new).
 #: Received by rewards.queue.cancel_when_not_valid, which cancels the reward of a rejected or
-#: duplicate tip.
+#: duplicate tip, and by notify.tipwatch.push_to_followers, which pushes the news to the browsers
+#: following the tip.
 tip_status_changed = _events.signal("tip-status-changed")
 
 #: Sent by tips.views.new for a tip sent from a form that carried an origin token (sender: the tip;

@@ -29,7 +29,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tipboard.database import is_postgresql, utcnow
 from tipboard.extensions import db
 from tipboard.flow import unit_of_work
-from tipboard.outbox import deliver_pending
 
 log = logging.getLogger("tipboard.jobs")
 
@@ -260,8 +259,3 @@ def run_scheduler(app: Flask) -> None:
         scheduler.start()
     finally:
         guard.release()
-
-
-@scheduled("outbox.deliver", "interval", seconds=30, misfire_grace_time=30)
-def deliver_outbox() -> int:
-    return deliver_pending()

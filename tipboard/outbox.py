@@ -2,7 +2,10 @@
 
 A message is stored as a key and parameters, and rendered in the recipient's language when it is
 shown or sent, so the texts stay in the translation catalogues. Blueprints register their message
-texts with :func:`register_message`. Every message also shows in the recipient's in-app inbox.
+texts with :func:`register_message`, with the channels the kind goes by unless the person chose
+otherwise. Every message to a person also shows in their in-app inbox, delivered elsewhere or not;
+a message to an anonymous tip's followers (``tip_id``, no person) goes by Web Push only. Delivery
+per channel, with retries, is tipboard/notify/worker.py.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,20 +22,28 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tipboard.database import utcnow
 from tipboard.extensions import db
-from tipboard.redaction import redact
 
 log = logging.getLogger("tipboard.outbox")
 
 _MESSAGES: dict[str, tuple] = {}
+#: A message kind's channels, in order of preference; CHOSEN means "the channels the person chose".
+_CHANNELS: dict[str, tuple[str, ...]] = {}
+CHOSEN = "chosen"
 # Parameters that are secrets (a password-reset link) are never stored: the stored parameters let
 # a function rebuild them when the message is sent; the in-app inbox shows a placeholder instead.
 _AT_DELIVERY: dict[str, Callable[[dict], dict]] = {}
 NOT_SHOWN_HERE = _l("(sent to your phone or email, not shown here)")
 
 
-def register_message(key: str, subject, body) -> None:
-    """``subject``/``body`` are lazy strings with ``%(name)s`` placeholders."""
+def register_message(key: str, subject, body, channels: tuple[str, ...] = (CHOSEN,)) -> None:
+    """``subject``/``body`` are lazy strings with ``%(name)s`` placeholders. ``channels`` is the
+    kind's default ("sms", "email", "push" or CHOSEN), the first the person accepts is used."""
     _MESSAGES[key] = (subject, body)
+    _CHANNELS[key] = tuple(channels)
+
+
+def default_channels(key: str) -> tuple[str, ...]:
+    return _CHANNELS.get(key, (CHOSEN,))
 
 
 def build_at_delivery(key: str, build: Callable[[dict], dict]) -> None:
@@ -55,11 +65,13 @@ register_message(
         "Too many wrong passwords were tried for your account. It is locked for %(minutes)s "
         "minutes. If this was not you, change your password after the lock ends."
     ),
+    channels=("email", "sms"),
 )
 register_message(
     "auth.password_reset",
     _l("Reset your password"),
     _l("Open this link within %(hours)s hours to choose a new password: %(link)s"),
+    channels=("email", "sms"),
 )
 
 
@@ -67,25 +79,40 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # A message to whoever follows an anonymous tip by Web Push: no person, no inbox.
+    tip_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tip.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(sa.String(64))
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    # When the worker queued its deliveries (one per channel, tipboard/notify/models.py).
     sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     read_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
 
     user = relationship("User", lazy="joined")
+    tip = relationship("Tip")
+
+    __table_args__ = (sa.CheckConstraint("user_id IS NOT NULL OR tip_id IS NOT NULL", name="has_recipient"),)
+
+    @property
+    def locale(self) -> str:
+        chosen = self.user.locale if self.user is not None else self.tip.locale
+        return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
 
     def render(self, locale: str | None = None, delivering: bool = False) -> tuple[str, str]:
         """The text in the recipient's language; secret parameters only when ``delivering``."""
         subject, body = _MESSAGES.get(self.key, (self.key, ""))
+        with force_locale(locale or self.locale):
+            params = _Params(self.render_params(delivering))
+            return str(subject) % params, str(body) % params
+
+    def render_params(self, delivering: bool = False) -> dict[str, str]:
+        """The parameters as text; secret ones (built when sent) only when ``delivering``."""
         stored = dict(self.params or {})
         if delivering and self.key in _AT_DELIVERY:
             stored.update(_AT_DELIVERY[self.key](stored))
-        with force_locale(locale or self.user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            params = _Params({k: str(v) for k, v in stored.items()})
-            return str(subject) % params, str(body) % params
+        return {k: str(v) for k, v in stored.items()}
 
 
 def notify(user, key: str, params: dict | None = None) -> OutboxMessage:
@@ -97,31 +124,14 @@ def notify(user, key: str, params: dict | None = None) -> OutboxMessage:
     return message
 
 
-def deliver_pending(limit: int = 500) -> int:
-    """Send what is waiting and mark it sent. The caller commits (the scheduler's job, a command)."""
-    backend = current_app.config["OUTBOX_BACKEND"]
-    pending = db.session.scalars(
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    for message in pending:
-        message.attempts += 1
-        subject, body = message.render(delivering=True)
-        address = message.user.email or message.user.phone or f"user:{message.user_id}"
-        if backend == "log":
-            # A record of what was sent, not a copy of it: secret links are redacted.
-            path = Path(current_app.config["INSTANCE_DIR"]) / "outbox.log"
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(f"{utcnow().isoformat()} to={address} subject={subject}\n{redact(body)}\n\n")
-        elif backend == "memory":
-            current_app.extensions.setdefault("outbox_sent", []).append((address, subject, body))
-        message.sent_at = utcnow()
+def notify_tip_followers(tip, key: str, params: dict | None = None) -> OutboxMessage:
+    """A message to the browsers that follow ``tip`` by Web Push (tipboard/notify/tipwatch.py)."""
+    if key not in _MESSAGES:
+        raise KeyError(f"unregistered outbox message {key!r}")
+    message = OutboxMessage(tip=tip, key=key, params=params or {})
+    db.session.add(message)
     db.session.flush()
-    if pending:
-        log.info("outbox.delivered count=%s", len(pending))
-    return len(pending)
+    return message
 
 
 def inbox(user, limit: int = 50) -> list[OutboxMessage]:

@@ -2,7 +2,8 @@ import sqlalchemy as sa
 
 from tests.factories import UserFactory
 from tipboard.extensions import db
-from tipboard.outbox import OutboxMessage, deliver_pending, notify
+from tipboard.notify.worker import deliver_pending
+from tipboard.outbox import OutboxMessage, notify
 
 
 def test_home_works_without_js_and_links_the_resident_flows(client):

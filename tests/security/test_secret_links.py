@@ -19,7 +19,8 @@ from tipboard import create_app
 from tipboard.auth.models import PasswordResetToken
 from tipboard.extensions import db, limiter
 from tipboard.links import external_url
-from tipboard.outbox import OutboxMessage, deliver_pending
+from tipboard.notify.worker import deliver_pending
+from tipboard.outbox import OutboxMessage
 from tipboard.redaction import redact
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,9 +15,15 @@ from tipboard.patrols.checkin import close_attendance
 from tipboard.patrols.models import ReminderSent, Shift, SignUp, SignUpStatus
 from tipboard.patrols.shifts import _label
 
-register_message("patrols.reminder_day", _l("Shift tomorrow"), _l("Reminder: %(shift)s on %(when)s."))
+# Shift reminders go by SMS first (the person's chosen channels if SMS is off or not configured).
 register_message(
-    "patrols.reminder_hour", _l("Shift in an hour"), _l("Your shift %(shift)s starts at %(when)s.")
+    "patrols.reminder_day", _l("Shift tomorrow"), _l("Reminder: %(shift)s on %(when)s."), channels=("sms",)
+)
+register_message(
+    "patrols.reminder_hour",
+    _l("Shift in an hour"),
+    _l("Your shift %(shift)s starts at %(when)s."),
+    channels=("sms",),
 )
 
 
