@@ -41,6 +41,7 @@ BLUEPRINTS = (
     "admin",
     "partners",
     "grids",
+    "venues",
 )
 
 

@@ -1,4 +1,5 @@
-"""The demo data of the safety net: officers, a rota, a grid worker, referrals to the property manager."""
+"""The demo data of the safety net: officers, a rota, a grid worker, referrals to the property manager,
+a dozen venues with their points."""
 
 import sqlalchemy as sa
 
@@ -9,6 +10,7 @@ from tipboard.geo import Grid
 from tipboard.moderation.escalation import duty_leader_on
 from tipboard.partners.models import Referral
 from tipboard.timezones import local_now
+from tipboard.venues.models import Venue, VenueBulletin
 
 
 def test_demo_grids_rota_and_referrals(fresh_app):
@@ -19,6 +21,8 @@ def test_demo_grids_rota_and_referrals(fresh_app):
         assert all(g.officer_id for g in db.session.scalars(sa.select(Grid)))
         assert duty_leader_on(local_now().date()) is not None
         assert db.session.scalar(sa.select(sa.func.count(Referral.id))) == 2
+        assert db.session.scalar(sa.select(sa.func.count(Venue.id))) == 12
+        assert db.session.scalar(sa.select(sa.func.count(VenueBulletin.id))) == 1
         users = {u.username: u.id for u in db.session.scalars(sa.select(User))}
     client = fresh_app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -26,6 +30,8 @@ def test_demo_grids_rota_and_referrals(fresh_app):
         ("partner", "/partners/referrals", "charging shed"),
         ("gridworker", "/grids/", "building 7"),
         ("staff", "/moderation/overview", "Greentown"),
+        ("venue", "/venues/mine", "Xingfu Apartments"),
+        ("staff", "/venues/", "Starlight Bar"),
     ):
         assert users[username]
         client.post("/auth/login", data={"login": username, "password": f"demo-{username}"})
