@@ -42,6 +42,7 @@ BLUEPRINTS = (
     "partners",
     "grids",
     "venues",
+    "care",
 )
 
 

@@ -1,4 +1,4 @@
-"""Grid officers and members, the duty-leader rota and escalations; venue points.
+"""Grid officers and members, the duty-leader rota and escalations; venue points; the care register.
 
 Revision ID: safety_2
 Revises: safety_1
@@ -204,9 +204,70 @@ def upgrade():
         sa.UniqueConstraint("month", name=op.f("uq_venue_bulletin_month")),
     )
 
+    op.create_table(
+        "care_person",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("grid_id", sa.Integer(), nullable=False),
+        sa.Column("address", sa.String(length=200), nullable=True),
+        sa.Column("phone", sa.String(length=32), nullable=True),
+        sa.Column("guardian", sa.String(length=100), nullable=True),
+        sa.Column("needs", sa.String(length=500), nullable=True),
+        sa.Column("consent_by", sa.String(length=100), nullable=False),
+        sa.Column("consent_at", sa.DateTime(), nullable=False),
+        sa.Column("visit_every_days", sa.Integer(), nullable=False),
+        sa.Column("visitor_kind", sa.String(length=12), nullable=False),
+        sa.Column("mentor_id", sa.Integer(), nullable=True),
+        sa.Column("next_visit_on", sa.Date(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["grid_id"], ["grid.id"], name=op.f("fk_care_person_grid_id_grid")),
+        sa.ForeignKeyConstraint(["mentor_id"], ["user.id"], name=op.f("fk_care_person_mentor_id_user")),
+        sa.ForeignKeyConstraint(["created_by_id"], ["user.id"], name=op.f("fk_care_person_created_by_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_person")),
+    )
+    op.create_index(op.f("ix_care_person_grid_id"), "care_person", ["grid_id"], unique=False)
+    op.create_index(op.f("ix_care_person_next_visit_on"), "care_person", ["next_visit_on"], unique=False)
+    op.create_table(
+        "care_visitor",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["care_person.id"], name=op.f("fk_care_visitor_person_id_care_person"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_care_visitor_user_id_user"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_visitor")),
+        sa.UniqueConstraint("person_id", "user_id", name=op.f("uq_care_visitor_person_id_user_id")),
+    )
+    op.create_index(op.f("ix_care_visitor_person_id"), "care_visitor", ["person_id"], unique=False)
+    op.create_index(op.f("ix_care_visitor_user_id"), "care_visitor", ["user_id"], unique=False)
+    op.create_table(
+        "care_visit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("visitor_id", sa.Integer(), nullable=True),
+        sa.Column("visited_at", sa.DateTime(), nullable=False),
+        sa.Column("found", sa.Text(), nullable=False),
+        sa.Column("needs", sa.Text(), nullable=True),
+        sa.Column("follow_up", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["care_person.id"], name=op.f("fk_care_visit_person_id_care_person"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["visitor_id"], ["user.id"], name=op.f("fk_care_visit_visitor_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_visit")),
+    )
+    op.create_index(op.f("ix_care_visit_person_id"), "care_visit", ["person_id"], unique=False)
+
 
 def downgrade():
     for table in (
+        "care_visit",
+        "care_visitor",
+        "care_person",
         "venue_bulletin",
         "venue_action",
         "venue_tally",
