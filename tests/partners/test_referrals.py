@@ -48,6 +48,8 @@ def test_a_street_light_goes_to_the_property_manager_who_closes_it_and_the_repor
     org, member, _outsider = property_manager
     staff = UserFactory(roles=(Role.STAFF,))
     login(client, staff)
+    item_page = client.get(f"/moderation/item/{item_for('tip', tip.id).id}").data.decode()
+    assert "Refer to a partner" in item_page and "Test Property Co" in item_page
     assert _refer(client, tip, org).status_code == 302
     referral = db.session.scalar(sa.select(Referral).where(Referral.tip_id == tip.id))
     assert referral.organisation_id == org.id and referral.status == ReferralStatus.OPEN.value
