@@ -76,6 +76,7 @@ def test_a_street_light_goes_to_the_property_manager_who_closes_it_and_the_repor
         == 200
     )
     assert item_for(referrals.KIND, referral.id).status == ItemStatus.OPEN.value
+    assert item_for(referrals.KIND, referral.id).due_at > utcnow()  # a day for the station to check
 
     assert act(client, ref_item, "confirm", note="The property manager replaced the lamp.").status_code == 302
     db.session.refresh(tip)

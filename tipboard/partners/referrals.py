@@ -39,6 +39,7 @@ from tipboard.tips.workflow import TipAction, add_internal_note, allowed, enqueu
 KIND = "referral"
 LIVE = (ReferralStatus.OPEN.value, ReferralStatus.DONE.value)
 STATS_DAYS = 90
+CONFIRM_WITHIN = dt.timedelta(hours=24)
 
 register_message(
     "partners.referred",
@@ -164,7 +165,7 @@ def partner_reply(
         referral.status = ReferralStatus.DONE.value
         referral.done_at = now
         item.status = ItemStatus.OPEN.value
-        item.due_at = now
+        item.due_at = now + CONFIRM_WITHIN  # the station checks within a day, or it is escalated
     record(item, author, "partner_done" if done else "partner_reply", reason=body)
     return reply
 
