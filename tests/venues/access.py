@@ -15,6 +15,7 @@ ACCESS = {
     "venues.take_action": {"roles": STAFF, "method": "POST", "params": {"action_id": 999999}, "object": True},
     "venues.bulletins": {"roles": STAFF},
     "venues.bulletin_csv": {"roles": STAFF, "params": {"month": "1999-01"}, "object": True},
+    "venues.bulletin_pdf": {"roles": STAFF, "params": {"month": "1999-01"}, "object": True},
     "venues.mine": {"roles": MANAGER},
     "venues.proof": {"roles": MANAGER, "method": "POST", "params": {"finding_id": 999999}, "object": True},
     "venues.photo": {"roles": MANAGER + STAFF, "params": {"name": "x.jpg"}, "object": True},

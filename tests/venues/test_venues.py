@@ -197,6 +197,8 @@ def test_daily_weekly_monthly_work_and_their_guards(client, login, venue_setup):
     csv = client.get(f"/venues/bulletins/{month}.csv")
     assert csv.status_code == 200 and "Test Rooms" in csv.data.decode("utf-8-sig")
     assert "Test Rooms" in client.get(f"/venues/bulletins?month={month}").data.decode()
+    pdf = client.get(f"/venues/bulletins/{month}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
 def test_the_weekly_action_is_recorded_through_the_page(client, login, venue_setup):

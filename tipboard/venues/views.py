@@ -6,7 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +31,7 @@ from tipboard.timezones import local_now
 from tipboard.tips.messages import PHOTO_ERRORS
 from tipboard.tips.photos import PhotoError
 from tipboard.venues import bp, periodic, services
+from tipboard.venues.bulletin_pdf import bulletin_pdf as render_bulletin_pdf
 from tipboard.venues.forms import FindingForm, InspectionForm, NoteForm, ProofForm, RuleForm, VenueForm
 from tipboard.venues.models import (
     ACTION_LABELS,
@@ -267,6 +278,17 @@ def bulletin_csv(month: str):
         for r in bulletin.rows
     )
     return csv_response(header, rows, f"venue-bulletin-{bulletin.month}.csv")
+
+
+@bp.get("/bulletins/<month>.pdf")
+@roles_required(*STAFF)
+def bulletin_pdf(month: str):
+    bulletin = next((b for b in periodic.bulletins() if b.month == month), None) or abort(404)
+    return Response(
+        render_bulletin_pdf(bulletin),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="venue-bulletin-{bulletin.month}.pdf"'},
+    )
 
 
 # --- the manager ----------------------------------------------------------------------------------
