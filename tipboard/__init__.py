@@ -42,6 +42,9 @@ BLUEPRINTS = (
     "partners",
     "legal",
     "notify",
+    "grids",
+    "venues",
+    "care",
 )
 
 

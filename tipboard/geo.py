@@ -8,8 +8,9 @@ import math
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
+from tipboard.auth.models import User
 from tipboard.caching import REFERENCE_SECONDS
 from tipboard.extensions import cache, db
 
@@ -37,6 +38,56 @@ class Grid(BilingualName, db.Model):
     center_lat: Mapped[float]
     center_lon: Mapped[float]
     radius_m: Mapped[int] = mapped_column(default=500)
+    # Accountability (分片包村): the officer who answers for the grid, and a deputy when they are away.
+    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    deputy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    officer = relationship("User", foreign_keys=[officer_id])
+    deputy = relationship("User", foreign_keys=[deputy_id])
+
+
+class GridMember(db.Model):
+    """A grid worker (网格员) or building lead (楼门长) of a grid: they file and see its items."""
+
+    __tablename__ = "grid_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(sa.ForeignKey("grid.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))  # Role.GRIDWORKER or Role.BUILDING_LEAD
+    note: Mapped[str | None] = mapped_column(sa.String(100))  # e.g. the building a lead answers for
+
+    grid: Mapped[Grid] = relationship()
+    user = relationship("User", lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("grid_id", "user_id"),)
+
+
+def responsible_officer(grid_id: int | None) -> int | None:
+    """The id of the account that answers for the grid now: its officer, or its deputy when the
+    officer is not set or disabled; None for no grid or neither. New tips (and cases) in the grid
+    are assigned to this account."""
+    if grid_id is None:
+        return None
+    officer = aliased(User)
+    deputy = aliased(User)
+    row = db.session.execute(
+        sa.select(Grid.officer_id, officer.active, Grid.deputy_id, deputy.active)
+        .outerjoin(officer, officer.id == Grid.officer_id)
+        .outerjoin(deputy, deputy.id == Grid.deputy_id)
+        .where(Grid.id == grid_id)
+    ).first()
+    if row is None:
+        return None
+    officer_id, officer_active, deputy_id, deputy_active = row
+    if officer_id is not None and officer_active:
+        return officer_id
+    return deputy_id if deputy_id is not None and deputy_active else None
+
+
+def grids_of(user) -> list[int]:
+    """The ids of the grids ``user`` is a grid worker or building lead of."""
+    return list(db.session.scalars(sa.select(GridMember.grid_id).where(GridMember.user_id == user.id)))
 
 
 def localized(zh: str, en: str) -> str:

@@ -143,3 +143,20 @@ def get_kind(name: str) -> QueueKind | None:
 
 def all_kinds() -> list[QueueKind]:
     return list(_KINDS.values())
+
+
+# --- panels on the overview page ------------------------------------------------------------------
+
+_OVERVIEW_PANELS: list[tuple[int, Callable[[], Any]]] = []
+
+
+def register_overview_panel(render: Callable[[], Any], order: int = 50) -> None:
+    """``render()`` returns HTML (Markup) for the overview page, or None to show nothing: partners
+    show their time to close, escalation its recent escalations."""
+    if all(existing is not render for _order, existing in _OVERVIEW_PANELS):
+        _OVERVIEW_PANELS.append((order, render))
+        _OVERVIEW_PANELS.sort(key=lambda pair: pair[0])
+
+
+def overview_panels() -> list[Any]:
+    return [html for html in (render() for _order, render in _OVERVIEW_PANELS) if html is not None]

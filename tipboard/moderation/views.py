@@ -18,7 +18,7 @@ from tipboard.moderation import bp, listing, services
 from tipboard.moderation.charts import stacked_bars
 from tipboard.moderation.forms import BulkForm, ClaimForm, ResponseTemplateForm
 from tipboard.moderation.models import ItemStatus, QueueItem, ResponseTemplate
-from tipboard.moderation.registry import ActionRefused, all_kinds, get_kind
+from tipboard.moderation.registry import ActionRefused, all_kinds, get_kind, overview_panels
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, LEADERS, STAFF, roles_required
 from tipboard.tips.stats import overview as tip_figures
@@ -271,4 +271,6 @@ def overview():
     weekly = figures["per_category_week"]
     chart = stacked_bars([d.strftime("%m-%d") for d in weekly["weeks"]], weekly["series"])
     overdue = listing.overdue_count(listing.QueueFilter.for_user(current_user, status="all"))
-    return render_template("moderation/overview.html", f=figures, chart=chart, overdue=overdue)
+    return render_template(
+        "moderation/overview.html", f=figures, chart=chart, overdue=overdue, panels=overview_panels()
+    )

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 
-from tipboard.partners import demo, models  # noqa: E402,F401  (registers the models and demo data)
+from tipboard.partners import demo, models, queue, views  # noqa: E402,F401  (registrations)

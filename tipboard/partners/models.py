@@ -83,3 +83,72 @@ class OrganisationMember(db.Model):
     user = relationship("User", lazy="joined")
 
     __table_args__ = (sa.UniqueConstraint("organisation_id", "user_id"),)
+
+
+class ReferralStatus(enum.StrEnum):
+    OPEN = "open"  # with the partner
+    DONE = "done"  # the partner says it is done; the station checks
+    CONFIRMED = "confirmed"  # the station agrees: the tip is resolved
+    WITHDRAWN = "withdrawn"  # the station took it back
+
+
+REFERRAL_STATUS_LABELS = {
+    ReferralStatus.OPEN: _l("With the partner"),
+    ReferralStatus.DONE: _l("Done, to be confirmed"),
+    ReferralStatus.CONFIRMED: _l("Confirmed"),
+    ReferralStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+class Referral(TimestampMixin, db.Model):
+    """A tip (or the part of it ``note`` names) handed to a partner to fix by ``due_on`` (联动调处)."""
+
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tip_id: Mapped[int] = mapped_column(sa.ForeignKey("tip.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    note: Mapped[str] = mapped_column(sa.Text)
+    due_on: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(sa.String(12), default=ReferralStatus.OPEN.value, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    done_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+
+    tip = relationship("Tip", lazy="joined")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    created_by = relationship("User")
+    replies: Mapped[list[ReferralReply]] = relationship(
+        back_populates="referral", order_by="ReferralReply.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_enum(self) -> ReferralStatus:
+        return ReferralStatus(self.status)
+
+    @property
+    def status_label(self) -> str:
+        return str(REFERRAL_STATUS_LABELS[self.status_enum])
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.status == ReferralStatus.OPEN.value and self.due_on < today
+
+
+class ReferralReply(db.Model):
+    """One entry in the conversation between the partner and the station about a referral; ``done``
+    marks the partner's report that the work is finished. A photo is optional."""
+
+    __tablename__ = "referral_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(sa.ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    from_station: Mapped[bool] = mapped_column(default=False)
+    done: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str | None] = mapped_column(sa.Text)
+    photo_name: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    thumb_name: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    referral: Mapped[Referral] = relationship(back_populates="replies")
+    author = relationship("User")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
+from tipboard.auth.services import find_by_login, grant_role
+from tipboard.errors import Refusal
 from tipboard.extensions import db
-from tipboard.partners.models import Organisation, OrganisationMember
+from tipboard.partners.models import Organisation, OrganisationKind, OrganisationMember
+from tipboard.permissions import STAFF, Role
 
 
 def find_or_create_organisation(name: str, kind: str, phone: str | None = None) -> Organisation:
@@ -42,3 +46,70 @@ def organisations_of(user, kind: str | None = None) -> list[Organisation]:
     if kind is not None:
         query = query.where(Organisation.kind == str(kind))
     return list(db.session.scalars(query))
+
+
+# --- the staff pages: organisations and their members -------------------------------------------
+
+
+class OrganisationError(Refusal):
+    """A refusal of the organisation services (messages: partners.views.ORGANISATION_ERRORS)."""
+
+
+#: Roles whose holders may already act for an organisation without the partner role.
+ACTING_ROLES = (Role.PARTNER, Role.LAWYER, Role.MEDIATOR, *STAFF)
+
+
+def save_organisation(
+    org: Organisation | None, *, name: str, kind: str, phone: str | None, active: bool
+) -> Organisation:
+    """Create (``org`` None) or update an organisation; a name another one has is refused."""
+    name = name.strip()
+    clash = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == name))
+    if clash is not None and (org is None or clash != org.id):
+        raise OrganisationError("name_taken")
+    if kind not in {k.value for k in OrganisationKind}:
+        raise OrganisationError("bad_kind")
+    org = org if org is not None else Organisation()
+    org.name, org.kind, org.phone, org.active = name, kind, (phone or "").strip() or None, bool(active)
+    db.session.add(org)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # saved by someone else since the check
+        raise OrganisationError("name_taken") from exc
+    return org
+
+
+def add_member_by_login(organisation: Organisation, login: str, title: str | None) -> OrganisationMember:
+    """Add the account named by ``login`` (user name, phone or email) with ``title``. An account
+    holding no role that acts for partners is given the partner role, so it sees its referrals."""
+    user = find_by_login(login)
+    if user is None or not user.active:
+        raise OrganisationError("no_account")
+    if organisation.has_member(user):
+        raise OrganisationError("already_member")
+    if not user.has_role(*ACTING_ROLES):
+        grant_role(user, Role.PARTNER)
+    return add_member(organisation, user, (title or "").strip() or None)
+
+
+def remove_member(organisation: Organisation, member_id: int) -> None:
+    member = db.session.get(OrganisationMember, member_id)
+    if member is None or member.organisation_id != organisation.id:
+        raise OrganisationError("no_member")
+    organisation.members.remove(member)
+    db.session.flush()
+
+
+def all_organisations() -> list[Organisation]:
+    return list(
+        db.session.scalars(sa.select(Organisation).order_by(Organisation.active.desc(), Organisation.name))
+    )
+
+
+def active_organisations() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            sa.select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)
+        )
+    )

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from tipboard.database import utcnow
 from tipboard.events import tip_status_changed, tip_verified
 from tipboard.extensions import db
+from tipboard.geo import responsible_officer
 from tipboard.moderation.models import ItemStatus
 from tipboard.moderation.services import enqueue, in_action, item_for
 from tipboard.tips.models import PUBLIC_STATUSES, EventKind, EventVisibility, Tip, TipEvent, TipStatus
@@ -184,6 +185,8 @@ def due_for(tip: Tip) -> dt.datetime | None:
 
 
 def enqueue_tip(tip: Tip, new_subject: bool = False) -> None:
+    if new_subject and tip.assignee_id is None:  # a new tip goes to its grid's officer (staff may reassign)
+        tip.assignee_id = responsible_officer(tip.grid_id)
     enqueue(
         KIND,
         tip.id,
