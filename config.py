@@ -79,6 +79,12 @@ class Config:
     ROSTER_MIN_REST_HOURS = 10
     FOLLOWUP_DAYS = 7  # ask "is it fixed?" this many days after a tip is resolved
 
+    # --- disputes (mediation) ----------------------------------------------------------------
+    DISPUTE_CONSENT_DAYS = 7  # the other side's time to answer an invitation to mediation
+    DISPUTE_MAX_FILE_BYTES = 8 * 1024 * 1024  # one evidence photo or PDF
+    DISPUTE_MAX_FILES = 20  # evidence files (and signed scans) per case
+    DISPUTE_SIGN_CODE_MINUTES = 30  # how long a one-time code to confirm an agreement is valid
+
     # --- auth -----------------------------------------------------------------------------
     # argon2id at OWASP's m=19 MiB, t=2, p=1, the least memory of its equally strong settings: a
     # worker checking a password grows by the memory cost. Other hashes are re-hashed at the next login.

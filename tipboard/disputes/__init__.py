@@ -1,0 +1,7 @@
+"""Disputes settled in the neighbourhood: mediation from the application to the follow-up visit."""
+
+from flask import Blueprint
+
+bp = Blueprint("disputes", __name__, url_prefix="/disputes")
+
+from tipboard.disputes import demo, jobs, models, queue, room, views  # noqa: E402,F401  (registrations)
