@@ -121,7 +121,7 @@ class ObligationForm(Form):
     class Meta:
         csrf = False
 
-    side = SelectField(_l("Who"), choices=SIDES)
+    side = SelectField(_l("Who"), choices=SIDES, default=Side.OTHER.value, validate_choice=False)
     text = StringField(_l("Does what"), filters=[strip_text], validators=[Optional(), Length(max=500)])
     due_on = DateField(_l("By"), validators=[Optional()])
 
