@@ -20,6 +20,13 @@ def keys_for(user) -> list[str]:
     return list(db.session.scalars(sa.select(OutboxMessage.key).where(OutboxMessage.user_id == user.id)))
 
 
+def english(app):
+    """A test client that reads English (a bare app.test_client() reads the default, Chinese)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 def invitation_from(flashes: str) -> str:
     return re.search(r"invitation code ([0-9A-Z-]{14})", flashes).group(1)
 

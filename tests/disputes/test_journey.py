@@ -9,7 +9,7 @@ import re
 import sqlalchemy as sa
 from PIL import Image
 
-from tests.disputes.conftest import invitation_from, keys_for
+from tests.disputes.conftest import english, invitation_from, keys_for
 from tests.images import jpeg_with_gps
 from tipboard.database import utcnow
 from tipboard.disputes.agreement import _code_for
@@ -58,7 +58,7 @@ def test_an_applicant_without_account_applies_and_follows_by_code_and_secret(app
         assert not stored.getexif() and "comment" not in stored.info  # no GPS, no device, no comment
     # The receipt's browser follows the case; another browser needs the code and secret.
     assert client.get(f"/disputes/case/{code}").status_code == 200
-    other = app.test_client()
+    other = english(app)
     assert other.get(f"/disputes/case/{code}").status_code == 404
     wrong = other.post("/disputes/follow", data={"code": code, "secret": "0000-0000-0000"})
     assert wrong.status_code == 400 and b"do not match" in wrong.data
@@ -127,7 +127,7 @@ def test_staff_record_a_walk_in_with_the_same_form(client, users, login):
 def test_whole_journey(app, client, world, login):
     """apply → accept → the other side consents by link → both threads → both confirm → PDF →
     30-day follow-up → figures."""
-    applicant_client = login(app.test_client(), world.applicant)
+    applicant_client = login(english(app), world.applicant)
     response = applicant_client.post(
         "/disputes/new",
         data={
@@ -144,7 +144,7 @@ def test_whole_journey(app, client, world, login):
     assert "disputes.received" in keys_for(world.applicant)
 
     # Triage: staff accept and assign the mediator, a lawyer and the property manager.
-    staff = login(app.test_client(), world.staff)
+    staff = login(english(app), world.staff)
     item = item_for("dispute", case.id)
     assert staff.get(f"/moderation/item/{item.id}").status_code == 200
     staff.post(
@@ -163,7 +163,7 @@ def test_whole_journey(app, client, world, login):
     )
 
     # The other side (no account) opens the invitation link and agrees.
-    other = app.test_client()
+    other = english(app)
     assert other.post("/disputes/follow", data={"code": case.code, "secret": invitation}).status_code == 302
     assert b"You are invited to a mediation" in other.get(f"/disputes/case/{case.code}").data
     other.post(f"/disputes/case/{case.code}/consent", data={"agree": "yes"})
@@ -171,7 +171,7 @@ def test_whole_journey(app, client, world, login):
     assert case.status == CaseStatus.MEDIATING.value
 
     # Both threads: the joint one all read; each caucus only its party and the mediators.
-    mediator = login(app.test_client(), world.mediator)
+    mediator = login(english(app), world.mediator)
     applicant_client.post(
         f"/disputes/case/{case.code}/message", data={"thread": "joint", "body": "JOINT-HELLO"}
     )
