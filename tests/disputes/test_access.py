@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from tests.disputes.conftest import english
 from tests.factories import UserFactory
 from tipboard.disputes.models import CaseParty, Side
+from tipboard.extensions import db
 from tipboard.moderation.services import audit_trail
 from tipboard.partners.models import OrganisationKind
 from tipboard.partners.services import add_member, find_or_create_organisation
 from tipboard.permissions import Role
-from tipboard.extensions import db
 
 CASE_PAGES = ["", "/agreement.pdf", "/agreement"]
 
