@@ -30,7 +30,18 @@ from tipboard.ids import IdConverter
 from tipboard.links import base_host, untrusted_host
 from tipboard.redaction import redact
 
-BLUEPRINTS = ("main", "auth", "tips", "moderation", "rewards", "patrols", "roster", "admin", "partners", "disputes")
+BLUEPRINTS = (
+    "main",
+    "auth",
+    "tips",
+    "moderation",
+    "rewards",
+    "patrols",
+    "roster",
+    "admin",
+    "partners",
+    "disputes",
+)
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
