@@ -84,6 +84,7 @@ class Config:
     DISPUTE_MAX_FILE_BYTES = 8 * 1024 * 1024  # one evidence photo or PDF
     DISPUTE_MAX_FILES = 20  # evidence files (and signed scans) per case
     DISPUTE_SIGN_CODE_MINUTES = 30  # how long a one-time code to confirm an agreement is valid
+    DISPUTE_TIP_CATEGORIES = ["dispute"]  # tip categories whose reporter is offered mediation
 
     # --- auth -----------------------------------------------------------------------------
     # argon2id at OWASP's m=19 MiB, t=2, p=1, the least memory of its equally strong settings: a

@@ -28,3 +28,4 @@ ACCESS = {
     "disputes.answer_followup": {"roles": "public", "method": "POST", "params": C, "object": True},
     "disputes.end": {"roles": "public", "method": "POST", "params": C, "object": True},
 }
+ACCESS["disputes.from_tip"] = {"roles": "public", "method": "POST", "params": C, "object": True}

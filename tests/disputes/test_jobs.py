@@ -86,3 +86,11 @@ def test_figures_by_kind_mediator_and_partner(world):
     assert f.total.received == 2 and f.total.accepted == 1 and f.total.settled == 1
     assert [r.received for r in f.by["kind"]] == [2]
     assert {r.label: r.settled for r in f.by["mediator"]}[world.mediator.name] == 1
+
+
+def test_the_moderation_overview_shows_the_mediation_figures(app, world, login):
+    _settled(world, 1)
+    world.case()
+    db.session.commit()
+    page = login(app.test_client(), world.staff).get("/moderation/overview").get_data(as_text=True)
+    assert 'id="mediation-overview"' in page and "Loud music" not in page

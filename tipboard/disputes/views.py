@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from tipboard.csvexport import csv_response
 from tipboard.disputes import bp, intake
@@ -14,9 +16,9 @@ from tipboard.disputes.figures import figures as dispute_figures
 from tipboard.disputes.forms import CaseForm, FollowForm, set_grid_choices
 from tipboard.disputes.intake import Applicant, DisputeError
 from tipboard.disputes.messages import ERRORS
-from tipboard.disputes.models import Channel
+from tipboard.disputes.models import CaseStatus, Channel, DisputeCase
 from tipboard.disputes.services import cases_of
-from tipboard.extensions import limiter
+from tipboard.extensions import db, limiter
 from tipboard.flow import refuse
 from tipboard.geo import grid_places
 from tipboard.nav import register_nav
@@ -159,3 +161,13 @@ def _numbers(row) -> list:
         row.came_back,
         row.settled_for_good,
     ]
+
+
+@bp.app_template_global("dispute_overview")
+def dispute_overview() -> Markup:
+    """The mediation block of the moderation overview (figures only: nothing about a case)."""
+    waiting = db.session.scalar(
+        sa.select(sa.func.count()).where(DisputeCase.status == CaseStatus.RECEIVED.value)
+    )
+    html = render_template("disputes/_overview.html", f=dispute_figures(), waiting=waiting)
+    return Markup(html)  # nosec B704 - our own template's autoescaped output
