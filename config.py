@@ -84,6 +84,7 @@ class Config:
     DISPUTE_MAX_FILE_BYTES = 8 * 1024 * 1024  # one evidence photo or PDF
     DISPUTE_MAX_FILES = 20  # evidence files (and signed scans) per case
     DISPUTE_SIGN_CODE_MINUTES = 30  # how long a one-time code to confirm an agreement is valid
+    DISPUTE_LAWYER_WEEKDAY = 3  # the lawyer's day at the station (0 = Monday; 3 = Thursday)
     DISPUTE_TIP_CATEGORIES = ["dispute"]  # tip categories whose reporter is offered mediation
 
     # --- auth -----------------------------------------------------------------------------

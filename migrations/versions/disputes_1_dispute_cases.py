@@ -206,8 +206,39 @@ def upgrade():
     op.create_index(op.f("ix_dispute_followup_case_id"), "dispute_followup", ["case_id"], unique=False)
 
 
+    op.create_table(
+        "dispute_session",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("starts_at", sa.DateTime(), nullable=False),
+        sa.Column("ends_at", sa.DateTime(), nullable=False),
+        sa.Column("place", sa.String(length=10), nullable=False),
+        sa.Column("scheduled_by_id", sa.Integer(), nullable=True),
+        sa.Column("reminded_at", sa.DateTime(), nullable=True),
+        _fk("dispute_session", "case_id", "dispute_case", "CASCADE"),
+        _fk("dispute_session", "scheduled_by_id", "user", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dispute_session")),
+    )
+    op.create_index(op.f("ix_dispute_session_case_id"), "dispute_session", ["case_id"], unique=False)
+    op.create_index(op.f("ix_dispute_session_starts_at"), "dispute_session", ["starts_at"], unique=False)
+    op.create_table(
+        "dispute_room_booking",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("slot_start", sa.DateTime(), nullable=False),
+        _fk("dispute_room_booking", "session_id", "dispute_session", "CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dispute_room_booking")),
+        sa.UniqueConstraint("slot_start", name=op.f("uq_dispute_room_booking_slot_start")),
+    )
+    op.create_index(
+        op.f("ix_dispute_room_booking_session_id"), "dispute_room_booking", ["session_id"], unique=False
+    )
+
+
 def downgrade():
     for table in (
+        "dispute_room_booking",
+        "dispute_session",
         "dispute_followup",
         "dispute_signature",
         "dispute_obligation",

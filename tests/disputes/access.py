@@ -1,4 +1,4 @@
-from tipboard.permissions import STAFF
+from tipboard.permissions import STAFF, Role
 
 C = {"code": "ZZZZ-ZZZZ"}
 F = {"code": "ZZZZ-ZZZZ", "file_id": 999999}
@@ -29,3 +29,10 @@ ACCESS = {
     "disputes.end": {"roles": "public", "method": "POST", "params": C, "object": True},
 }
 ACCESS["disputes.from_tip"] = {"roles": "public", "method": "POST", "params": C, "object": True}
+ACCESS["disputes.schedule"] = {"roles": "public", "method": "POST", "params": C, "object": True}
+ACCESS["disputes.session_ics"] = {
+    "roles": "public",
+    "params": {"code": "ZZZZ-ZZZZ", "session_id": 999999},
+    "object": True,
+}
+ACCESS["disputes.calendar"] = {"roles": (*STAFF, Role.MEDIATOR, Role.LAWYER, Role.PARTNER)}

@@ -190,3 +190,14 @@ class ReasonForm(Form):
 
 class EmptyForm(Form):
     pass
+
+
+class ScheduleForm(Form):
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    hour = SelectField(_l("Starting at"), coerce=int, choices=[(h, f"{h:02d}:00") for h in range(8, 21)])
+    hours = SelectField(_l("Hours"), coerce=int, choices=[(h, str(h)) for h in range(1, 5)])
+    place = RadioField(
+        _l("Where"),
+        choices=[("room", _l("The station's mediation room")), ("online", _l("Online"))],
+        default="room",
+    )

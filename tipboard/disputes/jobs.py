@@ -2,6 +2,7 @@
 
 from tipboard.disputes.followup import ask_due, remind_judicial
 from tipboard.disputes.services import expire_invitations
+from tipboard.disputes.sessions import send_reminders
 from tipboard.jobs import claim_run, scheduled
 from tipboard.timezones import local_now
 
@@ -20,3 +21,9 @@ def followup() -> int:
     if not claim_run("disputes.followup", local_now().date().isoformat()):
         return 0
     return ask_due() + remind_judicial()
+
+
+@scheduled("disputes.session_reminders", "interval", minutes=15, misfire_grace_time=900)
+def session_reminders() -> int:
+    """A day before each session; a conditional UPDATE makes each reminder go out once."""
+    return send_reminders()

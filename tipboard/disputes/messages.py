@@ -22,6 +22,8 @@ ERRORS = {
     "no_obligation": _l("Add at least one obligation with its due date."),
     "not_asked": _l("There is no follow-up question waiting for you."),
     "bad_invitation": _l("That case code and invitation code do not match an invitation."),
+    "bad_session": _l("Choose a future day, a whole hour and one to four hours."),
+    "room_taken": _l("The mediation room is already booked then. Choose another time or meet online."),
 }
 
 register_message(
@@ -112,4 +114,9 @@ register_message(
     "disputes.came_back",
     _l("A settled dispute came back"),
     _l("A party of case %(code)s says the dispute came back; the case is open again: %(link)s"),
+)
+register_message(
+    "disputes.session_reminder",
+    _l("Mediation session tomorrow"),
+    _l("Reminder: the mediation session of case %(code)s is at %(when)s: %(link)s"),
 )

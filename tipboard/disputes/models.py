@@ -353,3 +353,32 @@ class FollowUp(db.Model):
     party = relationship("CaseParty")
 
     __table_args__ = (sa.UniqueConstraint("case_id", "party_id", "day"),)
+
+
+class MediationSession(db.Model):
+    """A mediation meeting: online, or in the station's mediation room (booked by the hour)."""
+
+    __tablename__ = "dispute_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("dispute_case.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ends_at: Mapped[dt.datetime]
+    place: Mapped[str] = mapped_column(sa.String(10))  # "online" / "room"
+    scheduled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reminded_at: Mapped[dt.datetime | None]
+
+    case: Mapped[DisputeCase] = relationship()
+
+
+class RoomBooking(db.Model):
+    """One hour of the mediation room. The unique start hour is what stops a double booking: of
+    two requests for the same hour, the second insert fails."""
+
+    __tablename__ = "dispute_room_booking"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("dispute_session.id", ondelete="CASCADE"), index=True
+    )
+    slot_start: Mapped[dt.datetime] = mapped_column(unique=True)

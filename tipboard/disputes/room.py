@@ -25,6 +25,7 @@ from flask_login import current_user
 
 from tipboard.disputes import agreement as agreements
 from tipboard.disputes import bp, followup, intake, services
+from tipboard.disputes import sessions as meetings
 from tipboard.disputes.access import Viewer, case_for, mediator_case
 from tipboard.disputes.forms import (
     AgreementForm,
@@ -36,6 +37,7 @@ from tipboard.disputes.forms import (
     MessageForm,
     PaperForm,
     ReasonForm,
+    ScheduleForm,
 )
 from tipboard.disputes.intake import DisputeError
 from tipboard.disputes.models import CaseFile, CaseStatus, DisputeCase, Side, Thread
@@ -83,6 +85,8 @@ def case(code: str):
             reason_form=ReasonForm(),
             empty_form=EmptyForm(),
             paper_form=paper,
+            schedule_form=ScheduleForm(),
+            meetings=meetings.sessions_of(case),
             Side=Side,
             Thread=Thread,
             CaseStatus=CaseStatus,
