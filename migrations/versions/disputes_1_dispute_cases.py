@@ -233,10 +233,25 @@ def upgrade():
     op.create_index(
         op.f("ix_dispute_room_booking_session_id"), "dispute_room_booking", ["session_id"], unique=False
     )
+    op.create_table(
+        "dispute_screening",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("grid_id", sa.Integer(), nullable=True),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("screeners", sa.String(length=300), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        _fk("dispute_screening", "grid_id", "grid", "SET NULL"),
+        _fk("dispute_screening", "recorded_by_id", "user", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dispute_screening")),
+    )
+    op.create_index(op.f("ix_dispute_screening_grid_id"), "dispute_screening", ["grid_id"], unique=False)
 
 
 def downgrade():
     for table in (
+        "dispute_screening",
         "dispute_room_booking",
         "dispute_session",
         "dispute_followup",

@@ -36,3 +36,4 @@ ACCESS["disputes.session_ics"] = {
     "object": True,
 }
 ACCESS["disputes.calendar"] = {"roles": (*STAFF, Role.MEDIATOR, Role.LAWYER, Role.PARTNER)}
+ACCESS["disputes.screening"] = {"roles": (*STAFF, Role.GRIDWORKER)}

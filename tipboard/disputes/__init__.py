@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("disputes", __name__, url_prefix="/disputes")
 
-from tipboard.disputes import calendar_views, demo, from_tip, jobs, models, queue, room, views  # noqa: E402,F401  (registrations)
+from tipboard.disputes import calendar_views, demo, from_tip, jobs, models, queue, room, screening, views  # noqa: E402,F401  (registrations)

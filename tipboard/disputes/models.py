@@ -64,6 +64,7 @@ class Channel(enum.StrEnum):
     PHONE = "phone"
     TIP = "tip"
     LEGAL = "legal"
+    SCREENING = "screening"
 
 
 class CaseStatus(enum.StrEnum):
@@ -382,3 +383,20 @@ class RoomBooking(db.Model):
         sa.ForeignKey("dispute_session.id", ondelete="CASCADE"), index=True
     )
     slot_start: Mapped[dt.datetime] = mapped_column(unique=True)
+
+
+class ScreeningRound(db.Model):
+    """A dispute screening round (矛盾纠纷排查): a grid on a day, who screened, the disputes found
+    (each a case whose ``source`` names the round)."""
+
+    __tablename__ = "dispute_screening"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grid.id", ondelete="SET NULL"), index=True)
+    day: Mapped[dt.date]
+    screeners: Mapped[str] = mapped_column(sa.String(300))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    grid = relationship("Grid")
