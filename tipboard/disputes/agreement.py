@@ -71,7 +71,13 @@ def draft(case: DisputeCase, data: Draft, actor) -> Agreement:
     agreement.obligations[:] = [
         Obligation(side=s, text=t.strip()[:500], due_on=d) for s, t, d in data.obligations
     ]
-    agreement.signatures[:] = [Signature(party_id=p.id) for p in case.parties]
+    for party in case.parties:  # every earlier confirmation is void: a new text, a new yes
+        signature = agreement.signature_of(party)
+        if signature is None:
+            agreement.signatures.append(Signature(party_id=party.id))
+        else:
+            signature.code_hash = signature.code_expires_at = signature.typed_name = None
+            signature.method = signature.scan_file_id = signature.confirmed_at = None
     db.session.flush()
     for party in case.parties:
         if party.user is not None:
