@@ -114,7 +114,7 @@ def _confirm(app, case_id, code, results, barrier):
         except DisputeError as exc:
             db.session.rollback()
             results.append(exc.code)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion
+        except Exception as exc:
             results.append(repr(exc))
         finally:
             db.session.remove()
