@@ -9,6 +9,8 @@ import pytest
 from tests.factories import GridFactory, UserFactory
 from tests.rewards.factories import BudgetFactory, FundFactory
 from tipboard.csvexport import BOM, cell, csv_text
+from tipboard.disputes import services as disputes
+from tipboard.disputes.intake import Applicant, open_case
 from tipboard.extensions import db
 from tipboard.patrols.models import MemberRole, Team
 from tipboard.patrols.teams import add_member
@@ -29,7 +31,7 @@ HOSTILE = [
 ]
 
 #: Every CSV route and the test below that feeds it a hostile name.
-COVERED = {"patrols.hours_csv", "rewards.ledger_csv"}
+COVERED = {"patrols.hours_csv", "rewards.ledger_csv", "disputes.figures_csv"}
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -114,4 +116,14 @@ def test_ledger_export_neutralises_hostile_text(client, app_ctx, login):
         )
     )
     assert rows[0][0] == "id" and rows[1][2] == "'=HYPERLINK(1)"
+    _no_formula(rows)
+
+
+def test_mediation_figures_neutralise_a_hostile_mediator_name(app, client, users, login):
+    mediator = UserFactory(name=HOSTILE[0], roles=(Role.MEDIATOR,))
+    case = open_case(Applicant(None, "Resident"), "noise", "Loud music.", "Quiet.").case
+    disputes.accept(case, mediator, [], users["staff"])
+    login(client, users["staff"])
+    rows = _cells(client.get("/disputes/figures.csv"))
+    assert ["mediator", "'" + HOSTILE[0]] in [r[:2] for r in rows]
     _no_formula(rows)
