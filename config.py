@@ -88,6 +88,14 @@ class Config:
     LEGAL_DAY_TARGET_HOURS = 2  # a question asked at night is due at the next day's first hour
     LEGAL_SLOT_WEEKS = 4  # office-hour slots are open for booking this many weeks ahead
 
+    # --- disputes (mediation) ----------------------------------------------------------------
+    DISPUTE_CONSENT_DAYS = 7  # the other side's time to answer an invitation to mediation
+    DISPUTE_MAX_FILE_BYTES = 8 * 1024 * 1024  # one evidence photo or PDF
+    DISPUTE_MAX_FILES = 20  # evidence files (and signed scans) per case
+    DISPUTE_SIGN_CODE_MINUTES = 30  # how long a one-time code to confirm an agreement is valid
+    DISPUTE_LAWYER_WEEKDAY = 3  # the lawyer's day at the station (0 = Monday; 3 = Thursday)
+    DISPUTE_TIP_CATEGORIES = ["dispute"]  # tip categories whose reporter is offered mediation
+
     # --- auth -----------------------------------------------------------------------------
     # argon2id at OWASP's m=19 MiB, t=2, p=1, the least memory of its equally strong settings: a
     # worker checking a password grows by the memory cost. Other hashes are re-hashed at the next login.

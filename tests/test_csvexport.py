@@ -9,6 +9,8 @@ import pytest
 from tests.factories import GridFactory, UserFactory
 from tests.rewards.factories import BudgetFactory, FundFactory
 from tipboard.csvexport import BOM, cell, csv_text
+from tipboard.disputes import services as disputes
+from tipboard.disputes.intake import Applicant, open_case
 from tipboard.extensions import db
 from tipboard.patrols.models import MemberRole, Team
 from tipboard.patrols.teams import add_member
@@ -31,6 +33,10 @@ HOSTILE = [
 #: Every CSV route and the test below that feeds it a hostile name.
 COVERED = {"patrols.hours_csv", "rewards.ledger_csv"}
 COVERED |= {"patrols.incidents_template"}  # a fixed file, no user data: test_incident_template_is_fixed
+COVERED |= {"disputes.figures_csv"}
+#: Tested beside their blueprints: test_the_figures_csv_neutralises_a_hostile_lawyer_name,
+#: test_the_bulletin_csv_neutralises_a_hostile_venue_name, test_the_ledger_csv_neutralises_a_hostile_note.
+COVERED |= {"legal.figures_csv", "venues.bulletin_csv", "care.ledger"}
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -122,4 +128,13 @@ def test_incident_template_is_fixed(client, app_ctx, login):
     login(client, UserFactory(roles=(Role.STAFF,)))
     rows = _cells(client.get("/patrols/incidents/template.csv"))
     assert rows[0] == ["occurred_at", "lat", "lon", "type", "place"] and len(rows) == 3
+
+
+def test_mediation_figures_neutralise_a_hostile_mediator_name(app, client, users, login):
+    mediator = UserFactory(name=HOSTILE[0], roles=(Role.MEDIATOR,))
+    case = open_case(Applicant(None, "Resident"), "noise", "Loud music.", "Quiet.").case
+    disputes.accept(case, mediator, [], users["staff"])
+    login(client, users["staff"])
+    rows = _cells(client.get("/disputes/figures.csv"))
+    assert ["mediator", "'" + HOSTILE[0]] in [r[:2] for r in rows]
     _no_formula(rows)

@@ -15,6 +15,7 @@ DECLARED = {
     events.tip_origin: {"tipboard.patrols.patrol_log.link_tip_to_shift"},
     events.tip_origin_described: {"tipboard.patrols.patrol_log.describe"},
     events.signup_dropped: {"tipboard.roster.jobs._refill_published"},
+    events.mediation_requested: {"tipboard.disputes.from_legal.open_case_for_question"},
 }
 
 

@@ -45,6 +45,7 @@ BLUEPRINTS = (
     "grids",
     "venues",
     "care",
+    "disputes",
 )
 
 

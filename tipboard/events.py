@@ -39,6 +39,6 @@ signup_dropped = _events.signal("patrol-signup-dropped")
 #: Sent by legal.questions.consent_to_mediation when the asker of a legal question agrees to the
 #: mediation a lawyer suggested, once per question (sender: the LegalQuestion; kwargs: asker = the
 #: account or None for an anonymous asker, lawyer = the lawyer who answered first or None).
-#: Received by the disputes blueprint, which opens a mediation case with the question attached
-#: (connected when that blueprint lands).
+#: Received by disputes.from_legal, which opens a mediation case with the question attached and
+#: returns its receipt (the legal page shows an anonymous asker the case code and secret once).
 mediation_requested = _events.signal("legal-mediation-requested")

@@ -34,11 +34,19 @@ def keep() -> None:
     g.tipboard_keep = True
 
 
+def keep_read() -> None:
+    """Commit this reading request if it succeeds: what it wrote is the record that the read
+    happened (a look at a confidential dispute case goes into the case's audit trail)."""
+    g.tipboard_keep_read = True
+
+
 def commit_if_done(response: Response) -> Response:
     """After every request: commit a state-changing request that succeeded (or was kept) and was
-    not refused."""
+    not refused, and a read that must leave its record (:func:`keep_read`)."""
     done = response.status_code < 400 or g.get("tipboard_keep")
-    if request.method in WRITE_METHODS and done and not g.get("tipboard_refused"):
+    writes = request.method in WRITE_METHODS and done
+    recorded_read = g.get("tipboard_keep_read") and response.status_code < 400
+    if (writes or recorded_read) and not g.get("tipboard_refused"):
         db.session.commit()
     return response
 
@@ -57,7 +65,7 @@ def unit_of_work() -> Iterator[None]:
 
 def _start() -> None:
     # Every request starts neither refused nor kept (a test's requests can share one ``g``).
-    g.tipboard_refused = g.tipboard_keep = False
+    g.tipboard_refused = g.tipboard_keep = g.tipboard_keep_read = False
 
 
 def init_app(app: Flask) -> None:

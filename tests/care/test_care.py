@@ -155,3 +155,13 @@ def test_pages_in_chinese(client, login, care):
     care["officer"].locale = "zh_Hans"
     login(client, care["officer"])
     assert "关爱档案" in client.get("/care/").data.decode()
+
+
+def test_the_ledger_csv_neutralises_a_hostile_note(client, login, care):
+    hostile = "@SUM(1,2)"
+    services.log_visit(
+        care["person"], care["officer"], found=hostile, needs=None, follow_up=None, now=utcnow()
+    )
+    login(client, care["officer"])
+    text = client.get("/care/ledger.csv").data.decode("utf-8-sig")
+    assert "'" + hostile in text and "," + hostile not in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.factories import CategoryFactory, GridFactory, TipFactory, UserFactory
+from tipboard.disputes.intake import Applicant, open_case
 from tipboard.extensions import db
 from tipboard.geo import GridMember, responsible_officer
 from tipboard.moderation.services import item_for
@@ -95,3 +96,13 @@ def test_grid_pages_in_chinese(client, login, app_ctx):
     grid = GridFactory()
     assert "责任民警" in client.get(f"/grids/{grid.id}").data.decode()
     assert "带班领导" in client.get("/grids/duty").data.decode()
+
+
+def test_a_new_dispute_case_in_a_grid_goes_to_its_officer_for_triage(app_ctx):
+    officer = UserFactory(roles=(Role.STAFF,))
+    grid = GridFactory(officer_id=officer.id)
+    in_grid = open_case(Applicant(None, "Resident A"), "noise", "Drums at night.", "Quiet.", grid_id=grid.id)
+    nowhere = open_case(Applicant(None, "Resident B"), "pets", "A barking dog.", "Quiet.")
+    assert item_for("dispute", in_grid.case.id).assignee_id == officer.id
+    assert item_for("dispute", in_grid.case.id).grid_id == grid.id
+    assert item_for("dispute", nowhere.case.id).assignee_id is None

@@ -71,3 +71,14 @@ def test_consultation_figures_and_csv(app, client, login, legal):
     login(client, legal["users"]["staff"])
     assert client.get("/legal/figures").status_code == 403
     assert client.get("/legal/figures.csv").status_code == 403
+
+
+def test_the_figures_csv_neutralises_a_hostile_lawyer_name(client, login, legal):
+    hostile = '=HYPERLINK("http://evil.example/","Click")'
+    legal["on"].name = hostile
+    _answered_after(legal, 1, legal["on"])
+    login(client, legal["users"]["supervisor"])
+    rows = list(
+        csv.reader(io.StringIO(client.get("/legal/figures.csv?month=2031-03").data.decode("utf-8-sig")))
+    )
+    assert any(r[1] == "lawyer" and r[2] == "'" + hostile for r in rows)

@@ -227,3 +227,14 @@ def test_pages_in_chinese(client, login, venue_setup):
     login(client, UserFactory(roles=(Role.STAFF,), locale="zh_Hans"))
     page = client.get(f"/venues/{venue_setup['venue'].id}").data.decode()
     assert "检查" in page and "群租房" in page
+
+
+def test_the_bulletin_csv_neutralises_a_hostile_venue_name(client, login, venue_setup):
+    hostile = "+1+cmd|' /C calc'!A0"
+    venue_setup["venue"].name = hostile
+    db.session.flush()
+    month = local_now().date().strftime("%Y-%m")
+    periodic.build_bulletin(month)
+    login(client, UserFactory(roles=(Role.STAFF,)))
+    text = client.get(f"/venues/bulletins/{month}.csv").data.decode("utf-8-sig")
+    assert "'" + hostile in text and "\n" + hostile not in text and "," + hostile not in text

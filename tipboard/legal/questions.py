@@ -287,9 +287,10 @@ def suggest_visit(question: LegalQuestion, lawyer, now=None) -> None:
     db.session.flush()
 
 
-def consent_to_mediation(question: LegalQuestion, now=None) -> None:
+def consent_to_mediation(question: LegalQuestion, now=None) -> list:
     """The asker agrees to mediation: once (a conditional UPDATE, so a double click or two tabs
-    send the event once), then ``mediation_requested`` opens the case elsewhere."""
+    send the event once), then ``mediation_requested`` opens the case elsewhere. Returns what the
+    receivers returned (the disputes blueprint: the new case's receipt)."""
     if question.mediation_suggested_at is None:
         raise LegalError("no_suggestion")
     now = now or utcnow()
@@ -302,4 +303,5 @@ def consent_to_mediation(question: LegalQuestion, now=None) -> None:
     if done != 1:
         raise LegalError("already")
     db.session.refresh(question)
-    mediation_requested.send(question, asker=question.asker, lawyer=question.first_lawyer)
+    results = mediation_requested.send(question, asker=question.asker, lawyer=question.first_lawyer)
+    return [result for _receiver, result in results if result is not None]

@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from tipboard.database import is_unique_violation
+from tipboard.disputes.access import grant_party
 from tipboard.extensions import db, limiter
 from tipboard.flow import refuse
 from tipboard.legal import bp, faq, questions
@@ -234,11 +235,16 @@ def consent_mediation(code: str):
     question = question_for_asker(code)
     if ConfirmForm().validate_on_submit():
         try:
-            questions.consent_to_mediation(question)
+            opened = questions.consent_to_mediation(question)
         except LegalError as exc:
             refuse(_error(exc))
         else:
             flash(_("Thank you. The station's mediators will contact you about your case."), "success")
+            for receipt in opened:  # the new mediation case: its code (and secret) shown once
+                session["dispute_receipt"] = {"code": receipt.code, "secret": receipt.secret}
+                if receipt.secret:
+                    grant_party(receipt.case.parties[0].id)
+                return redirect(url_for("disputes.receipt"))
     return redirect(url_for("legal.asked", code=question.tracking_code))
 
 
