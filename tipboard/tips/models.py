@@ -123,6 +123,9 @@ class Tip(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     secret_hash: Mapped[str] = mapped_column(sa.String(64))
+    # SHA-256 of the key the sending phone drew for this report: a report sent again (queued
+    # offline, a lost answer) is stored once (services.replay_submission).
+    submission_key_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), index=True)
     description: Mapped[str] = mapped_column(sa.Text)
     seen_at: Mapped[dt.datetime | None]
