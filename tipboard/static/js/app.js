@@ -41,6 +41,11 @@
     store.get("draft").then(function (draft) { if (draft && draft.sent) return store.del("draft"); }).catch(function () {});
   }
 
+  // A table wider than the phone scrolls sideways in its wrapper: reachable by keyboard too.
+  Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth) wrap.tabIndex = 0;
+  });
+
   var menu = document.querySelector("details.menu");
   if (menu) {
     document.addEventListener("keydown", function (e) {
