@@ -18,7 +18,10 @@
   function setPoint(a, b, note) {
     lat.value = a.toFixed(6); lon.value = b.toFixed(6);
     status.textContent = note + " " + lat.value + ", " + lon.value;
-    if (map) { if (marker) marker.setLatLng([a, b]); else marker = L.marker([a, b]).addTo(map); }
+    if (map) {
+      var shown = window.tipboardMap.toMap(a, b);
+      if (marker) marker.setLatLng(shown); else marker = L.marker(shown).addTo(map);
+    }
     checkNearby();
   }
 
@@ -57,12 +60,14 @@
     loadLeaflet(function () {
       if (map) return;
       var c = form.dataset.center.split(",").map(Number);
-      map = L.map(el).setView(lat.value ? [Number(lat.value), Number(lon.value)] : c, 16);
-      L.tileLayer(form.dataset.tiles, { maxZoom: 19, attribution: form.dataset.attribution }).addTo(map);
-      map.on("click", function (e) {
-        if (inArea(e.latlng.lat, e.latlng.lng)) setPoint(e.latlng.lat, e.latlng.lng, "✓");
+      var maps = window.tipboardMap;
+      var start = lat.value ? [Number(lat.value), Number(lon.value)] : c;
+      map = maps.create(el, start, 16, form.dataset.tiles, form.dataset.attribution);
+      map.on("click", function (e) {  // the click is where it is on these tiles: back to WGS-84
+        var p = maps.fromMap(e.latlng.lat, e.latlng.lng);
+        if (inArea(p[0], p[1])) setPoint(p[0], p[1], "✓");
       });
-      if (lat.value) marker = L.marker([Number(lat.value), Number(lon.value)]).addTo(map);
+      if (lat.value) marker = L.marker(maps.toMap(Number(lat.value), Number(lon.value))).addTo(map);
     });
   });
   category.addEventListener("change", checkNearby);
