@@ -51,7 +51,8 @@ def fill_report(page, photo_path, description: str) -> None:
     select.select_option(values[0])
     page.fill("textarea[name=description]", description)
     page.fill("input[name=address]", "No. 7 Old Street, by the gate")
-    page.set_input_files("input[name=photos]", str(photo_path))
+    if photo_path:
+        page.set_input_files("input[name=photos]", str(photo_path))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_Hans"])
@@ -116,5 +117,42 @@ def test_a_half_written_report_survives_closing_the_tab(live_server, browser, ph
         page.goto(live_server.url + "/tips/new")  # the receipt cleared the kept report
         page.wait_for_timeout(1000)
         assert page.input_value("textarea[name=description]") == ""
+    finally:
+        context.close()
+
+
+def test_a_report_whose_answer_was_lost_is_sent_again_and_stored_once(live_server, browser):
+    """The station stores the report but the answer never reaches the phone (the link drops): the
+    next visit to the form sends it again under the same key, the station recognises it, and the
+    receipt is shown; the database holds one tip. (Without a photo: Playwright's route.fetch()
+    drops multipart file bodies.)"""
+    description = "E2E lost answer: the zebra crossing paint is gone"
+    context = browser.new_context(
+        viewport=SMALL_PHONE, locale=LOCALES["en"], bypass_csp=True, service_workers="block"
+    )
+    page = context.new_page()
+    lost = []
+
+    def lose_the_answer(route):
+        if route.request.method == "POST" and not lost:
+            answer = route.fetch(max_redirects=0)  # the station gets it and stores it...
+            assert answer.status == 302, answer.status
+            lost.append(True)
+            route.abort("connectionreset")  # ...and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    try:
+        page.goto(live_server.url + "/tips/new")
+        fill_report(page, None, description)
+        page.route("**/tips/new", lose_the_answer)
+        page.locator("#tip-form button[type=submit]").click()
+        page.wait_for_timeout(1500)
+        assert lost and len(stored_tips(live_server, description)) == 1
+        page.unroute("**/tips/new")
+        page.goto(live_server.url + "/tips/new")
+        page.wait_for_url("**/tips/receipt", timeout=20000)
+        assert page.locator("#tracking-secret").inner_text().strip()
+        assert len(stored_tips(live_server, description)) == 1
     finally:
         context.close()

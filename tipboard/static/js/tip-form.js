@@ -112,7 +112,7 @@
       var els = form.querySelectorAll('[name="' + name + '"]');
       Array.prototype.forEach.call(els, function (el) {
         if (el.type === "radio") el.checked = el.value === report.values[name];
-        else if (!el.value || el.type === "hidden") el.value = report.values[name];
+        else if (!el.value || el.type === "hidden" || el.tagName === "SELECT") el.value = report.values[name];
       });
     });
     Object.keys(report.checks).forEach(function (name) {
@@ -138,7 +138,9 @@
 
   function send(report) {
     // A fresh token from a fresh form (the page may have come from the cache, hours ago).
-    return fetch(form.action || location.href, { credentials: "same-origin", cache: "no-store" })
+    // (Not form.action: offline, the worker may have answered another address with this form.)
+    var url = note.dataset.formUrl;
+    return fetch(url, { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error("form " + r.status); return r.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("input[name=csrf_token]");
@@ -147,7 +149,7 @@
         Object.keys(report.values).forEach(function (name) { body.append(name, report.values[name]); });
         Object.keys(report.checks).forEach(function (name) { if (report.checks[name]) body.append(name, "y"); });
         (report.photos || []).forEach(function (f) { body.append("photos", f, f.name); });
-        return fetch(form.action || location.href, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" });
+        return fetch(url, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" });
       });
   }
 
@@ -165,7 +167,7 @@
           // The station asks for a correction (or shows similar reports): back into the form.
           report.queued = false;
           return store.del("queued:" + report.key).then(function () { return store.put("draft", report); })
-            .then(function () { sessionStorage.setItem("tipboard-check", "1"); location.reload(); });
+            .then(function () { sessionStorage.setItem("tipboard-check", "1"); location.assign(note.dataset.formUrl); });
         }
         say("queued");  // busy or down: tried again when the link returns
       }, function () { say("queued"); });
