@@ -1,5 +1,8 @@
 """A tip remembers the key its phone drew, so a report sent twice is stored once.
 
+A nullable column and a unique index: SQLite adds both in place (no rebuild of the tip table,
+which rows of several tables point at).
+
 Revision ID: mobile_1
 Revises: 0012
 Create Date: 2026-12-02 13:15:00
@@ -15,12 +18,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("tip") as batch:
-        batch.add_column(sa.Column("submission_key_hash", sa.String(length=64), nullable=True))
-        batch.create_unique_constraint("uq_tip_submission_key_hash", ["submission_key_hash"])
+    op.add_column("tip", sa.Column("submission_key_hash", sa.String(length=64), nullable=True))
+    op.create_index("uq_tip_submission_key_hash", "tip", ["submission_key_hash"], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table("tip") as batch:
-        batch.drop_constraint("uq_tip_submission_key_hash", type_="unique")
-        batch.drop_column("submission_key_hash")
+    op.drop_index("uq_tip_submission_key_hash", table_name="tip")
+    op.drop_column("tip", "submission_key_hash")
