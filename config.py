@@ -49,6 +49,9 @@ class Config:
     STATION_CENTER = [31.95, 119.96]
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+    # Tile presets (tipboard/maptiles.py): osm (MAP_TILE_URL as set), tianditu, amap.
+    MAP_TILES = "osm"
+    TIANDITU_KEY = ""
     HIDE_STAFF_NAMES = True
 
     # --- tips -----------------------------------------------------------------------------

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from PIL import Image
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
-from tipboard import caching, cli, errors, flow, ratelimit, security, templating
+from tipboard import caching, cli, errors, flow, maptiles, ratelimit, security, templating
 from tipboard.auth.models import User
 from tipboard.auth.services import load_login_session
 from tipboard.caching import REDIS_TIMEOUTS
@@ -29,6 +30,9 @@ from tipboard.i18n import select_locale, translation_directories
 from tipboard.ids import IdConverter
 from tipboard.links import base_host, untrusted_host
 from tipboard.redaction import redact
+
+# Flask-Login's own message is English only; shown in the reader's language.
+LOGIN_MESSAGE = _l("Please sign in to see this page.")
 
 BLUEPRINTS = (
     "main",
@@ -86,6 +90,7 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("TIPBOARD_SECRET_KEY must be set (a long random string)")
     configure_hosts(app)
+    maptiles.configure(app.config)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     Path(app.config["PHOTO_DIR"]).mkdir(parents=True, exist_ok=True)
     Image.MAX_IMAGE_PIXELS = app.config["MAX_IMAGE_PIXELS"]
@@ -160,6 +165,7 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = LOGIN_MESSAGE
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_login_session)
@@ -189,6 +195,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
 
     templating.init_app(app)
+    maptiles.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

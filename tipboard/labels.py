@@ -56,7 +56,7 @@ LABELS = {
     "status": _l("status"),
     "assignee_id": _l("officer (account number)"),
     "grid_id": _l("grid (number)"),
-    "amount_fen": _l("amount in fen"),
+    "amount_fen": _l("amount"),  # its values are shown as money (_macros.audit_value)
     "reward_id": _l("reward number"),
     "taken_by": _l("taken by (account number)"),
     "read": _l("read"),

@@ -99,6 +99,6 @@ def _origin(url: str) -> str:
         return ""
     scheme, rest = url.split("://", 1)
     host = rest.split("/", 1)[0]
-    if "{s}" in host:
-        host = host.replace("{s}", "*")
+    if "{s}" in host:  # a CSP wildcard stands for a whole leftmost label: t{s}.x.cn is *.x.cn
+        host = "*." + host.split(".", 1)[1]
     return f"{scheme}://{host}"

@@ -10,5 +10,8 @@ ACCESS = {
     "main.inbox": {"roles": "login"},
     "main.mark_read": {"roles": "login", "method": "POST"},
     "main.healthz": {"roles": "public"},
+    "main.manifest": {"roles": "public"},
+    "main.service_worker": {"roles": "public"},
+    "main.favicon": {"roles": "public"},
     "static": {"roles": "public", "params": {"filename": "css/site.css"}},
 }

@@ -13,8 +13,13 @@ def test_0007_keeps_rewards_and_the_rows_that_point_at_them(fresh_app):
     from tests.rewards.factories import BudgetFactory, FundFactory
 
     with fresh_app.app_context():
-        downgrade(revision="0006")
+        # The tip and the account are made with today's models, before going back to 0006 (the
+        # later migrations that change their tables keep their rows).
         tip, user = TipFactory(), UserFactory()
+        db.session.commit()
+        tip_id, user_id = tip.id, user.id
+        db.session.remove()
+        downgrade(revision="0006")
         budget = BudgetFactory(fund=FundFactory(code="hazard"), period="2031-01")
         db.session.flush()
         db.session.execute(
@@ -24,15 +29,15 @@ def test_0007_keeps_rewards_and_the_rows_that_point_at_them(fresh_app):
                 " 'cancelled', :user, 1, :now, :now)"
             ),
             {
-                "tip": tip.id,
+                "tip": tip_id,
                 "fund": budget.fund_id,
                 "budget": budget.id,
-                "user": user.id,
+                "user": user_id,
                 "now": budget.created_at,
             },
         )
         reward_id = db.session.scalar(sa.text("SELECT id FROM reward"))
-        ids = {"tip": tip.id, "fund": budget.fund_id, "user": user.id}
+        ids = {"tip": tip_id, "fund": budget.fund_id, "user": user.id}
         db.session.execute(
             sa.text(
                 "INSERT INTO ledger_entry (budget_id, reward_id, kind, amount_fen, created_at)"

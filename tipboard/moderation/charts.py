@@ -16,7 +16,11 @@ def stacked_bars(
     peak = max(totals + [1])
     slot = (width - left - 10) / max(len(labels), 1)
     bar_w = slot * 0.7
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend_h}" role="img">']
+    name = escape(", ".join(f"{n}: {sum(values)}" for n, values in series))  # what a screen reader says
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend_h}" role="img" '
+        f'aria-label="{name}">'
+    ]
     for step in range(0, 5):
         value = round(peak * step / 4)
         y = top + plot_h - plot_h * step / 4

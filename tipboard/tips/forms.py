@@ -49,6 +49,8 @@ class TipForm(Form):
     upload_token = HiddenField()
     origin = HiddenField(validators=[Optional(), Length(max=300)])
     nearby_checked = HiddenField()
+    # Drawn by tip-form.js per report (a random UUID); absent without JS.
+    submission_key = HiddenField(validators=[Optional(), Length(min=16, max=64)])
 
     def validate_category(self, field):
         """Anything but an offered category (one switched off since the form was loaded, a

@@ -123,6 +123,9 @@ class Tip(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     secret_hash: Mapped[str] = mapped_column(sa.String(64))
+    # SHA-256 of the key the sending phone drew for this report: a report sent again (queued
+    # offline, a lost answer) is stored once (services.replay_submission).
+    submission_key_hash: Mapped[str | None] = mapped_column(sa.String(64))
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), index=True)
     description: Mapped[str] = mapped_column(sa.Text)
     seen_at: Mapped[dt.datetime | None]
@@ -159,6 +162,8 @@ class Tip(TimestampMixin, db.Model):
     __table_args__ = (
         # An anonymous tip is linked to no account, by construction.
         sa.CheckConstraint("NOT anonymous OR reporter_id IS NULL", name="anonymous_has_no_reporter"),
+        # A unique index, not a constraint: SQLite adds it without rebuilding the tip table.
+        sa.Index("uq_tip_submission_key_hash", "submission_key_hash", unique=True),
         sa.Index("ix_tip_category_created", "category_id", "created_at"),
         sa.Index("ix_tip_status_created", "status", "created_at"),
         # The public list and map, newest first, whole or by category (tips.services.public_tips).

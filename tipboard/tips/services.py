@@ -93,6 +93,7 @@ class NewTip:
     grid_id: int | None = None
     contact_preference: str | None = None
     locale: str | None = None
+    submission_key: str | None = None  # drawn by the sending phone; the same report sent twice is one tip
 
 
 @dataclasses.dataclass
@@ -319,6 +320,7 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
         contact_preference=None if data.anonymous else data.contact_preference,
         locale=data.locale,
         status=TipStatus.NEW.value,
+        submission_key_hash=hash_submission_key(data.submission_key),
     )
     if not data.anonymous and reporter is None:
         raise TipError("named_needs_account")
@@ -354,6 +356,32 @@ def new_tracking_code() -> str:
     check (a lookup cost every submission a round trip and still raced a concurrent one), and
     :func:`code_was_taken` tells the caller to submit again."""
     return _group(_random_chars(CODE_LENGTH))
+
+
+def hash_submission_key(key: str | None) -> str | None:
+    return hashlib.sha256(key.encode()).hexdigest() if key else None
+
+
+def replay_submission(key: str | None) -> Receipt | None:
+    """The receipt for a report already stored under this submission key, or None. Only the phone
+    that drew the key holds it, and the secret is stored hashed: a new secret is drawn and shown
+    (the first answer, with the first secret, never reached that phone)."""
+    key_hash = hash_submission_key(key)
+    if key_hash is None:
+        return None
+    tip = db.session.scalar(sa.select(Tip).where(Tip.submission_key_hash == key_hash))
+    if tip is None:
+        return None
+    secret = _random_chars(SECRET_LENGTH)
+    tip.secret_hash = hash_secret(secret)
+    db.session.flush()
+    log.info("tips.submission_replayed id=%s", tip.id)
+    return Receipt(tip=tip, code=tip.tracking_code, secret=_group(secret))
+
+
+def key_was_taken(exc: IntegrityError) -> bool:
+    """True when a new tip's flush failed because a concurrent request stored the same report."""
+    return is_unique_violation(exc, Tip.__tablename__, "submission_key_hash")
 
 
 def code_was_taken(exc: IntegrityError) -> bool:

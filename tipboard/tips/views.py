@@ -74,6 +74,9 @@ def new():
     nearby: list = []
     if request.method == "POST":
         valid = form.validate_on_submit()  # (validation resets field errors, so it goes first)
+        replayed = services.replay_submission(form.submission_key.data) if valid else None
+        if replayed is not None:  # sent before (queued offline, or the answer was lost): one tip
+            return _show_receipt(replayed)
         if _accept_photos(form) and valid:
             response, nearby = _try_submit(form)
             if response is not None:
@@ -171,6 +174,7 @@ def _try_submit(form: TipForm):
         grid_id=place.grid_id,
         contact_preference=form.contact_preference.data,
         locale=str(get_locale()),
+        submission_key=form.submission_key.data or None,
     )
     try:
         receipt = _submit(
@@ -181,10 +185,14 @@ def _try_submit(form: TipForm):
         return None, []
     if on_record:
         tip_origin.send(receipt.tip, token=form.origin.data, user=current_user)
+    return _show_receipt(receipt), []
+
+
+def _show_receipt(receipt: services.Receipt):
     tip_id = receipt.tip.id  # flushed: the id is known; the request's end commits the tip
     session["receipt"] = {"code": receipt.code, "secret": receipt.secret}
     grant_tracking(tip_id)
-    return redirect(url_for("tips.receipt")), []
+    return redirect(url_for("tips.receipt"))
 
 
 def _submit(data: services.NewTip, reporter, upload_token: str | None) -> services.Receipt:
@@ -196,6 +204,10 @@ def _submit(data: services.NewTip, reporter, upload_token: str | None) -> servic
             with db.session.begin_nested():
                 return services.submit_tip(data, reporter=reporter, upload_token=upload_token)
         except IntegrityError as exc:
+            if services.key_was_taken(exc):  # the same report, stored by a concurrent request
+                replayed = services.replay_submission(data.submission_key)
+                if replayed is not None:
+                    return replayed
             if not services.code_was_taken(exc):
                 raise
             log.warning("tips.code_taken attempt=%s", attempt)

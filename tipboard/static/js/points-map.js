@@ -4,12 +4,12 @@
   var el = document.getElementById("points-map");
   if (!el || !window.L) return;
   el.hidden = false;
-  var map = L.map(el).setView(el.dataset.center.split(",").map(Number), 14);
-  L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
+  var maps = window.tipboardMap;
+  var map = maps.create(el, el.dataset.center.split(",").map(Number), 14, el.dataset.tiles, el.dataset.attribution);
   document.querySelectorAll(".point").forEach(function (li) {
     var label = document.createElement("span");
     label.textContent = li.dataset.name + " · " + li.dataset.weight;
-    L.circleMarker([Number(li.dataset.lat), Number(li.dataset.lon)],
+    L.circleMarker(maps.toMap(Number(li.dataset.lat), Number(li.dataset.lon)),
       { radius: 6 + Math.min(Number(li.dataset.weight) * 2, 20) }).addTo(map).bindPopup(label);
   });
 })();

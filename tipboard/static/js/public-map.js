@@ -5,13 +5,13 @@
   if (!el || !window.L) return;
   el.hidden = false;
   var c = el.dataset.center.split(",").map(Number);
-  var map = L.map(el).setView(c, 14);
+  var maps = window.tipboardMap;
+  var map = maps.create(el, c, 14, el.dataset.tiles, el.dataset.attribution);
   function label(t) { var s = document.createElement("span"); s.textContent = t.category + " · " + t.status + " · " + t.date; return s; }
-  L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
   fetch(el.dataset.points, { credentials: "same-origin" }).then(function (r) { return r.json(); })
     .then(function (data) {
       data.tips.forEach(function (t) {
-        L.circleMarker([t.lat, t.lon], { radius: 8 }).addTo(map)
+        L.circleMarker(maps.toMap(t.lat, t.lon), { radius: 8 }).addTo(map)
           .bindPopup(label(t));
       });
     }).catch(function () {});

@@ -18,7 +18,10 @@
   function setPoint(a, b, note) {
     lat.value = a.toFixed(6); lon.value = b.toFixed(6);
     status.textContent = note + " " + lat.value + ", " + lon.value;
-    if (map) { if (marker) marker.setLatLng([a, b]); else marker = L.marker([a, b]).addTo(map); }
+    if (map) {
+      var shown = window.tipboardMap.toMap(a, b);
+      if (marker) marker.setLatLng(shown); else marker = L.marker(shown).addTo(map);
+    }
     checkNearby();
   }
 
@@ -57,26 +60,165 @@
     loadLeaflet(function () {
       if (map) return;
       var c = form.dataset.center.split(",").map(Number);
-      map = L.map(el).setView(lat.value ? [Number(lat.value), Number(lon.value)] : c, 16);
-      L.tileLayer(form.dataset.tiles, { maxZoom: 19, attribution: form.dataset.attribution }).addTo(map);
-      map.on("click", function (e) {
-        if (inArea(e.latlng.lat, e.latlng.lng)) setPoint(e.latlng.lat, e.latlng.lng, "✓");
+      var maps = window.tipboardMap;
+      var start = lat.value ? [Number(lat.value), Number(lon.value)] : c;
+      map = maps.create(el, start, 16, form.dataset.tiles, form.dataset.attribution);
+      map.on("click", function (e) {  // the click is where it is on these tiles: back to WGS-84
+        var p = maps.fromMap(e.latlng.lat, e.latlng.lng);
+        if (inArea(p[0], p[1])) setPoint(p[0], p[1], "✓");
       });
-      if (lat.value) marker = L.marker([Number(lat.value), Number(lon.value)]).addTo(map);
+      if (lat.value) marker = L.marker(maps.toMap(Number(lat.value), Number(lon.value))).addTo(map);
     });
   });
   category.addEventListener("change", checkNearby);
 
-  // Offline draft: the description and address survive a lost connection or a closed tab.
-  var key = "tipboard-draft";
-  var saved = {};
-  try { saved = JSON.parse(localStorage.getItem(key) || "{}"); } catch (e) { saved = {}; }
-  ["description", "address"].forEach(function (name) {
-    var el = form.querySelector("#" + name);
-    if (el && !el.value && saved[name]) el.value = saved[name];
-    if (el) el.addEventListener("input", function () {
-      saved[name] = el.value; try { localStorage.setItem(key, JSON.stringify(saved)); } catch (e) {}
+  // Reports kept on the phone (IndexedDB, app.js): the report being written, photos
+  // included, survives a closed tab; a report sent with no connection (or whose receipt never
+  // came) is queued and sent when the link returns, with a fresh form token, under the key drawn
+  // for it (the server stores a report sent twice once).
+  var store = window.tipboardReports;
+  var note = document.getElementById("offline-status");
+  var keyField = form.querySelector("#submission_key");
+  var files = form.querySelector("#photos");
+  var loadedOffline = !navigator.onLine;
+  var photos = [];
+
+  function say(what) {
+    if (!note) return;
+    note.textContent = note.dataset[what] || "";
+    note.hidden = !note.textContent;
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function snapshot() {
+    var values = {}, checks = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrf_token" || el.type === "file" || el.type === "submit" || el.type === "button") return;
+      if (el.type === "checkbox") checks[el.name] = el.checked;
+      else if (el.type === "radio") { if (el.checked) values[el.name] = el.value; }
+      else values[el.name] = el.value;
     });
-  });
-  form.addEventListener("submit", function () { try { localStorage.removeItem(key); } catch (e) {} });
+    return { key: keyField.value, values: values, checks: checks, photos: photos.slice(), saved: Date.now() };
+  }
+
+  function restore(report) {
+    Object.keys(report.values).forEach(function (name) {
+      var els = form.querySelectorAll('[name="' + name + '"]');
+      Array.prototype.forEach.call(els, function (el) {
+        if (el.type === "radio") el.checked = el.value === report.values[name];
+        else if (!el.value || el.type === "hidden" || el.tagName === "SELECT") el.value = report.values[name];
+      });
+    });
+    Object.keys(report.checks).forEach(function (name) {
+      var el = form.querySelector('input[type=checkbox][name="' + name + '"]');
+      if (el) el.checked = report.checks[name];
+    });
+    photos = report.photos || [];
+    if (photos.length && files && window.DataTransfer) {
+      try {
+        var dt = new DataTransfer();
+        photos.forEach(function (f) { dt.items.add(f); });
+        files.files = dt.files;
+      } catch (e) { /* the photos stay in the kept report and go with it */ }
+    }
+    if (lat.value && status) status.textContent = "✓ " + lat.value + ", " + lon.value;
+  }
+
+  var saving = null;
+  function saveDraft() {
+    clearTimeout(saving);
+    saving = setTimeout(function () { store.put("draft", snapshot()).catch(function () {}); }, 300);
+  }
+
+  function send(report) {
+    // A fresh token from a fresh form (the page may have come from the cache, hours ago).
+    // (Not form.action: offline, the worker may have answered another address with this form.)
+    var url = note.dataset.formUrl;
+    return fetch(url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { if (!r.ok) throw new Error("form " + r.status); return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("input[name=csrf_token]");
+        var body = new FormData();
+        body.append("csrf_token", fresh ? fresh.value : "");
+        Object.keys(report.values).forEach(function (name) { body.append(name, report.values[name]); });
+        Object.keys(report.checks).forEach(function (name) { if (report.checks[name]) body.append(name, "y"); });
+        (report.photos || []).forEach(function (f) { body.append("photos", f, f.name); });
+        return fetch(url, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" });
+      });
+  }
+
+  function sendQueued() {
+    if (!navigator.onLine) return Promise.resolve();
+    return store.queued().then(function (reports) {
+      var report = reports[0];
+      if (!report) return;
+      say("sending");
+      return send(report).then(function (response) {
+        if (response.type === "opaqueredirect") {  // stored: the receipt waits in the session
+          return store.del("queued:" + report.key).then(function () { location.assign(note.dataset.receiptUrl); });
+        }
+        if (response.status === 400 || response.status === 200) {
+          // The station asks for a correction (or shows similar reports): back into the form.
+          report.queued = false;
+          return store.del("queued:" + report.key).then(function () { return store.put("draft", report); })
+            .then(function () { sessionStorage.setItem("tipboard-check", "1"); location.assign(note.dataset.formUrl); });
+        }
+        say("queued");  // busy or down: tried again when the link returns
+      }, function () { say("queued"); });
+    }).catch(function () {});
+  }
+
+  if (store && keyField) {
+    store.get("draft").then(function (draft) {
+      if (draft && draft.sent && draft.key === keyField.value) {
+        // This page is the station's answer to that report (a correction, similar reports):
+        // its photos are kept there now, and the report is a draft again.
+        draft.sent = false;
+        draft.photos = [];
+        return store.put("draft", draft);
+      }
+      if (draft && draft.sent) {  // sent, but no receipt was seen: send again (stored once)
+        draft.queued = true;
+        return store.put("queued:" + draft.key, draft).then(function () { return store.del("draft"); });
+      }
+      if (draft && !form.querySelector("#description").value) { restore(draft); say("restored"); }
+    }).catch(function () {}).then(function () {
+      if (!keyField.value) keyField.value = newKey();
+      if (sessionStorage.getItem("tipboard-check")) { sessionStorage.removeItem("tipboard-check"); say("check"); }
+      return store.queued().then(function (q) { if (q.length) { say("queued"); sendQueued(); } });
+    }).catch(function () {});
+
+    form.addEventListener("input", saveDraft);
+    form.addEventListener("change", function (e) {
+      if (e.target === files) photos = Array.prototype.slice.call(files.files);
+      saveDraft();
+    });
+    form.addEventListener("submit", function (e) {
+      clearTimeout(saving);
+      var report = snapshot();
+      if (navigator.onLine && !loadedOffline) {
+        // Sent the ordinary way; kept until the receipt page shows (app.js clears it there).
+        report.sent = true;
+        store.put("draft", report).catch(function () {});
+        return;
+      }
+      e.preventDefault();
+      report.queued = true;
+      store.put("queued:" + report.key, report).then(function () { return store.del("draft"); }).then(function () {
+        form.reset();
+        photos = [];
+        keyField.value = newKey();
+        say("queued");
+        window.scrollTo(0, 0);
+        return sendQueued();
+      }, function () { form.submit(); });
+    });
+    window.addEventListener("online", sendQueued);
+  }
 })();
