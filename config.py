@@ -113,6 +113,7 @@ class Config:
     RATE_CLAIM = "10 per hour"  # a tipster asking for a claim code
     RATE_CLAIM_ADDRESS = "100 per hour"
     RATE_CLAIM_DESK = "100 per hour"  # wrong claim codes typed per staff account at the desk
+    RATE_OPEN311_POST = "120 per hour;10 per minute"  # tips posted per Open311 client key
     RATE_PASSWORD_RESET = "5 per hour"
     RATE_PASSWORD_RESET_ADDRESS = "50 per hour"
 

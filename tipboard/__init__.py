@@ -20,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
 from tipboard import caching, cli, errors, flow, ratelimit, security, templating
+from tipboard.api.clients import demo_client_exists
 from tipboard.auth.models import User
 from tipboard.auth.services import load_login_session
 from tipboard.caching import REDIS_TIMEOUTS
@@ -30,7 +31,7 @@ from tipboard.ids import IdConverter
 from tipboard.links import base_host, untrusted_host
 from tipboard.redaction import redact
 
-BLUEPRINTS = ("main", "auth", "tips", "moderation", "rewards", "patrols", "roster", "admin")
+BLUEPRINTS = ("main", "auth", "tips", "moderation", "rewards", "patrols", "roster", "admin", "api")
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
@@ -206,4 +207,6 @@ def check_production_safety(app: Flask) -> None:
             return
         if db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.is_demo.is_(True))):
             raise RuntimeError("demo accounts exist in this database; production will not start")
+        if sa.inspect(db.engine).has_table("api_client") and demo_client_exists():
+            raise RuntimeError("the demo Open311 client key exists in this database; production will not start")
         db.session.remove()

@@ -48,6 +48,14 @@ def staff_key() -> str:
     return _hashed("user", str(current_user.id)) if current_user.is_authenticated else browser_key()
 
 
+def api_client_key() -> str:
+    """An API client's key or personal token (hashed), whatever it is: a client system is limited
+    per key, never per address."""
+    key = request.form.get("api_key") or request.headers.get("X-Api-Key") or ""
+    key = key or request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return _hashed("client", key[:200])
+
+
 def account_address_key(field: str = "login"):
     """The account named in form ``field`` together with the address: failed sign-ins from one
     address slow down guessing at one account, and cannot keep its owner out from another."""
