@@ -208,5 +208,7 @@ def check_production_safety(app: Flask) -> None:
         if db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.is_demo.is_(True))):
             raise RuntimeError("demo accounts exist in this database; production will not start")
         if sa.inspect(db.engine).has_table("api_client") and demo_client_exists():
-            raise RuntimeError("the demo Open311 client key exists in this database; production will not start")
+            raise RuntimeError(
+                "the demo Open311 client key exists in this database; production will not start"
+            )
         db.session.remove()
