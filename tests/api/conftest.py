@@ -45,3 +45,19 @@ def asking_category(app_ctx):
     )
     db.session.commit()
     return category
+
+
+@pytest.fixture
+def bearer(app_ctx):
+    """``bearer(user, role)``: the Authorization header of a fresh personal token."""
+    from tipboard.api.tokens import issue_token
+
+    def _make(user, role: str) -> dict:
+        _token, raw = issue_token(user, "test", role)
+        db.session.commit()
+        return {"Authorization": f"Bearer {raw}"}
+
+    return _make
+
+
+from tests.patrols.conftest import patrol  # noqa: E402,F401  (the volunteers' shift fixture)

@@ -180,10 +180,10 @@ def _int_arg(name: str, default: int, high: int) -> int:
 def _request_query() -> RequestQuery:
     ids = []
     for value in _list_arg("service_request_id"):
-        number = db_id(value) if value.isdigit() else None
-        if number is None:
-            raise Open311Error("400", description="service_request_id must be whole numbers")
-        ids.append(number)
+        try:
+            ids.append(db_id(value))
+        except ValueError:
+            raise Open311Error("400", description="service_request_id must be whole numbers") from None
     statuses = _list_arg("status")
     if any(s not in ("open", "closed") for s in statuses):
         raise Open311Error("400", description="status must be open or closed")

@@ -13,6 +13,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import g, jsonify, render_template, request
 from marshmallow import ValidationError
+from sqlalchemy.orm import contains_eager
 
 from tipboard.api import bp, clients, georeport, schemas
 from tipboard.api.openapi import build_spec, documented
@@ -108,18 +109,19 @@ def _category_id(code: str | None) -> int | None | bool:
 def hazards():
     """The public hazard list: rounded positions, no reporter. Page with ``before`` = the last id."""
     category_id = _category_id(request.args.get("category"))
-    before = request.args.get("before")
-    size = request.args.get("limit", str(PAGE_SIZE))
     if category_id is False:
         return problem(400, "invalid", "category: no such category")
-    if (before and db_id(before) is None) or not size.isdigit() or not 1 <= int(size) <= 100:
+    try:
+        before = db_id(request.args["before"]) if request.args.get("before") else None
+        size = int(request.args.get("limit", PAGE_SIZE))
+        if not 1 <= size <= 100:
+            raise ValueError(size)
+    except ValueError:
         return problem(400, "invalid", "before must be an id and limit 1 to 100")
-    tips = tip_services.public_tips(
-        category_id=category_id, before_id=db_id(before) if before else None, limit=int(size)
-    )
+    tips = tip_services.public_tips(category_id=category_id, before_id=before, limit=size)
     page = {
         "items": [hazard_row(t) for t in tips],
-        "next_before": tips[-1].id if len(tips) == int(size) else None,
+        "next_before": tips[-1].id if len(tips) == size else None,
     }
     return _dump(schemas.HazardPageSchema, page)
 
@@ -464,10 +466,13 @@ def assign(tip_id: int):
     except ValidationError as exc:
         return _invalid(exc)
     assignee, grid = data.get("assignee_id"), data.get("grid_id")
-    if (assignee is not None and db_id(str(assignee)) is None) or (
-        grid is not None and db.session.get(Grid, db_id(str(grid)) or 0) is None
-    ):
+    try:
+        assignee = db_id(assignee) if assignee is not None else None
+        grid = db_id(grid) if grid is not None else None
+    except ValueError:
         return problem(400, "invalid", "No such officer or grid.")
+    if grid is not None and db.session.get(Grid, grid) is None:
+        return problem(400, "invalid", "No such grid.")
     return _decide(tip_id, "assign", {"assignee": str(assignee or ""), "grid": str(grid or "")})
 
 
@@ -503,6 +508,8 @@ def shifts():
     rows = (
         db.session.scalars(
             sa.select(Shift)
+            .join(Shift.point)
+            .options(contains_eager(Shift.point))
             .where(
                 Shift.starts_at > utcnow(),
                 Shift.starts_at < utcnow() + dt.timedelta(days=14),
