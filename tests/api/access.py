@@ -63,6 +63,9 @@ ACCESS = {
     "api.resolve": _token_route(STAFF, "POST", tip_id=999999),
     "api.shifts": _token_route(VOLUNTEERS),
     "api.signup": _token_route(VOLUNTEERS, "POST", shift_id=999999),
+    "api.hazards_atom": {"roles": "public"},
+    "api.export_csv": {"roles": STAFF},
+    "api.export_geojson": {"roles": STAFF},
     "api.tokens_page": {"roles": "login"},
     "api.revoke_token": {"roles": "login", "method": "POST", "params": {"token_id": 999999}},
 }

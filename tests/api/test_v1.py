@@ -210,4 +210,4 @@ def test_the_document_is_valid_openapi(client):
 
     schema = from_dict(client.get(f"{V1}/openapi.json").get_json())
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 13
+    assert len(operations) == 14

@@ -69,7 +69,7 @@ def _response(status: int, answer) -> dict:
         name, content_type = answer
     else:
         name, content_type = answer, "application/json"
-    schema = {"type": "array", "items": name[0]} if isinstance(name, list) else name
+    schema = {"type": "array", "items": name[0]} if isinstance(name, list) else name  # dict: as is
     text = STANDARD[status][1] if status in STANDARD else "OK"
     return {"description": text, "content": {content_type: {"schema": schema}}}
 
