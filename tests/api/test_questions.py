@@ -120,3 +120,11 @@ def test_residents_and_staff_cannot_edit_questions(client, users, login, asking_
         )
         assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CategoryQuestion)) == 2
+
+
+def test_the_questions_speak_chinese(client, asking_category):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    html = client.post("/tips/new", data=_form(asking_category, show_questions="1")).get_data(as_text=True)
+    assert "按此类别继续" in html and "在楼内什么位置？" in html and "室内" in html and "（必答）" in html
+    missing = client.post("/tips/new", data=_form(asking_category)).get_data(as_text=True)
+    assert "请回答此问题。" in missing
