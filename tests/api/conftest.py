@@ -1,7 +1,9 @@
 import pytest
 
 from tests.factories import CategoryFactory
+from tests.patrols.conftest import patrol  # noqa: F401  (the volunteers' shift fixture)
 from tipboard.api.clients import issue_client
+from tipboard.api.tokens import issue_token
 from tipboard.extensions import db
 from tipboard.tips.models import CategoryQuestion, QuestionKind
 
@@ -50,7 +52,6 @@ def asking_category(app_ctx):
 @pytest.fixture
 def bearer(app_ctx):
     """``bearer(user, role)``: the Authorization header of a fresh personal token."""
-    from tipboard.api.tokens import issue_token
 
     def _make(user, role: str) -> dict:
         _token, raw = issue_token(user, "test", role)
@@ -58,6 +59,3 @@ def bearer(app_ctx):
         return {"Authorization": f"Bearer {raw}"}
 
     return _make
-
-
-from tests.patrols.conftest import patrol  # noqa: E402,F401  (the volunteers' shift fixture)

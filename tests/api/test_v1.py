@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
+from schemathesis.openapi import from_dict
 
 from tests.factories import CategoryFactory, GridFactory, TipFactory, UserFactory
 from tests.images import jpeg_with_gps
@@ -14,6 +15,7 @@ from tipboard.extensions import db
 from tipboard.moderation.services import audit_trail
 from tipboard.tips.models import Tip, TipStatus
 from tipboard.tips.services import match_code
+from tipboard.tips.workflow import enqueue_tip
 
 V1 = "/api/v1"
 
@@ -96,8 +98,6 @@ def test_staff_work_the_queue_with_a_personal_token(client, users, bearer, app_c
     tip = TipFactory(category=category, anonymous=False, reporter_id=named.id)
     anonymous = TipFactory(category=category)
     db.session.flush()
-    from tipboard.tips.workflow import enqueue_tip
-
     enqueue_tip(tip, new_subject=True)
     enqueue_tip(anonymous, new_subject=True)
     db.session.commit()
@@ -206,8 +206,6 @@ def test_the_openapi_document_and_its_page(client):
 
 
 def test_the_document_is_valid_openapi(client):
-    from schemathesis.openapi import from_dict
-
     schema = from_dict(client.get(f"{V1}/openapi.json").get_json())
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 14
