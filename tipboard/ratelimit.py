@@ -93,8 +93,12 @@ def _too_many(exc):
     if getattr(exc, "response", None) is not None:  # a form that answers its own way (sign-in)
         return exc.response
     message = str(TOO_MANY_DETAIL) % {"minutes": retry_minutes()}
-    if request.accept_mimetypes.best == "application/json" or request.is_json:
-        return {"error": str(TOO_MANY), "detail": message}, 429
+    if (
+        request.accept_mimetypes.best == "application/json"
+        or request.is_json
+        or request.path.startswith("/api/v1/")
+    ):
+        return {"error": str(TOO_MANY), "detail": message, "message": message}, 429
     return render_template("errors/429.html", title=TOO_MANY, message=message), 429
 
 

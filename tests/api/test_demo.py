@@ -9,7 +9,7 @@ from tipboard import create_app
 from tipboard.api.models import ApiClient
 from tipboard.auth.models import User
 from tipboard.demo import load_demo
-from tipboard.extensions import db
+from tipboard.extensions import db, limiter
 from tipboard.tips.models import CategoryQuestion
 
 
@@ -44,5 +44,6 @@ def test_production_refuses_the_demo_client_key(fresh_app, monkeypatch):
         db.session.commit()
         url = fresh_app.config["SQLALCHEMY_DATABASE_URI"]
     monkeypatch.setenv("TIPBOARD_SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)  # the production app turns limits on
     with pytest.raises(RuntimeError, match="demo Open311 client"):
         create_app("production", overrides={"DATABASE_URL": url, "BASE_URL": "https://tips.example.org"})
