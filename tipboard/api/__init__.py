@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from tipboard.api import account, admin, demo, feeds, models, open311, v1  # noqa: E402,F401  (registers models and routes)
+from tipboard.api import account, admin, demo, feeds, models, open311, v1, v1_staff  # noqa: E402,F401  (registers models and routes)
