@@ -128,3 +128,13 @@ def test_the_questions_speak_chinese(client, asking_category):
     assert "按此类别继续" in html and "在楼内什么位置？" in html and "室内" in html and "（必答）" in html
     missing = client.post("/tips/new", data=_form(asking_category)).get_data(as_text=True)
     assert "请回答此问题。" in missing
+
+
+def test_continue_sends_once_the_questions_are_shown(client, asking_category):
+    """Enter in a text field presses the form's first button ("Continue"): once the chosen
+    category's questions are on the page, it sends the report."""
+    data = _form(
+        asking_category, show_questions="1", questions_of=str(asking_category.id), **{"q-where": "flat"}
+    )
+    assert client.post("/tips/new", data=data).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 1

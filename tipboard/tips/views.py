@@ -77,8 +77,14 @@ def new():
     asked = questions_for(form.category.data if form.category.data in offered else None)
     answers = {q.code: request.form.getlist(f"q-{q.code}") for q in asked}
     question_errors: dict = {}
-    if request.method == "POST" and request.form.get("show_questions"):
-        # "Continue": the resident chose a category; show its questions, send nothing yet.
+    shown = str(form.category.data) if form.category.data in offered else ""
+    if (
+        request.method == "POST"
+        and request.form.get("show_questions")
+        and request.form.get("questions_of") != shown
+    ):
+        # "Continue": the resident chose a category; show its questions, send nothing yet. (Once
+        # they are shown it sends: Enter in a field presses the form's first button, this one.)
         _accept_photos(form)
         keep()
         return _render_form(form, categories, nearby, asked, answers, question_errors), 200
