@@ -4,8 +4,16 @@ from tests.factories import CategoryFactory
 from tests.patrols.conftest import patrol  # noqa: F401  (the volunteers' shift fixture)
 from tipboard.api.clients import issue_client
 from tipboard.api.tokens import issue_token
-from tipboard.extensions import db
+from tipboard.extensions import db, limiter
 from tipboard.tips.models import CategoryQuestion, QuestionKind
+
+
+@pytest.fixture(autouse=True)
+def _limits_off(monkeypatch):
+    """The suite's app has rate limits off, but an app built earlier on this worker (a production
+    app in a setup test) may have switched the shared limiter on; the limits' own test builds an
+    app with them on."""
+    monkeypatch.setattr(limiter, "enabled", False)
 
 
 @pytest.fixture

@@ -4,12 +4,15 @@ cannot drift apart."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 NULLABLE = {"allow_none": True}
 
 
 class ErrorSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # a 429 also says when to retry ("detail")
+
     error = fields.String(required=True)
     message = fields.String(required=True)
 
