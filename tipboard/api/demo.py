@@ -18,7 +18,7 @@ DEMO_QUESTIONS = {
             "Where in the building?",
             "在楼内什么位置？",
             QuestionKind.SINGLE,
-            True,
+            False,  # optional: the walks through the form (and the browser tests) need not know it
             "corridor|Corridor or stairs|楼道或楼梯\nflat|Inside a flat|室内\noutside|Outside the building|楼外",
         ),
         ("ebikes", "How many e-bikes?", "有几辆电动车？", QuestionKind.NUMBER, False, ""),
