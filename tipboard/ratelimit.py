@@ -48,6 +48,14 @@ def staff_key() -> str:
     return _hashed("user", str(current_user.id)) if current_user.is_authenticated else browser_key()
 
 
+def api_client_key() -> str:
+    """An API client's key or personal token (hashed), whatever it is: a client system is limited
+    per key, never per address."""
+    key = request.form.get("api_key") or request.headers.get("X-Api-Key") or ""
+    key = key or request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return _hashed("client", key[:200])
+
+
 def account_address_key(field: str = "login"):
     """The account named in form ``field`` together with the address: failed sign-ins from one
     address slow down guessing at one account, and cannot keep its owner out from another."""
@@ -85,8 +93,12 @@ def _too_many(exc):
     if getattr(exc, "response", None) is not None:  # a form that answers its own way (sign-in)
         return exc.response
     message = str(TOO_MANY_DETAIL) % {"minutes": retry_minutes()}
-    if request.accept_mimetypes.best == "application/json" or request.is_json:
-        return {"error": str(TOO_MANY), "detail": message}, 429
+    if (
+        request.accept_mimetypes.best == "application/json"
+        or request.is_json
+        or request.path.startswith("/api/v1/")
+    ):
+        return {"error": str(TOO_MANY), "detail": message, "message": message}, 429
     return render_template("errors/429.html", title=TOO_MANY, message=message), 429
 
 

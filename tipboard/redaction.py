@@ -1,7 +1,7 @@
 """Secret path segments kept out of access logs and the delivery log.
 
 Some URLs carry a bearer secret in their path (a password-reset token, a calendar feed token, a
-patrol point's check-in token, a tip form's pending-photo token). Whoever reads a log line holding one could use it, so both access
+patrol point's check-in token, a tip form's pending-photo token, an Open311 request token). Whoever reads a log line holding one could use it, so both access
 logs (the dev server's werkzeug log, gunicorn's request line) and the outbox log pass their text
 through :func:`redact`. ``tests/security/test_log_redaction.py`` checks that every route with a
 ``<token>`` in its path is covered here.
@@ -15,7 +15,8 @@ REDACTED = "[redacted]"
 # A secret route's prefix, then its secret segment (up to "/", "?", "#", a quote or white space;
 # a feed's ".ics" suffix is kept).
 _SECRET_PATHS = re.compile(
-    r"(/auth/reset/|/patrols/calendar/|/patrols/scan/|/tips/pending/)([^/?#\s\"']+?)(\.ics)?(?=[/?#\s\"']|$)"
+    r"(/auth/reset/|/patrols/calendar/|/patrols/scan/|/tips/pending/|/open311/v2/tokens/)"
+    r"([^/?#\s\"']+?)(\.ics|\.json|\.xml)?(?=[/?#\s\"']|$)"
 )
 
 

@@ -7,5 +7,7 @@ ACCESS = {
     "admin.grids": {"roles": ADMIN_ONLY},
     "admin.grid": {"roles": ADMIN_ONLY},
     "admin.users": {"roles": ADMIN_ONLY},
+    "admin.questions": {"roles": ADMIN_ONLY, "params": {"category_id": 999999}},
+    "admin.question": {"roles": ADMIN_ONLY, "params": {"category_id": 999999}},
     "admin.user": {"roles": ADMIN_ONLY, "params": {"user_id": 1}},
 }

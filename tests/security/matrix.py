@@ -66,3 +66,9 @@ def sign_in(client, user) -> str:
         sess["_user_id"] = token
         sess["_fresh"] = True
     return token
+
+
+def prepared(spec: dict, user) -> dict:
+    """Extra request arguments a route needs to be reached at all (an API key): a spec's
+    ``prepare(user) -> {"data": ..., "headers": ...}``, called in the test's app context."""
+    return spec["prepare"](user) if "prepare" in spec else {}

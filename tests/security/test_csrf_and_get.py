@@ -40,6 +40,9 @@ def test_post_without_csrf_token_is_refused(app, users, monkeypatch, endpoint, s
     response = client.open(
         build_url(app, endpoint, spec), method=method_of(spec), data={"body": "x", "lang": "en"}
     )
+    if spec.get("key_only"):  # no cookie is a credential here: without its key the route refuses
+        assert response.status_code in (401, 403), (endpoint, response.status_code)
+        return
     assert response.status_code == 400, (endpoint, response.status_code)
 
 

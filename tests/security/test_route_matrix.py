@@ -11,6 +11,7 @@ from tests.security.matrix import (
     build_url,
     is_login_redirect,
     method_of,
+    prepared,
     sign_in,
 )
 
@@ -54,7 +55,8 @@ def _request(app, users, endpoint, spec, role):
     if role is not None:
         sign_in(client, users[role])
     url = build_url(app, endpoint, spec)
-    return client.open(url, method=method_of(spec), data={})
+    extra = prepared(spec, users[role] if role is not None else None)
+    return client.open(url, method=method_of(spec), data=extra.get("data", {}), headers=extra.get("headers"))
 
 
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))

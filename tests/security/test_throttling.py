@@ -167,7 +167,7 @@ def test_staff_at_the_desk_are_not_limited_per_address(limited):
 def test_every_public_limit_has_a_browser_and_an_address_bucket(app):
     """The class: no limited route counts per address alone (a carrier NAT is a neighbourhood);
     desk work counts per staff account only."""
-    from tipboard.ratelimit import browser_key, client_key, staff_key
+    from tipboard.ratelimit import api_client_key, browser_key, client_key, staff_key
 
     routes = {
         route: {lim.key_func or client_key for group in limits for lim in group}
@@ -175,7 +175,7 @@ def test_every_public_limit_has_a_browser_and_an_address_bucket(app):
     }
     assert len(routes) >= 8
     for route, keys in routes.items():
-        if keys == {staff_key}:
+        if keys in ({staff_key}, {api_client_key}):  # an API client is limited per key
             continue
         assert browser_key in keys and client_key in keys, (route, keys)
 

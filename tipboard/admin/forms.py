@@ -1,10 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FloatField, IntegerField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tipboard.forms import Form, strip_text
 from tipboard.permissions import Role
+from tipboard.tips.models import QUESTION_KIND_LABELS, QuestionKind
 
 ROLE_LABELS = {
     Role.RESIDENT: _l("Resident"),
@@ -71,3 +80,27 @@ class UserRolesForm(Form):
         widget=ListWidget(prefix_label=False),
     )
     active = BooleanField(_l("Account active"))
+
+
+class QuestionForm(Form):
+    """An extra question a category asks on the tip form (an Open311 attribute)."""
+
+    code = StringField(
+        _l("Code (letters, digits, dashes; what Open311 clients send)"),
+        validators=[InputRequired(), Length(max=40), Regexp(r"^[a-z0-9_-]+$")],
+    )
+    text_zh = StringField(
+        _l("Question (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=300)]
+    )
+    text_en = StringField(
+        _l("Question (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=300)]
+    )
+    kind = SelectField(_l("Answer"), choices=[(k.value, QUESTION_KIND_LABELS[k]) for k in QuestionKind])
+    choices = TextAreaField(
+        _l("Choices, one a line: key|English|Chinese (for the choice kinds)"),
+        validators=[Optional(), Length(max=4000)],
+        render_kw={"rows": 4},
+    )
+    required = BooleanField(_l("An answer is required"))
+    active = BooleanField(_l("Asked on the tip form"), default=True)
+    sort_order = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=999)])

@@ -9,14 +9,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tipboard.admin import bp, services
-from tipboard.admin.forms import ROLE_LABELS, CategoryForm, GridForm, UserRolesForm
+from tipboard.admin.forms import ROLE_LABELS, CategoryForm, GridForm, QuestionForm, UserRolesForm
 from tipboard.auth.models import User
 from tipboard.extensions import db
 from tipboard.flow import refuse
 from tipboard.geo import Grid
 from tipboard.nav import register_nav
 from tipboard.permissions import ADMINS, Role, roles_required
-from tipboard.tips.models import Category
+from tipboard.tips import questions as question_services
+from tipboard.tips.messages import QUESTION_ERRORS
+from tipboard.tips.models import QUESTION_KIND_LABELS, Category, CategoryQuestion
 
 register_nav("admin.index", _l("Admin"), roles=ADMINS, order=95)
 
@@ -73,6 +75,44 @@ def category(category_id: int | None):
     return _edit(
         Category, CategoryForm, services.save_category, "admin/category.html", category_id, "admin.categories"
     )
+
+
+@bp.get("/categories/<int:category_id>/questions")
+@roles_required(*ADMINS)
+def questions(category_id: int):
+    category = db.session.get(Category, category_id) or abort(404)
+    return render_template(
+        "admin/questions.html",
+        category=category,
+        questions=question_services.questions_for(category.id, active_only=False),
+        kind_labels=QUESTION_KIND_LABELS,
+    )
+
+
+@bp.route(
+    "/categories/<int:category_id>/questions/new", methods=["GET", "POST"], defaults={"question_id": None}
+)
+@bp.route("/categories/<int:category_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def question(category_id: int, question_id: int | None):
+    category = db.session.get(Category, category_id) or abort(404)
+    found = db.session.get(CategoryQuestion, question_id) if question_id else None
+    if question_id and (found is None or found.category_id != category.id):
+        abort(404)
+    form = QuestionForm(obj=found)
+    refused = False
+    if form.validate_on_submit():
+        try:
+            question_services.save_question(category.id, found, form.data)
+        except question_services.QuestionError as exc:
+            refused = True
+            refuse(str(QUESTION_ERRORS[exc.code]))
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.questions", category_id=category.id))
+    return render_template(
+        "admin/question.html", form=form, category=category, obj=found
+    ), 400 if form.errors or refused else 200
 
 
 @bp.get("/grids")

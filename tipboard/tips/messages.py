@@ -23,4 +23,14 @@ TIP_ERRORS = {
     "outside_area": _l("That place is outside the area this station covers. Please check the location."),
     "no_location": _l("Please say where: use your location, pick a point on the map, or type an address."),
     "try_again": _l("The tip could not be stored just now. Nothing was sent: please send it again."),
+    "bad_answers": _l("Some of the questions about this category need an answer."),
+}
+
+QUESTION_ERRORS = {
+    "answer_required": _l("Please answer this question."),
+    "answer_not_number": _l("Please give a number."),
+    "answer_bad_choice": _l("Please pick one of the choices offered."),
+    "answer_too_long": _l("That answer is too long."),
+    "needs_choices": _l("A question with choices needs at least one choice line (key|English|Chinese)."),
+    "code_taken": _l("This category already has a question with that code."),
 }

@@ -158,6 +158,7 @@ class Tip(TimestampMixin, db.Model):
     events: Mapped[list[TipEvent]] = relationship(
         back_populates="tip", order_by="TipEvent.id", cascade="all, delete-orphan"
     )
+    answers: Mapped[list[TipAnswer]] = relationship(order_by="TipAnswer.id", cascade="all, delete-orphan")
 
     __table_args__ = (
         # An anonymous tip is linked to no account, by construction.
@@ -341,3 +342,87 @@ class FollowUp(db.Model):
         sa.UniqueConstraint("tip_id", "resolved_at"),
         sa.CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),
     )
+
+
+class QuestionKind(enum.StrEnum):
+    """What an extra question of a category takes (Open311 attribute datatypes beside each)."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    SINGLE = "single"
+    MULTI = "multi"
+
+
+QUESTION_KIND_LABELS = {
+    QuestionKind.TEXT: _l("Text"),
+    QuestionKind.NUMBER: _l("Number"),
+    QuestionKind.SINGLE: _l("One choice"),
+    QuestionKind.MULTI: _l("Several choices"),
+}
+
+
+class CategoryQuestion(db.Model):
+    """An extra question the tip form asks when this category is chosen (an Open311 attribute).
+
+    ``choices`` holds one choice a line, ``key|English|中文``, for the two choice kinds."""
+
+    __tablename__ = "category_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    text_en: Mapped[str] = mapped_column(sa.String(300))
+    text_zh: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[str] = mapped_column(sa.String(10), default=QuestionKind.TEXT.value)
+    required: Mapped[bool] = mapped_column(default=False)
+    choices: Mapped[str] = mapped_column(sa.Text, default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    category: Mapped[Category] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("category_id", "code"),)
+
+    @property
+    def text(self) -> str:
+        return localized(self.text_zh, self.text_en)
+
+    @property
+    def choice_list(self) -> list[tuple[str, str, str]]:
+        """(key, English, Chinese) for each choice line."""
+        found = []
+        for line in (self.choices or "").splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if parts and parts[0]:
+                en = parts[1] if len(parts) > 1 and parts[1] else parts[0]
+                zh = parts[2] if len(parts) > 2 and parts[2] else en
+                found.append((parts[0], en, zh))
+        return found
+
+    def choice_name(self, key: str) -> str:
+        for k, en, zh in self.choice_list:
+            if k == key:
+                return localized(zh, en)
+        return key
+
+
+class TipAnswer(db.Model):
+    """A reporter's answer to a category's extra question; several choices are stored a line each."""
+
+    __tablename__ = "tip_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tip_id: Mapped[int] = mapped_column(sa.ForeignKey("tip.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("category_question.id", ondelete="CASCADE"))
+    value: Mapped[str] = mapped_column(sa.Text)
+
+    question: Mapped[CategoryQuestion] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("tip_id", "question_id"),)
+
+    @property
+    def shown(self) -> str:
+        """The answer as staff read it: choice names in their language."""
+        if self.question.kind in (QuestionKind.SINGLE.value, QuestionKind.MULTI.value):
+            return ", ".join(self.question.choice_name(k) for k in self.value.splitlines())
+        return self.value

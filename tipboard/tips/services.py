@@ -39,10 +39,12 @@ from tipboard.tips.models import (
     MeToo,
     PendingUpload,
     Tip,
+    TipAnswer,
     TipEvent,
     TipPhoto,
     TipStatus,
 )
+from tipboard.tips.questions import check_answers, questions_for
 from tipboard.tips.workflow import TipAction, enqueue_tip, transition
 
 log = logging.getLogger("tipboard.tips")
@@ -94,6 +96,8 @@ class NewTip:
     contact_preference: str | None = None
     locale: str | None = None
     submission_key: str | None = None  # drawn by the sending phone; the same report sent twice is one tip
+    #: Answers to the category's extra questions, as sent: {question code: [values]}.
+    answers: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -301,6 +305,9 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
         raise TipError("bad_category")
     if not data.description.strip():
         raise TipError("empty_description")
+    answers, wrong = check_answers(questions_for(category.id), data.answers)
+    if wrong:
+        raise TipError("bad_answers", wrong=wrong)
     grid_id = data.grid_id
     if grid_id is None and data.lat is not None and data.lon is not None:
         grid_id = nearest_grid_id(data.lat, data.lon)
@@ -325,6 +332,8 @@ def submit_tip(data: NewTip, reporter=None, upload_token: str | None = None) -> 
     if not data.anonymous and reporter is None:
         raise TipError("named_needs_account")
     db.session.add(tip)
+    for question_id, value in answers.items():
+        tip.answers.append(TipAnswer(question_id=question_id, value=value))
     tip.events.append(
         TipEvent(
             kind=EventKind.SUBMITTED.value,

@@ -35,10 +35,11 @@ from tipboard.tips import bp, services
 from tipboard.tips.access import acts_as_reporter, grant_tracking, reporter_tip, tip_for_reporter
 from tipboard.tips.followup import FollowUpError, FollowUpForm, answer_followup
 from tipboard.tips.forms import MessageForm, MeTooForm, TipForm, TrackForm
-from tipboard.tips.messages import PHOTO_ERRORS, TIP_ERRORS
+from tipboard.tips.messages import PHOTO_ERRORS, QUESTION_ERRORS, TIP_ERRORS
 from tipboard.tips.models import Tip, TipPhoto, TipStatus
 from tipboard.tips.panels import tracking_panels
 from tipboard.tips.photos import PhotoError
+from tipboard.tips.questions import check_answers, questions_for
 
 log = logging.getLogger("tipboard.tips")
 # Tries at storing a tip whose freshly drawn tracking code another tip already has.
@@ -72,18 +73,41 @@ def new():
         if not current_user.is_authenticated:
             form.anonymous.data = True
     nearby: list = []
+    offered = {c.id for c in categories}
+    asked = questions_for(form.category.data if form.category.data in offered else None)
+    answers = {q.code: request.form.getlist(f"q-{q.code}") for q in asked}
+    question_errors: dict = {}
+    shown = str(form.category.data) if form.category.data in offered else ""
+    if (
+        request.method == "POST"
+        and request.form.get("show_questions")
+        and request.form.get("questions_of") != shown
+    ):
+        # "Continue": the resident chose a category; show its questions, send nothing yet. (Once
+        # they are shown it sends: Enter in a field presses the form's first button, this one.)
+        _accept_photos(form)
+        keep()
+        return _render_form(form, categories, nearby, asked, answers, question_errors), 200
     if request.method == "POST":
         valid = form.validate_on_submit()  # (validation resets field errors, so it goes first)
         replayed = services.replay_submission(form.submission_key.data) if valid else None
         if replayed is not None:  # sent before (queued offline, or the answer was lost): one tip
             return _show_receipt(replayed)
-        if _accept_photos(form) and valid:
-            response, nearby = _try_submit(form)
+        question_errors = {
+            code: str(QUESTION_ERRORS[why]) for code, why in check_answers(asked, answers)[1].items()
+        }
+        if _accept_photos(form) and valid and not question_errors:
+            response, nearby = _try_submit(form, answers)
             if response is not None:
                 return response
         # The form goes back for correction; the photos it accepted stay pending under its upload
         # token, so the resident never sends them again. Nothing else was written (_submit's savepoint).
         keep()
+    status = 400 if form.errors or question_errors else 200
+    return _render_form(form, categories, nearby, asked, answers, question_errors), status
+
+
+def _render_form(form, categories, nearby, asked, answers, question_errors) -> str:
     return render_template(
         "tips/new.html",
         form=form,
@@ -92,7 +116,10 @@ def new():
         pending=services.pending_uploads(form.upload_token.data),
         origin_note=_origin_note(form.origin.data),
         me_too_form=MeTooForm(),
-    ), 400 if form.errors else 200
+        questions=asked,
+        answers=answers,
+        question_errors=question_errors,
+    )
 
 
 def _origin_note(token: str | None):
@@ -137,7 +164,7 @@ def _accept_photos(form: TipForm) -> bool:
     return True
 
 
-def _try_submit(form: TipForm):
+def _try_submit(form: TipForm, answers: dict[str, list[str]]):
     """Returns (response, nearby). A response means the tip was stored."""
     place = services.locate(
         form.lat.data,
@@ -175,6 +202,7 @@ def _try_submit(form: TipForm):
         contact_preference=form.contact_preference.data,
         locale=str(get_locale()),
         submission_key=form.submission_key.data or None,
+        answers=answers,
     )
     try:
         receipt = _submit(
