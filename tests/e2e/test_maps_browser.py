@@ -42,6 +42,7 @@ def test_a_point_picked_on_the_map_is_stored_in_wgs84(live_server, browser, pres
         page.click("#pick-on-map")
         page.wait_for_selector("#map .leaflet-control-zoom-in")
         assert page.get_attribute("#map .leaflet-control-zoom-in", "title") == "放大"
+        page.locator("#map").scroll_into_view_if_needed()  # below the fold on a phone
         box = page.locator("#map").bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.wait_for_function("document.querySelector('#lat').value !== ''")

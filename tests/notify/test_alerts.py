@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 
@@ -58,6 +59,10 @@ def test_a_resident_adds_and_removes_watches_on_the_alerts_page(app_ctx, client,
     assert response.status_code == 302
     [mine] = db.session.scalars(sa.select(AlertWatch).where(AlertWatch.user_id == me.id)).all()
     assert mine.radius_m == 800 and mine.grid_id is None
+    # Each watched area is also offered as an Atom feed for a feed reader.
+    feed = re.search(r'href="(/api/v1/hazards\.atom\?[^"]+)"', client.get("/notify/alerts").text).group(1)
+    feed = feed.replace("&amp;", "&")
+    assert "radius=800" in feed and client.get(feed).mimetype == "application/atom+xml"
     # Outside the station's area, or no area at all: refused with a reason.
     page = client.post("/notify/alerts", data={"lat": "39.9", "lon": "116.4", "radius_m": "800"})
     assert page.status_code == 400 and "outside the station" in page.get_data(as_text=True)
