@@ -13,6 +13,7 @@ import pytest
 
 from tests.e2e.harness import ROOT, phone_page, shot
 from tests.e2e.test_station_flow import sign_in
+from tests.images import pdf_with_metadata
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +73,7 @@ def test_a_dispute_from_application_to_follow_up_in_chinese(live_server, browser
 
     staff = phone_page(browser, "zh_Hans")
     sign_in(staff, base, "staff")
-    staff.goto(base + "/moderation/?status=all")
+    staff.goto(base + "/moderation/?status=all&kind=dispute")  # the demo's queue is long
     staff.locator(f"a:has-text('{code}')").first.click()
     staff.locator('details:has(form[action$="/act/accept"]) > summary').click()
     staff.select_option('[name="accept-lead"]', label="周调解员 Mediator Zhou")
@@ -127,7 +128,7 @@ def test_a_dispute_from_application_to_follow_up_in_chinese(live_server, browser
     mediator.select_option("select[name='paper-party']", label="楼上邻居")
     mediator.set_input_files(
         "input[name='paper-scan']",
-        files=[{"name": "signed.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 signed"}],
+        files=[{"name": "signed.pdf", "mimeType": "application/pdf", "buffer": pdf_with_metadata()}],
     )
     mediator.locator("form[action$='/agreement/paper'] button").click()
     mediator.wait_for_load_state()

@@ -68,7 +68,7 @@ def test_report_written_offline_is_sent_once_when_the_link_returns(live_server, 
         assert page.locator("#tip-form").count() == 1  # from the worker's cache
         assert page.evaluate("navigator.onLine") is False
         fill_report(page, photo, description)
-        page.locator("#tip-form button[type=submit]").click()
+        page.locator("#tip-form button.primary[type=submit]").click()
         status = page.locator("#offline-status")
         status.wait_for(state="visible")
         assert "/tips/new" in page.url
@@ -110,7 +110,7 @@ def test_a_half_written_report_survives_closing_the_tab(live_server, browser, ph
         assert page.input_value("textarea[name=description]") == description
         assert page.input_value("input[name=address]") == "No. 7 Old Street, by the gate"
         assert page.evaluate("document.querySelector('input[name=photos]').files.length") == 1
-        page.locator("#tip-form button[type=submit]").click()
+        page.locator("#tip-form button.primary[type=submit]").click()
         page.wait_for_url("**/tips/receipt")
         [(_tip_id, photos)] = stored_tips(live_server, description)
         assert photos == 1
@@ -146,7 +146,7 @@ def test_a_report_whose_answer_was_lost_is_sent_again_and_stored_once(live_serve
         page.goto(live_server.url + "/tips/new")
         fill_report(page, None, description)
         page.route("**/tips/new", lose_the_answer)
-        page.locator("#tip-form button[type=submit]").click()
+        page.locator("#tip-form button.primary[type=submit]").click()
         page.wait_for_timeout(1500)
         assert lost and len(stored_tips(live_server, description)) == 1
         page.unroute("**/tips/new")

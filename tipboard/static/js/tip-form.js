@@ -204,7 +204,8 @@
       var report = snapshot();
       if (navigator.onLine && !loadedOffline) {
         // Sent the ordinary way; kept until the receipt page shows (app.js clears it there).
-        report.sent = true;
+        // "Continue with this category" only asks for the category's questions: still a draft.
+        if (!(e.submitter && e.submitter.name === "show_questions")) report.sent = true;
         store.put("draft", report).catch(function () {});
         return;
       }
