@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from PIL import Image
+from pypdf import PdfWriter
 
 GPS_LAT = (31, 57, 7.2)  # 31.952 N
 GPS_LON = (119, 57, 36.0)  # 119.96 E
@@ -55,3 +56,14 @@ def pixel_flood_png(width=30000, height=30000) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     body = zlib.compress(b"\x00" * 1024)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def pdf_with_metadata(author="Resident Secretname", pages=1) -> bytes:
+    """A real PDF whose document information names its author and software."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Author": author, "/Producer": "Scanner Pro 9", "/Title": "evidence"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from tests.disputes.conftest import english, invitation_from, keys_for
-from tests.images import jpeg_with_gps
+from tests.images import jpeg_with_gps, pdf_with_metadata
 from tipboard.database import utcnow
 from tipboard.disputes.agreement import _code_for
 from tipboard.disputes.followup import ask_due
@@ -47,12 +47,15 @@ def _apply_anonymously(client, **extra):
 
 def test_an_applicant_without_account_applies_and_follows_by_code_and_secret(app, client, users):
     case, code, secret = _apply_anonymously(
-        client, evidence=[(io.BytesIO(jpeg_with_gps()), "p.jpg"), (io.BytesIO(b"%PDF-1.4 tiny"), "a.pdf")]
+        client, evidence=[(io.BytesIO(jpeg_with_gps()), "p.jpg"), (io.BytesIO(pdf_with_metadata()), "a.pdf")]
     )
     assert case.status == CaseStatus.RECEIVED.value and case.parties[0].user_id is None
     assert case.parties[0].secret_hash and secret.replace("-", "") not in case.parties[0].secret_hash
     files = db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id)).all()
     assert sorted(f.media for f in files) == ["image", "pdf"]
+    document = next(f for f in files if f.media == "pdf")
+    kept = (file_dir() / document.file_name).read_bytes()
+    assert kept.startswith(b"%PDF") and b"Secretname" not in kept and b"Scanner Pro" not in kept
     photo = next(f for f in files if f.media == "image")
     with Image.open(file_dir() / photo.file_name) as stored:
         assert not stored.getexif() and "comment" not in stored.info  # no GPS, no device, no comment
@@ -205,7 +208,7 @@ def test_whole_journey(app, client, world, login):
     # Evidence a party adds is theirs until the mediator shares it.
     other.post(
         f"/disputes/case/{case.code}/evidence",
-        data={"file": (io.BytesIO(b"%PDF-1.4 bill"), "bill.pdf")},
+        data={"file": (io.BytesIO(pdf_with_metadata()), "bill.pdf")},
         content_type="multipart/form-data",
     )
     pdf = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id))
@@ -258,7 +261,7 @@ def test_whole_journey(app, client, world, login):
     assert signature.confirmed_at is not None and signature.method == "online" and signature.code_hash is None
     mediator.post(
         f"/disputes/case/{case.code}/agreement/paper",
-        data={"paper-party": other_party.id, "paper-scan": (io.BytesIO(b"%PDF-1.4 signed"), "signed.pdf")},
+        data={"paper-party": other_party.id, "paper-scan": (io.BytesIO(pdf_with_metadata()), "signed.pdf")},
         content_type="multipart/form-data",
     )
     db.session.expire_all()
@@ -283,3 +286,20 @@ def test_whole_journey(app, client, world, login):
     # The staff's looks at the case are in its audit trail.
     actions = [(e.actor_id, e.action) for e in audit_trail("dispute", case.id)]
     assert (world.mediator.id, "view") in actions and (world.mediator.id, "draft") in actions
+
+
+def test_a_damaged_or_locked_pdf_is_refused_with_a_reason(client, users):
+    page = client.post(
+        "/disputes/new",
+        data={
+            "kind": "noise",
+            "facts": "Drums.",
+            "wishes": "Quiet.",
+            "applicant_name": "Resident",
+            "meeting": "online",
+            "evidence": [(io.BytesIO(b"%PDF-1.4 not really a pdf"), "broken.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 400 and "PDF" in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DisputeCase)) == 0

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from tests.factories import UserFactory
-from tests.images import jpeg_with_gps
+from tests.images import jpeg_with_gps, pdf_with_metadata
 from tests.legal.conftest import ask_anonymously, keys_for
 from tipboard.database import utcnow
 from tipboard.events import mediation_requested
@@ -194,10 +194,31 @@ def test_photo_is_stored_without_metadata_and_shown_only_to_those_who_may_see(ap
 def test_not_a_photo_is_a_form_message(client, legal):
     response = client.post(
         "/legal/ask",
-        data={"topic": "other", "question": "q", "photo": (io.BytesIO(b"%PDF-1.4 junk"), "a.pdf")},
+        data={"topic": "other", "question": "q", "photo": (io.BytesIO(b"GIF89 junk"), "a.gif")},
     )
     assert response.status_code == 400 and "Only photos" in response.text
+    broken = client.post(
+        "/legal/ask",
+        data={"topic": "other", "question": "q", "photo": (io.BytesIO(b"%PDF-1.4 junk"), "a.pdf")},
+    )
+    assert broken.status_code == 400 and "This PDF cannot be read" in broken.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LegalQuestion)) == 0
+
+
+def test_a_pdf_loses_its_metadata_and_is_seen_only_by_those_on_the_question(app, client, login, legal):
+    question, code, _secret = ask_anonymously(
+        client, photo=(io.BytesIO(pdf_with_metadata(author="Tenant Secretname")), "lease.pdf")
+    )
+    assert question.photo_name.endswith(".pdf") and question.thumb_name is None
+    kept = (legal_photo_dir() / question.photo_name).read_bytes()
+    assert kept.startswith(b"%PDF") and b"Secretname" not in kept and b"Scanner Pro" not in kept
+    assert "Attached document (PDF)" in client.get(f"/legal/q/{code}").text
+    download = client.get(f"/legal/photo/{question.photo_name}")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    stranger = app.test_client()
+    login(stranger, legal["off"])
+    assert stranger.get(f"/legal/photo/{question.photo_name}").status_code == 403
 
 
 def test_ask_page_in_chinese(client):

@@ -24,6 +24,7 @@ from tipboard.disputes.models import (
     Side,
 )
 from tipboard.disputes.workflow import KIND
+from tipboard.documents import DocumentError, clean_pdf, is_pdf
 from tipboard.errors import Refusal
 from tipboard.extensions import db
 from tipboard.geo import responsible_officer
@@ -35,7 +36,6 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # as tip codes: nothing to m
 CODE_LENGTH = 8
 SECRET_LENGTH = 12
 RISK_PRIORITY = 100  # a case flagged for threats or violence goes to the front of the queue
-PDF_MAGIC = b"%PDF-"
 
 
 class DisputeError(Refusal):
@@ -193,7 +193,11 @@ def add_file(
     if len(data) > cfg["DISPUTE_MAX_FILE_BYTES"]:
         raise DisputeError("file_too_large", mb=cfg["DISPUTE_MAX_FILE_BYTES"] // (1024 * 1024))
     directory = file_dir()
-    if data[:5] == PDF_MAGIC:
+    if is_pdf(data):
+        try:
+            data = clean_pdf(data)  # no author, software or XMP metadata: only the pages
+        except DocumentError:
+            raise DisputeError("not_a_file", mb=cfg["DISPUTE_MAX_FILE_BYTES"] // (1024 * 1024)) from None
         directory.mkdir(parents=True, exist_ok=True)
         file_name, media = f"{secrets.token_urlsafe(18)}.pdf", "pdf"
         (directory / file_name).write_bytes(data)

@@ -36,7 +36,9 @@ class AskForm(Form):
         validators=[InputRequired(), Length(max=TEXT_MAX)],
         render_kw={"rows": 6},
     )
-    photo = FileField(_l("A photo of a document (optional)"), render_kw={"accept": "image/*"})
+    photo = FileField(
+        _l("A photo or PDF of a document (optional)"), render_kw={"accept": "image/*,application/pdf"}
+    )
 
 
 class TrackForm(Form):

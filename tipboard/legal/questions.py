@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import hmac
 import logging
+import secrets
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from tipboard.database import utcnow
+from tipboard.documents import DocumentError, clean_pdf
 from tipboard.events import mediation_requested
 from tipboard.extensions import db
 from tipboard.legal.errors import LegalError
@@ -83,6 +85,25 @@ def store_photo(data: bytes) -> photo_store.StoredPhoto:
         thumb_side=cfg["THUMB_MAX_SIDE"],
         read_gps=False,
     )
+
+
+@dataclasses.dataclass
+class Attachment:
+    """A PDF attached to a question (photos are photo_store.StoredPhoto, with a thumbnail)."""
+
+    file_name: str
+    thumb_name: None = None
+
+
+def store_document(data: bytes) -> Attachment:
+    """A PDF rewritten page by page: no author, software or XMP metadata (tipboard.documents).
+    Raises DocumentError for a damaged, locked or too long one, or one over MAX_PHOTO_BYTES."""
+    if len(data) > current_app.config["MAX_PHOTO_BYTES"]:
+        raise DocumentError("too_large")
+    legal_photo_dir().mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_urlsafe(18)}.pdf"
+    (legal_photo_dir() / name).write_bytes(clean_pdf(data))
+    return Attachment(name)
 
 
 def ask(

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tipboard.database import is_unique_violation
 from tipboard.disputes.access import grant_party
+from tipboard.documents import DocumentError, is_pdf
 from tipboard.extensions import db, limiter
 from tipboard.flow import refuse
 from tipboard.legal import bp, faq, questions
@@ -90,11 +91,18 @@ def ask():
         photo = None
         upload = form.photo.data
         if upload and getattr(upload, "filename", ""):
+            data = upload.read()
             try:
-                photo = questions.store_photo(upload.read())
+                photo = questions.store_document(data) if is_pdf(data) else questions.store_photo(data)
             except PhotoError as exc:
                 form.photo.errors = [
                     str(PHOTO_ERRORS.get(exc.code, PHOTO_ERRORS["broken"])) % _photo_limits()
+                ]
+            except DocumentError:
+                form.photo.errors = [
+                    _(
+                        "This PDF cannot be read (damaged, locked, too long or too large). Send a photo of the page."
+                    )
                 ]
         if not form.photo.errors:
             asker = current_user if current_user.is_authenticated else None
@@ -278,7 +286,12 @@ def photo(name: str):
         abort(404)
     if not (acts_as_asker(question) or question.can_view(current_user)):
         abort(403)
-    response = send_from_directory(questions.legal_photo_dir(), name, mimetype="image/jpeg", max_age=0)
+    if name.endswith(".pdf"):  # a document: downloaded, never shown inside the site
+        response = send_from_directory(
+            questions.legal_photo_dir(), name, mimetype="application/pdf", as_attachment=True, max_age=0
+        )
+    else:
+        response = send_from_directory(questions.legal_photo_dir(), name, mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
