@@ -7,7 +7,7 @@ from flask import Response, get_flashed_messages
 
 from tests.factories import CategoryFactory
 from tipboard.extensions import db
-from tipboard.flow import commit_if_done, keep, refuse, unit_of_work
+from tipboard.flow import commit_if_done, keep, keep_read, refuse, unit_of_work
 from tipboard.jobs import JobSpec
 from tipboard.tips.models import Category
 
@@ -90,3 +90,14 @@ def test_a_job_commits_its_work_or_nothing(app_ctx):
         JobSpec("test.dropped", failing, "interval", {}, 60).run()
     db.session.rollback()
     assert _exists("job-kept") and not _exists("job-dropped")
+
+
+@pytest.mark.parametrize(("status", "kept"), [(200, True), (404, False)])
+def test_a_read_that_must_leave_its_record_is_committed(app, status, kept):
+    """``keep_read``: a look at a confidential file commits its audit row, unless the look failed."""
+    with app.test_request_context("/", method="GET"):
+        keep_read()
+        CategoryFactory(slug="flow-read")
+        commit_if_done(Response(status=status))
+        db.session.rollback()
+        assert _exists("flow-read") is kept

@@ -9,4 +9,5 @@ ACCESS = {
     "care.plan": {"roles": STAFF, "method": "POST", "params": {"person_id": 999999}, "object": True},
     "care.add_visitor": {"roles": STAFF, "method": "POST", "params": {"person_id": 999999}, "object": True},
     "care.ledger": {"roles": STAFF},
+    "care.ledger_pdf": {"roles": STAFF},
 }

@@ -4,9 +4,12 @@ queue once per day, and the ledger."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from pypdf import PdfReader
 
 from tests.factories import GridFactory, UserFactory
 from tipboard.care import services
@@ -165,3 +168,31 @@ def test_the_ledger_csv_neutralises_a_hostile_note(client, login, care):
     login(client, care["officer"])
     text = client.get("/care/ledger.csv").data.decode("utf-8-sig")
     assert "'" + hostile in text and "," + hostile not in text
+
+
+def test_a_look_at_a_file_and_an_export_are_committed_with_their_audit_rows(app, client, login, care):
+    """A GET is never committed unless it must leave a record: each look at a care file must."""
+    login(client, care["officer"])
+    with client:
+        assert client.get(f"/care/{care['person'].id}").status_code == 200
+        assert g.tipboard_keep_read is True
+    with client:
+        assert client.get("/care/ledger.csv").status_code == 200
+        assert g.tipboard_keep_read is True
+
+
+def test_the_ledger_as_a_pdf_for_the_officers_reports(client, login, care):
+    services.log_visit(
+        care["person"], care["officer"], found="All well", needs=None, follow_up=None, now=utcnow()
+    )
+    login(client, care["officer"])
+    response = client.get("/care/ledger.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Granny Test" in text and "All well" in text
+    assert client.get("/care/ledger.pdf?first=2026-13-01").status_code == 400
+    login(client, care["other"])
+    other = PdfReader(io.BytesIO(client.get("/care/ledger.pdf").data))
+    assert "Granny Test" not in "".join(page.extract_text() for page in other.pages)
+    login(client, UserFactory(roles=(Role.VOLUNTEER,)))
+    assert client.get("/care/ledger.pdf").status_code == 403

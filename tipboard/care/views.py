@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,8 +15,9 @@ from tipboard.care.forms import LedgerForm, PersonForm, PlanForm, VisitForm, Vis
 from tipboard.care.models import CarePerson
 from tipboard.csvexport import csv_response
 from tipboard.extensions import db
-from tipboard.flow import refuse
+from tipboard.flow import keep_read, refuse
 from tipboard.nav import register_nav
+from tipboard.pdfdoc import text_pdf
 from tipboard.permissions import STAFF, Role, roles_required
 from tipboard.timezones import local_now, to_local
 
@@ -80,6 +81,7 @@ def new():
 
 def _page(person: CarePerson, status: int = 200, **forms):
     services.audit_view(person, current_user)
+    keep_read()  # the audit row is the record of this look: committed even on a GET
     plan = PlanForm(
         every_days=person.visit_every_days,
         visitor_kind=person.visitor_kind,
@@ -162,9 +164,9 @@ def add_visitor(person_id: int):
     return _page(person, 400, visitor_form=form)
 
 
-@bp.get("/ledger.csv")
-@roles_required(*STAFF)
-def ledger():
+def _ledger() -> tuple[dt.date, dt.date, list[str], list[list[str]]]:
+    """The visits the signed-in officer may see in the asked period (this month so far by default),
+    each export written to the audit trail of the people in it."""
     form = LedgerForm(request.args)
     if not form.validate():
         abort(400)
@@ -176,6 +178,7 @@ def ledger():
     visits = services.ledger(current_user, first, last)
     for person in {v.person for v in visits}:
         services.audit_view(person, current_user, "export")
+    keep_read()
     header = [
         _("Date"),
         _("Name"),
@@ -186,11 +189,11 @@ def ledger():
         _("Needs"),
         _("Follow-up"),
     ]
-    rows = (
+    rows = [
         [
             to_local(v.visited_at).strftime("%Y-%m-%d %H:%M"),
             v.person.name,
-            v.person.kind_label,
+            str(v.person.kind_label),
             v.person.grid.name if v.person.grid else "",
             v.visitor.name if v.visitor else "",
             v.found,
@@ -198,5 +201,26 @@ def ledger():
             v.follow_up or "",
         ]
         for v in visits
-    )
+    ]
+    return first, last, header, rows
+
+
+@bp.get("/ledger.csv")
+@roles_required(*STAFF)
+def ledger():
+    first, last, header, rows = _ledger()
     return csv_response(header, rows, f"care-ledger-{first.isoformat()}-{last.isoformat()}.csv")
+
+
+@bp.get("/ledger.pdf")
+@roles_required(*STAFF)
+def ledger_pdf():
+    """The care ledger (工作台账) for the officer's reports: one paragraph per visit."""
+    first, last, header, rows = _ledger()
+    lines = [" · ".join(f"{label}: {value}" for label, value in zip(header, row) if value) for row in rows]
+    title = _("Care ledger %(first)s to %(last)s", first=first.isoformat(), last=last.isoformat())
+    pdf = text_pdf(title, current_user.name, lines or [_("No visits in this period.")])
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename=care-ledger-{first}-{last}.pdf"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -18,8 +18,6 @@ from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from tipboard.database import utcnow
@@ -38,7 +36,7 @@ from tipboard.disputes.workflow import KIND, CaseAction, transition
 from tipboard.extensions import db
 from tipboard.moderation.services import record
 from tipboard.outbox import build_at_delivery, notify
-from tipboard.patrols.hours import FONT
+from tipboard.pdfdoc import cjk_font
 from tipboard.timezones import to_local
 
 JUDICIAL_DAYS = 30  # People's Mediation Law art. 33
@@ -187,12 +185,6 @@ def judicial_deadline(case: DisputeCase) -> dt.date:
     return to_local(case.settled_at).date() + dt.timedelta(days=JUDICIAL_DAYS)
 
 
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
 def agreement_pdf(case: DisputeCase, agreement: Agreement, locale: str) -> bytes:
     """The agreement as an A4 PDF, in Chinese or in English."""
     with force_locale(locale):
@@ -203,7 +195,7 @@ def _pdf(case: DisputeCase, agreement: Agreement) -> bytes:
     locale = get_locale()
     zh = locale is not None and locale.language == "zh"
     station = current_app.config["STATION_NAME_ZH" if zh else "STATION_NAME"]
-    font, out = _font(), io.BytesIO()
+    font, out = cjk_font(), io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
     pdf.setTitle(_("Mediation agreement"))
     width, height = A4

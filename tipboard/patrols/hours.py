@@ -19,18 +19,15 @@ from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from sqlalchemy.orm import contains_eager
 
 from tipboard.extensions import db
 from tipboard.patrols.checkin import signup_hours
 from tipboard.patrols.models import LEAD_ROLES, Shift, SignUp, SignUpStatus, TeamMember
+from tipboard.pdfdoc import cjk_font
 from tipboard.permissions import STAFF
 from tipboard.timezones import from_local, to_local
-
-FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese and Latin text, no font file
 
 
 def attended(user_id: int, start: dt.date | None = None, end: dt.date | None = None) -> list[SignUp]:
@@ -156,18 +153,12 @@ def service_record(user, start: dt.date, end: dt.date, issued: dt.date) -> dict:
     }
 
 
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
 def record_pdf(record: dict) -> bytes:
     """The record as an A4 PDF in the request's language."""
     locale = get_locale()
     zh = locale is not None and locale.language == "zh"
     station = current_app.config["STATION_NAME_ZH" if zh else "STATION_NAME"]
-    font, out = _font(), io.BytesIO()
+    font, out = cjk_font(), io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
     pdf.setTitle(_("Record of volunteer service hours"))
     width, height = A4
