@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("notify", __name__, url_prefix="/notify")
 
-from tipboard.notify import alerts, cli, jobs, models, tipwatch, views  # noqa: E402,F401  (models, jobs, receivers, routes)
+from tipboard.notify import alerts, cli, demo, jobs, models, tipwatch, views  # noqa: E402,F401  (models, jobs, receivers, routes, demo)
