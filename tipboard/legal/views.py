@@ -248,7 +248,8 @@ def consent_mediation(code: str):
             refuse(_error(exc))
         else:
             flash(_("Thank you. The station's mediators will contact you about your case."), "success")
-            for receipt in opened:  # the new mediation case: its code (and secret) shown once
+            if opened:  # the new mediation case: its code (and an anonymous asker's secret) shown once
+                receipt = opened[0]
                 session["dispute_receipt"] = {"code": receipt.code, "secret": receipt.secret}
                 if receipt.secret:
                     grant_party(receipt.case.parties[0].id)
