@@ -27,10 +27,13 @@ def narrow_page(browser, lang):
 
 @pytest.fixture(scope="session")
 def gap_soon(live_server):
-    """This week's draft roster with two patrols at the market starting in ten and twelve minutes,
+    """The draft roster of the patrols' week with two patrols at the market starting in ten minutes,
     made straight in the server's database (check-in opens before the start, and a test cannot wait
-    for a real week); the draft leaves today's patrols empty, as if it had needed its people
-    elsewhere, so today's leaders are free to be chosen."""
+    for a real week); the draft leaves the day around them empty, as if it had needed its people
+    elsewhere, so the leaders are free to be chosen whatever the hour (the rest rule keeps a leader
+    who patrolled last evening off a patrol at 2 am). The week is the patrols' own, not today's: ten
+    minutes before local midnight on a Sunday they are next week's. Run at 23:50 local, the test
+    once found the new patrols filled and no gap to fill."""
     script = (
         "import datetime as dt\n"
         "import sqlalchemy as sa\n"
@@ -46,16 +49,16 @@ def gap_soon(live_server):
         "    now = utcnow()\n"
         "    out = []\n"
         "    point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name == 'Market north gate'))\n"
-        "    for minutes in (10, 12):\n"
-        "        s = Shift(point_id=point.id, title=f'E2E roster gap {minutes}', starts_at=now + dt.timedelta(minutes=minutes),\n"
-        "                  ends_at=now + dt.timedelta(minutes=minutes + 50), min_volunteers=2, max_volunteers=3,\n"
+        "    starts = now + dt.timedelta(minutes=10)\n"
+        "    for n in (1, 2):\n"
+        "        s = Shift(point_id=point.id, title=f'E2E roster gap {n}', starts_at=starts,\n"
+        "                  ends_at=starts + dt.timedelta(minutes=50), min_volunteers=2, max_volunteers=3,\n"
         "                  requires_leader=True)\n"
         "        db.session.add(s); db.session.flush(); out.append(s)\n"
-        "    week = build.monday_of(to_local(now).date())\n"
+        "    week = build.monday_of(to_local(starts).date())\n"
         "    run = build.build_week(week)\n"
-        "    today = to_local(now).date()\n"
         "    for a in list(run.assignments):\n"
-        "        if to_local(a.shift.starts_at).date() == today:\n"
+        "        if abs(a.shift.starts_at - starts) < dt.timedelta(days=1):\n"
         "            run.assignments.remove(a)\n"
         "    instance, _ = build.instance_for_week(week)\n"
         "    build._refresh(run, instance)\n"
