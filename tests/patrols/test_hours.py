@@ -14,6 +14,7 @@ from tipboard.extensions import db
 from tipboard.patrols import checkin, hours
 from tipboard.patrols.models import MemberRole, SignUp
 from tipboard.patrols.teams import add_member
+from tipboard.timezones import local_now
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_the_record_is_a_pdf_with_the_total_hours_in_chinese_by_default(client, 
     assert response.data.startswith(b"%PDF")
     text = _pdf_text(response.data)
     assert "3.50" in text and "志愿服务时长证明" in text and "魏村派出所" in text
-    record = hours.service_record(served, start, end, end)
+    record = hours.service_record(served, start, end, local_now().date())  # issued on the station's day
     assert record["total"] == 3.5 and record["code"] in text
 
 
