@@ -79,7 +79,7 @@ def _no_formula(rows):
 
 
 def test_team_hours_export_neutralises_hostile_names(client, app_ctx, login):
-    team = Team(name="Team H", grids=[GridFactory()])
+    team = Team(name_en="Team H", grids=[GridFactory()])
     db.session.add(team)
     db.session.flush()
     leader = UserFactory(name="Leader H", roles=(Role.RESIDENT,))

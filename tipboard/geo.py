@@ -18,11 +18,17 @@ EARTH_RADIUS_M = 6_371_000.0
 
 
 class BilingualName:
-    """A name an admin enters in both languages (``name_zh``, ``name_en``), read in the reader's."""
+    """A name an admin enters in both languages (``name_zh``, ``name_en``), read in the reader's;
+    where one was left empty (a team named before names had two languages) the other stands in."""
 
     @property
     def name(self) -> str:
-        return localized(self.name_zh, self.name_en)
+        return localized(self.name_zh or self.name_en, self.name_en or self.name_zh)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Both, for a message stored now and read later in its reader's language (outbox.py)."""
+        return {"zh": self.name_zh or self.name_en, "en": self.name_en or self.name_zh}
 
     def __str__(self) -> str:
         return self.name

@@ -103,16 +103,20 @@ class OutboxMessage(db.Model):
     def render(self, locale: str | None = None, delivering: bool = False) -> tuple[str, str]:
         """The text in the recipient's language; secret parameters only when ``delivering``."""
         subject, body = _MESSAGES.get(self.key, (self.key, ""))
-        with force_locale(locale or self.locale):
-            params = _Params(self.render_params(delivering))
+        locale = locale or self.locale
+        with force_locale(locale):
+            params = _Params(self.render_params(delivering, locale))
             return str(subject) % params, str(body) % params
 
-    def render_params(self, delivering: bool = False) -> dict[str, str]:
-        """The parameters as text; secret ones (built when sent) only when ``delivering``."""
+    def render_params(self, delivering: bool = False, locale: str | None = None) -> dict[str, str]:
+        """The parameters as text in the reader's language: a name stored in both languages
+        (``{"zh": ..., "en": ...}``, geo.BilingualName.names) gives the reader's. Secret ones (built
+        when sent) only when ``delivering``."""
         stored = dict(self.params or {})
         if delivering and self.key in _AT_DELIVERY:
             stored.update(_AT_DELIVERY[self.key](stored))
-        return {k: str(v) for k, v in stored.items()}
+        language = "zh" if (locale or self.locale).startswith("zh") else "en"
+        return {k: str(v.get(language, "")) if isinstance(v, dict) else str(v) for k, v in stored.items()}
 
 
 def notify(user, key: str, params: dict | None = None) -> OutboxMessage:

@@ -20,7 +20,7 @@ from tipboard.permissions import Role
 def two_teams(app_ctx):
     """Team A with 30 applications in the queue; team B with 40, all ahead of A's in queue order
     (higher priority, though newer) and each with an assignee whose name A's leader must not see."""
-    team_a, team_b = Team(name="Team Alpha"), Team(name="Team Bravo")
+    team_a, team_b = Team(name_en="Team Alpha"), Team(name_en="Team Bravo")
     db.session.add_all([team_a, team_b])
     db.session.flush()
     leader_a, leader_b = UserFactory(name="Leader Alpha"), UserFactory(name="Leader Bravo")

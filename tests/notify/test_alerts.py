@@ -73,7 +73,7 @@ def test_a_resident_adds_and_removes_watches_on_the_alerts_page(app_ctx, client,
 
 
 def _team(name, leader=None, members=()):
-    team = Team(name=name)
+    team = Team(name_en=name)
     db.session.add(team)
     db.session.flush()
     if leader is not None:

@@ -28,6 +28,7 @@ ACCESS = {
     "patrols.calendar_feed": {"roles": "public", "params": {"token": "not-a-token"}, "object": True},
     "patrols.points": {"roles": VOLUNTEERS + ("staff", "supervisor", "admin")},
     "patrols.new_point": {"roles": STAFF},
+    "patrols.edit_team": {"roles": STAFF},  # GET /patrols/teams/new
     "patrols.point_qr": {"roles": LEADERS, "params": {"point_id": 999999}, "object": True},
     "patrols.templates": {"roles": STAFF, "params": {"point_id": 999999}, "object": True},
     "patrols.generate": {"roles": STAFF, "method": "POST"},

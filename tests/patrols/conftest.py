@@ -14,7 +14,7 @@ from tipboard.permissions import Role
 def patrol(app_ctx):
     """Two teams in two grids, a point in each, a leader and volunteers, and a shift tomorrow."""
     grid_a, grid_b = GridFactory(), GridFactory()
-    team_a, team_b = Team(name="Team A", grids=[grid_a]), Team(name="Team B", grids=[grid_b])
+    team_a, team_b = Team(name_en="Team A", grids=[grid_a]), Team(name_en="Team B", grids=[grid_b])
     db.session.add_all([team_a, team_b])
     db.session.flush()
     leader = UserFactory(name="Leader A", roles=(Role.RESIDENT,))

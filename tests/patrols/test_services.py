@@ -72,7 +72,7 @@ def test_closing_twice_through_the_page_says_so(client, patrol, login):
 def test_take_swap_queues_it_for_the_team_that_approves_swaps(patrol):
     v0, _, v2 = patrol["volunteers"]
     # Point C lies in grid A, which two teams cover; only Team C asks to approve swaps.
-    team_c = Team(name="Team C", grids=[patrol["grid_a"]], swaps_need_approval=True)
+    team_c = Team(name_en="Team C", grids=[patrol["grid_a"]], swaps_need_approval=True)
     db.session.add(team_c)
     db.session.flush()
     signup = shifts.sign_up(patrol["shift"], v0)

@@ -133,7 +133,7 @@ def test_templates_generate_dated_shifts_once(patrol):
 def test_last_place_taken_twice_at_once(fresh_app):
     with fresh_app.app_context():
         grid = GridFactory()
-        team = Team(name="Concurrent", grids=[grid])
+        team = Team(name_en="Concurrent", grids=[grid])
         db.session.add(team)
         people = [UserFactory() for _ in range(6)]
         for person in people:

@@ -54,7 +54,7 @@ def test_someone_on_the_shift_is_not_offered_its_swap_and_cannot_take_it(app, cl
 
 def _crowded_shift(n_takers: int, *, cap=5):
     grid = GridFactory()
-    team = Team(name=f"Swappers {grid.id}", grids=[grid])
+    team = Team(name_en=f"Swappers {grid.id}", grids=[grid])
     db.session.add(team)
     people = [UserFactory() for _ in range(cap + n_takers)]
     for person in people:

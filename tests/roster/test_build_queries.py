@@ -17,7 +17,7 @@ def seed_points(n: int) -> list[Team]:
     teams = []
     for i in range(n):
         grid = GridFactory()
-        team = Team(name=f"Grid team {grid.id}", grids=[grid])
+        team = Team(name_en=f"Grid team {grid.id}", grids=[grid])
         db.session.add(team)
         db.session.flush()
         add_member(team, UserFactory(), MemberRole.LEADER)

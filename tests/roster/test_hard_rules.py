@@ -63,7 +63,7 @@ def test_rest_holds_around_a_shift_confirmed_this_week(app_ctx):
 def test_a_leader_of_another_team_does_not_lead_this_teams_patrol(app_ctx):
     """Someone who leads team B and is a plain member of team A is no leader on team A's shifts."""
     grid_a, grid_b = GridFactory(), GridFactory()
-    team_a, team_b = Team(name="Team A", grids=[grid_a]), Team(name="Team B", grids=[grid_b])
+    team_a, team_b = Team(name_en="Team A", grids=[grid_a]), Team(name_en="Team B", grids=[grid_b])
     db.session.add_all([team_a, team_b])
     db.session.flush()
     both = UserFactory(name="Leads B")

@@ -82,7 +82,7 @@ def test_only_a_draft_can_keep_a_gap_open(draft, users):
 
 def test_a_leader_of_another_team_cannot_keep_it_open(app, draft, login):
     run, _people = draft
-    other = Team(name="Elsewhere", grids=[GridFactory()])
+    other = Team(name_en="Elsewhere", grids=[GridFactory()])
     db.session.add(other)
     outsider = UserFactory(name="Other leader")
     add_member(other, outsider, MemberRole.LEADER)

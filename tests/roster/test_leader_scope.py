@@ -18,7 +18,7 @@ from tipboard.roster.models import RosterRun
 def week(app_ctx):
     team, people, made = seed_week()
     run = build.build_week(WEEK)
-    other_team = Team(name="Elsewhere", grids=[GridFactory()])
+    other_team = Team(name_en="Elsewhere", grids=[GridFactory()])
     db.session.add(other_team)
     outsider = UserFactory(name="Other leader")
     add_member(other_team, outsider, MemberRole.LEADER)

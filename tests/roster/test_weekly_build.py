@@ -20,7 +20,7 @@ WEEK = dt.date(2031, 3, 3)  # a Monday far enough ahead that every shift is in t
 
 def seed_week(n_volunteers=6, leaders=2):
     grid = GridFactory()
-    team = Team(name=f"Roster team {grid.id}", grids=[grid])
+    team = Team(name_en=f"Roster team {grid.id}", grids=[grid])
     db.session.add(team)
     db.session.flush()
     people = []
@@ -221,7 +221,7 @@ def test_a_leader_edits_only_their_own_teams_patrols(client, app, app_ctx, login
     run = build.build_week(WEEK)
     db.session.commit()
     assignment = run.assignments[0]
-    other_team = Team(name="Elsewhere", grids=[GridFactory()])
+    other_team = Team(name_en="Elsewhere", grids=[GridFactory()])
     db.session.add(other_team)
     outsider = UserFactory(roles=(__import__("tipboard.permissions", fromlist=["Role"]).Role.LEADER,))
     add_member(other_team, outsider, MemberRole.LEADER)

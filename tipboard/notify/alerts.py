@@ -131,7 +131,7 @@ def alert_on_publish(tip, actor=None, **_kwargs) -> None:
 
 def teams_led_by(user) -> list[Team]:
     """The teams ``user`` may message: staff any team, a leader the teams they lead."""
-    query = sa.select(Team).order_by(Team.name)
+    query = sa.select(Team).order_by(Team.name_en)
     if not user.has_role(*STAFF):
         query = query.join(TeamMember).where(TeamMember.user_id == user.id, TeamMember.role.in_(LEAD_ROLES))
     return db.session.scalars(query).all()
@@ -172,12 +172,12 @@ def broadcast(sender, text: str, *, team_id: int | None = None, shift_id: int | 
     if team_id is not None:
         if team_id not in allowed_teams:
             raise AlertError("not_your_team")
-        recipients, label = _recipients_of_team(team_id), allowed_teams[team_id].name
+        recipients, label = _recipients_of_team(team_id), allowed_teams[team_id].names
     elif shift_id is not None:
         shift = db.session.get(Shift, shift_id)
         if shift is None or shift.point.team_id not in allowed_teams:
             raise AlertError("not_your_team")
-        recipients, label = _recipients_of_shift(shift_id), allowed_teams[shift.point.team_id].name
+        recipients, label = _recipients_of_shift(shift_id), allowed_teams[shift.point.team_id].names
     else:
         raise AlertError("no_audience")
     for user in recipients:

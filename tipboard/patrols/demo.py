@@ -29,12 +29,38 @@ from tipboard.patrols.teams import add_member, profile_of
 from tipboard.permissions import Role
 from tipboard.timezones import from_local, local_now
 
+# (English name, Chinese name, what the team does as its leader wrote it, grids it patrols)
 TEAMS = [
-    ("Glasses Heroes Alliance · Team 1", "眼镜侠公益联盟一队", ["WC-01", "WC-04"]),
-    ("Riverside Patrol Team", "沿江巡逻队", ["WC-02", "WC-03"]),
-    ("Glasses Heroes Alliance · Team 2", "眼镜侠公益联盟二队", ["WC-01", "WC-02"]),
-    ("Glasses Heroes Alliance · Team 3", "眼镜侠公益联盟三队", ["WC-03", "WC-04"]),
-    ("Industrial Park Enterprise Patrol", "工业园企业巡逻队", ["WC-02", "WC-03"]),
+    (
+        "Glasses Heroes Alliance · Team 1",
+        "眼镜侠公益联盟一队",
+        "市场和老街的晚间巡逻 · Evening patrols at the market and on Old Street",
+        ["WC-01", "WC-04"],
+    ),
+    (
+        "Riverside Patrol Team",
+        "沿江巡逻队",
+        "沿江出租屋和步道 · Riverside rented rooms and the river path",
+        ["WC-02", "WC-03"],
+    ),
+    (
+        "Glasses Heroes Alliance · Team 2",
+        "眼镜侠公益联盟二队",
+        "周末下午的市场和江边 · Weekend afternoons at the market and the river",
+        ["WC-01", "WC-02"],
+    ),
+    (
+        "Glasses Heroes Alliance · Team 3",
+        "眼镜侠公益联盟三队",
+        "公园路口和老街楼道 · The park road crossing and Old Street stairwells",
+        ["WC-03", "WC-04"],
+    ),
+    (
+        "Industrial Park Enterprise Patrol",
+        "工业园企业巡逻队",
+        "园区企业员工下班后的巡逻 · Staff of the park's firms, patrolling after work",
+        ["WC-02", "WC-03"],
+    ),
 ]
 # Generated members per team: (leaders, members). The demo accounts `leader` and `volunteer`
 # join team 1 on top of these.
@@ -61,12 +87,13 @@ POINTS = [
 @demo_loader(order=30)
 def load_patrol_demo() -> None:
     made = []
-    for en, zh, grid_codes in TEAMS:
-        team = db.session.scalar(sa.select(Team).where(Team.name == en))
+    for en, zh, description, grid_codes in TEAMS:
+        team = db.session.scalar(sa.select(Team).where(Team.name_en == en))
         if team is None:
             team = Team(
-                name=en,
-                description=zh,
+                name_en=en,
+                name_zh=zh,
+                description=description,
                 grids=list(db.session.scalars(sa.select(Grid).where(Grid.code.in_(grid_codes)))),
             )
             db.session.add(team)

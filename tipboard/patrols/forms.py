@@ -10,10 +10,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tipboard.forms import Form
+from tipboard.forms import Form, strip_text
 from tipboard.templating import weekday_name
 
 SKILLS = [
@@ -46,6 +46,22 @@ class CheckboxesField(SelectMultipleField):
 
 class ActionForm(Form):
     pass
+
+
+class TeamForm(Form):
+    """A team as station staff name it; ``grids.choices`` are set by the view."""
+
+    name_zh = StringField(
+        _l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
+    )
+    name_en = StringField(
+        _l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
+    )
+    description = TextAreaField(
+        _l("What the team does (optional)"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 3}
+    )
+    grids = CheckboxesField(_l("The grids it patrols"), validators=[InputRequired()])
+    swaps_need_approval = BooleanField(_l("A shift swap needs a leader's approval"))
 
 
 class ApplyForm(Form):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tipboard.database import TimestampMixin, utcnow
 from tipboard.extensions import db
+from tipboard.geo import BilingualName
 
 
 class MemberRole(enum.StrEnum):
@@ -31,11 +32,15 @@ team_grid = sa.Table(
 )
 
 
-class Team(TimestampMixin, db.Model):
+class Team(BilingualName, TimestampMixin, db.Model):
+    """``team.name`` is the name in the reader's language (geo.BilingualName)."""
+
     __tablename__ = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    # The English name keeps the column teams were first named in ("name", unique); 0024 added Chinese.
+    name_en: Mapped[str] = mapped_column("name", sa.String(100), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     swaps_need_approval: Mapped[bool] = mapped_column(default=False)
 

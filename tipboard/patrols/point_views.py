@@ -14,7 +14,7 @@ from tipboard.database import utcnow
 from tipboard.extensions import db
 from tipboard.flow import refuse
 from tipboard.geo import Grid
-from tipboard.patrols import bp, hotspots, incidents, points, shifts
+from tipboard.patrols import bp, hotspots, incidents, points, shifts, teams
 from tipboard.patrols.forms import PointForm
 from tipboard.patrols.models import PatrolPoint, Team
 from tipboard.patrols.point_forms import AcceptForm, DismissForm, ImportForm, RetireForm, hours_text
@@ -47,9 +47,7 @@ FIELD_NAMES = {
 
 def _choices(form) -> None:
     form.grid.choices = [(str(g.id), g.name) for g in db.session.scalars(sa.select(Grid).order_by(Grid.code))]
-    form.team.choices = [("", "—")] + [
-        (str(t.id), t.name) for t in db.session.scalars(sa.select(Team).order_by(Team.name))
-    ]
+    form.team.choices = teams.choices()
 
 
 # --- suggestions ------------------------------------------------------------------------------------------

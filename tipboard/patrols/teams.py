@@ -6,8 +6,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from tipboard.admin.services import AdminError, Reference, save_reference
 from tipboard.auth.services import grant_role
 from tipboard.extensions import db
+from tipboard.geo import Grid
 from tipboard.moderation.services import enqueue
 from tipboard.outbox import notify, register_message
 from tipboard.patrols.errors import PatrolError
@@ -95,7 +97,7 @@ def invite(team: Team, user, actor) -> TeamInvite | None:
         except IntegrityError:
             return None  # asked at the same moment by another leader
     db.session.flush()
-    notify(user, "patrols.invited", {"team": team.name})
+    notify(user, "patrols.invited", {"team": team.names})
     return offer
 
 
@@ -133,7 +135,7 @@ def decide_application(application: TeamApplication, accept: bool) -> None:
     application.status = "accepted" if accept else "declined"
     if accept:
         add_member(application.team, application.user)
-    notify(application.user, f"patrols.application_{application.status}", {"team": application.team.name})
+    notify(application.user, f"patrols.application_{application.status}", {"team": application.team.names})
     db.session.flush()
 
 
@@ -186,3 +188,36 @@ def pending_applications(team: Team) -> list[TeamApplication]:
             .order_by(TeamApplication.id)
         )
     )
+
+
+# --- the teams themselves (station staff) ------------------------------------------------------------
+
+#: A team as staff name it: the English name must be unique (its column's constraint decides).
+TEAM = Reference(
+    Team,
+    ("name_en", "name_zh", "description", "grids", "swaps_need_approval"),
+    key="name_en",
+    taken="team_name_taken",
+    refused="team_refused",
+    when_empty={"description": ""},
+)
+
+
+def save_team(team: Team | None, data: dict) -> Team:
+    """Create (``team`` None) or change a team from the form's data: its names in both languages,
+    what it does, the grids it patrols (ids) and whether swaps need a leader. A name another team
+    already has, in either language, is refused (AdminError ``team_name_taken``); nothing is saved."""
+    name_zh = (data.get("name_zh") or "").strip()
+    clash = db.session.scalar(sa.select(Team.id).where(Team.name_zh == name_zh, Team.name_zh != ""))
+    if clash is not None and (team is None or clash != team.id):
+        raise AdminError("team_name_taken")
+    grid_ids = [int(g) for g in data.get("grids") or []]
+    grids = list(db.session.scalars(sa.select(Grid).where(Grid.id.in_(grid_ids)).order_by(Grid.code)))
+    return save_reference(TEAM, team, {**data, "grids": grids})
+
+
+def choices() -> list[tuple[str, str]]:
+    """The teams for a form's select, named in the reader's language, "no team" first."""
+    return [("", "—")] + [
+        (str(t.id), t.name) for t in db.session.scalars(sa.select(Team).order_by(Team.name_en))
+    ]

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import aliased, contains_eager
 
+from tipboard.admin.services import AdminError
 from tipboard.auth.models import User
 from tipboard.auth.services import find_by_login
 from tipboard.csvexport import csv_response
@@ -43,6 +44,7 @@ from tipboard.patrols.forms import (
     ProfileForm,
     ReportForm,
     SwapForm,
+    TeamForm,
     TemplateForm,
 )
 from tipboard.patrols.models import (
@@ -208,10 +210,48 @@ def index():
 @bp.get("/teams")
 @login_required
 def team_list():
-    rows = db.session.scalars(sa.select(Team).order_by(Team.name)).all()
+    rows = db.session.scalars(sa.select(Team).order_by(Team.name_en)).all()
     return render_template(
         "patrols/teams.html", teams=rows, form=ApplyForm(), applied=teams.applied_team_ids(current_user)
     )
+
+
+TEAM_REFUSALS = {
+    "team_name_taken": _l("Another team already has that name."),
+    "team_refused": _l(
+        "The team could not be saved: the database refused one of its values. "
+        "Nothing was changed; check the fields and try again."
+    ),
+}
+
+
+@bp.route("/teams/new", methods=["GET", "POST"], defaults={"team_id": None})
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_team(team_id: int | None):
+    """Station staff name a team in both languages and say which grids it patrols."""
+    team = db.session.get(Team, team_id) if team_id else None
+    if team_id and team is None:
+        abort(404)
+    form = TeamForm(obj=team)
+    form.grids.choices = [
+        (str(g.id), g.name) for g in db.session.scalars(sa.select(Grid).order_by(Grid.code))
+    ]
+    if team is not None and request.method == "GET":
+        form.grids.data = [str(g.id) for g in team.grids]
+    refused = False
+    if form.validate_on_submit():
+        try:
+            saved = teams.save_team(team, form.data)
+        except AdminError as exc:
+            refused = True
+            refuse(str(TEAM_REFUSALS[exc.code]))
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("patrols.team_list", _anchor=f"team-{saved.id}"))
+    return render_template(
+        "patrols/team_form.html", form=form, team=team
+    ), 400 if form.errors or refused else 200
 
 
 @bp.post("/teams/<int:team_id>/apply")
@@ -455,9 +495,7 @@ def points():
 def _point_form() -> PointForm:
     form = PointForm()
     form.grid.choices = [(str(g.id), g.name) for g in db.session.scalars(sa.select(Grid).order_by(Grid.code))]
-    form.team.choices = [("", "—")] + [
-        (str(t.id), t.name) for t in db.session.scalars(sa.select(Team).order_by(Team.name))
-    ]
+    form.team.choices = teams.choices()
     return form
 
 
