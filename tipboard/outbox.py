@@ -4,7 +4,8 @@ A message is stored as a key and parameters, and rendered in the recipient's lan
 shown or sent, so the texts stay in the translation catalogues. Blueprints register their message
 texts with :func:`register_message`, with the channels the kind goes by unless the person chose
 otherwise. Every message to a person also shows in their in-app inbox, delivered elsewhere or not;
-a message to an anonymous tip's followers (``tip_id``, no person) goes by Web Push only. Delivery
+a message to an anonymous tip's followers (``tip_id``, no person) goes by Web Push only, and one to
+a phone number with no account behind it (``phone``: a dispute's other side) by SMS only. Delivery
 per channel, with retries, is tipboard/notify/worker.py.
 """
 
@@ -82,6 +83,8 @@ class OutboxMessage(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     # A message to whoever follows an anonymous tip by Web Push: no person, no inbox.
     tip_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tip.id", ondelete="CASCADE"), index=True)
+    # A message to a phone number with no account (0025): SMS only, no inbox, the station's language.
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
     key: Mapped[str] = mapped_column(sa.String(64))
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
@@ -93,11 +96,18 @@ class OutboxMessage(db.Model):
     user = relationship("User", lazy="joined")
     tip = relationship("Tip")
 
-    __table_args__ = (sa.CheckConstraint("user_id IS NOT NULL OR tip_id IS NOT NULL", name="has_recipient"),)
+    __table_args__ = (
+        sa.CheckConstraint(
+            "user_id IS NOT NULL OR tip_id IS NOT NULL OR phone IS NOT NULL", name="has_any_recipient"
+        ),
+    )
 
     @property
     def locale(self) -> str:
-        chosen = self.user.locale if self.user is not None else self.tip.locale
+        if self.user is not None:
+            chosen = self.user.locale
+        else:
+            chosen = self.tip.locale if self.tip is not None else None
         return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
 
     def render(self, locale: str | None = None, delivering: bool = False) -> tuple[str, str]:
@@ -133,6 +143,17 @@ def notify_tip_followers(tip, key: str, params: dict | None = None) -> OutboxMes
     if key not in _MESSAGES:
         raise KeyError(f"unregistered outbox message {key!r}")
     message = OutboxMessage(tip=tip, key=key, params=params or {})
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def notify_phone(phone: str, key: str, params: dict | None = None) -> OutboxMessage:
+    """A message by SMS to ``phone``, which no account has (with an account, :func:`notify` the
+    person instead: their choices and inbox apply)."""
+    if key not in _MESSAGES:
+        raise KeyError(f"unregistered outbox message {key!r}")
+    message = OutboxMessage(phone=phone, key=key, params=params or {})
     db.session.add(message)
     db.session.flush()
     return message

@@ -35,7 +35,7 @@ from tipboard.disputes.services import case_link
 from tipboard.disputes.workflow import KIND, CaseAction, transition
 from tipboard.extensions import db
 from tipboard.moderation.services import record
-from tipboard.outbox import build_at_delivery, notify
+from tipboard.outbox import build_at_delivery, notify, notify_phone
 from tipboard.pdfdoc import cjk_font
 from tipboard.timezones import to_local
 
@@ -116,14 +116,18 @@ def _open_signature(case: DisputeCase, party: CaseParty) -> Signature:
 def send_code(case: DisputeCase, party: CaseParty) -> None:
     """Send ``party`` a one-time code to confirm the agreement (a new one voids the last)."""
     signature = _open_signature(case, party)
-    if party.user is None:
+    if party.user is None and not party.phone:
         raise DisputeError("no_account")
     nonce = secrets.token_urlsafe(16)
     minutes = current_app.config["DISPUTE_SIGN_CODE_MINUTES"]
     signature.code_hash = _hash(signature.id, _code_for(nonce))
     signature.code_expires_at = utcnow() + dt.timedelta(minutes=minutes)
     db.session.flush()
-    notify(party.user, "disputes.sign_code", {"code": case.code, "nonce": nonce, "minutes": minutes})
+    params = {"code": case.code, "nonce": nonce, "minutes": minutes}
+    if party.user is not None:
+        notify(party.user, "disputes.sign_code", params)
+    else:  # a party without an account: to the phone number on the case
+        notify_phone(party.phone, "disputes.sign_code", params)
 
 
 def confirm_online(case: DisputeCase, party: CaseParty, typed_name: str, code: str) -> bool:

@@ -63,6 +63,15 @@ def new_secret() -> str:
     return group(_random_chars(SECRET_LENGTH))
 
 
+def secret_for(nonce: str) -> str:
+    """The secret a nonce stands for (keyed with SECRET_KEY): a text message keeps the nonce and
+    builds the secret only when it is sent (outbox.build_at_delivery)."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"secret:{nonce}".encode(), hashlib.sha256)
+    number = int.from_bytes(digest.digest()[:8], "big")
+    chars = [CODE_ALPHABET[(number >> (5 * i)) & 31] for i in range(SECRET_LENGTH)]
+    return group("".join(chars))
+
+
 @dataclasses.dataclass
 class Applicant:
     user: object | None

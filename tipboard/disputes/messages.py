@@ -1,7 +1,9 @@
 """The texts of the dispute services' refusals and of the messages they send (tipboard.outbox)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tipboard.disputes.models import Side
 from tipboard.outbox import register_message
 
 ERRORS = {
@@ -16,7 +18,9 @@ ERRORS = {
     "room_closed": _l("The mediation room is not open for this case."),
     "no_agreement": _l("There is no agreement to confirm."),
     "already_signed": _l("This party has already confirmed the agreement."),
-    "no_account": _l("Online confirmation needs an account to send the code to; sign on paper instead."),
+    "no_account": _l(
+        "Online confirmation needs an account or a phone number to send the code to; sign on paper instead."
+    ),
     "bad_code": _l("That code is wrong, used or expired. Ask for a new one."),
     "name_mismatch": _l("Please type your name as it appears in the agreement."),
     "no_obligation": _l("Add at least one obligation with its due date."),
@@ -53,6 +57,16 @@ register_message(
         "%(station)s invites you to settle a dispute by mediation (case %(code)s). Mediation is "
         "voluntary and confidential. Sign in and open %(link)s to agree or decline."
     ),
+)
+register_message(
+    "disputes.invited_by_phone",
+    _l("You are invited to a mediation"),
+    _l(
+        "%(station)s invites you to settle a dispute by mediation. Mediation is voluntary and "
+        "confidential. Open %(link)s and enter case code %(code)s and invitation code %(secret)s to "
+        "agree or decline."
+    ),
+    channels=("sms",),
 )
 register_message(
     "disputes.other_declined",
@@ -120,3 +134,20 @@ register_message(
     _l("Mediation session tomorrow"),
     _l("Reminder: the mediation session of case %(code)s is at %(when)s: %(link)s"),
 )
+
+
+def invitation_note(case, code: str) -> str:
+    """What staff read after inviting an other side without an account: the invitation code, shown
+    only now, and whether a text message took it to them."""
+    if case.party(Side.OTHER).phone:
+        return _(
+            "The invitation was sent to the other side's phone by text message. To hand it over in "
+            "person: case code %(case)s, invitation code %(code)s (shown only now).",
+            case=case.code,
+            code=code,
+        )
+    return _(
+        "Give the other side case code %(case)s and invitation code %(code)s (shown only now).",
+        case=case.code,
+        code=code,
+    )

@@ -14,7 +14,7 @@ from tipboard.auth.models import User
 from tipboard.disputes import services
 from tipboard.disputes.forms import ReasonForm
 from tipboard.disputes.intake import RISK_PRIORITY, DisputeError
-from tipboard.disputes.messages import ERRORS
+from tipboard.disputes.messages import ERRORS, invitation_note
 from tipboard.disputes.models import CaseStatus, DisputeCase, MemberRole
 from tipboard.disputes.workflow import KIND, IllegalTransition
 from tipboard.extensions import db
@@ -89,11 +89,7 @@ def _accept(ctx) -> ActionOutcome:
         raise _refused(exc) from None
     message = None
     if code is not None:
-        message = _(
-            "Accepted. Give the other side case code %(case)s and invitation code %(code)s (shown only now).",
-            case=case.code,
-            code=code,
-        )
+        message = _("Accepted. %(note)s", note=invitation_note(case, code))
     return ActionOutcome(
         item_status=ItemStatus.CLOSED.value,
         before={"status": CaseStatus.RECEIVED.value},

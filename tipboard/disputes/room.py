@@ -40,6 +40,7 @@ from tipboard.disputes.forms import (
     ScheduleForm,
 )
 from tipboard.disputes.intake import DisputeError
+from tipboard.disputes.messages import invitation_note
 from tipboard.disputes.models import CaseFile, CaseStatus, DisputeCase, Side, Thread
 from tipboard.disputes.views import error_text
 from tipboard.disputes.workflow import ROOM_OPEN, IllegalTransition
@@ -223,14 +224,7 @@ def invite(code: str):
     if EmptyForm().validate_on_submit() and case.status == CaseStatus.ACCEPTED.value:
         invitation = services.invite(case, current_user)
         if invitation:
-            flash(
-                _(
-                    "Give the other side case code %(case)s and invitation code %(code)s (shown only now).",
-                    case=case.code,
-                    code=invitation,
-                ),
-                "success",
-            )
+            flash(invitation_note(case, invitation), "success")
         else:
             flash(_("The invitation was sent to the other side's account."), "success")
     return _back(case)

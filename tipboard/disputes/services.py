@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import sqlalchemy as sa
 from flask import current_app
 
 from tipboard.auth.models import User, UserRole
 from tipboard.database import utcnow
-from tipboard.disputes.intake import DisputeError, hash_secret, new_secret
+from tipboard.disputes.intake import DisputeError, hash_secret, secret_for
 from tipboard.disputes.models import (
     MEMBER_LABELS,
     CaseFile,
@@ -26,7 +27,7 @@ from tipboard.disputes.workflow import KIND, ROOM_OPEN, CaseAction, transition
 from tipboard.extensions import db
 from tipboard.links import external_url
 from tipboard.moderation.services import record
-from tipboard.outbox import notify
+from tipboard.outbox import build_at_delivery, notify, notify_phone
 from tipboard.partners.models import OrganisationMember
 from tipboard.permissions import Role
 
@@ -82,9 +83,9 @@ def add_member(case: DisputeCase, user: User, role: MemberRole, actor=None) -> C
 
 
 def accept(case: DisputeCase, lead: User | None, others: list[tuple[User, MemberRole]], actor) -> str | None:
-    """Accept a case for mediation with its lead mediator and others. The other side is invited:
-    through the outbox if they have an account, else by the invitation code returned here (shown
-    once to the person who accepted, to pass on by phone, text or letter)."""
+    """Accept a case for mediation with its lead mediator and others. The other side is invited
+    (:func:`invite`): through the outbox, and for a party without an account also by the invitation
+    code returned here (shown once to the person who accepted, to hand over)."""
     if lead is None:
         raise DisputeError("no_lead")
     transition(case, CaseAction.ACCEPT, actor)
@@ -99,9 +100,13 @@ def accept(case: DisputeCase, lead: User | None, others: list[tuple[User, Member
     return invite(case, actor)
 
 
+build_at_delivery("disputes.invited_by_phone", lambda stored: {"secret": secret_for(stored["nonce"])})
+
+
 def invite(case: DisputeCase, actor=None) -> str | None:
-    """(Re)issue the other side's invitation. Returns the invitation code for a party without an
-    account (only its hash is kept), None when the invitation went to their account."""
+    """(Re)issue the other side's invitation. To their account if they have one (returns None);
+    else a new invitation code (only its hash is kept), sent by text message to the phone the
+    applicant gave, and returned for staff to hand over in person (a new code voids the last)."""
     other = case.party(Side.OTHER)
     if other is None:
         return None
@@ -109,16 +114,24 @@ def invite(case: DisputeCase, actor=None) -> str | None:
         other.user_id = db.session.scalar(sa.select(User.id).where(User.phone == other.phone))
     db.session.flush()
     record(None, actor, "invite", kind=KIND, subject_id=case.id)
+    station = current_app.config["STATION_NAME_ZH"]
     if other.user_id is not None:
-        station = current_app.config["STATION_NAME_ZH"]
         notify(
             db.session.get(User, other.user_id),
             "disputes.invited",
             {"code": case.code, "station": station, "link": case_link(case)},
         )
         return None
-    code = new_secret()
+    nonce = secrets.token_urlsafe(16)
+    code = secret_for(nonce)
     other.secret_hash = hash_secret(code)
+    if other.phone:
+        link = external_url("disputes.follow", code=case.code)
+        notify_phone(
+            other.phone,
+            "disputes.invited_by_phone",
+            {"code": case.code, "station": station, "link": link, "nonce": nonce},
+        )
     return code
 
 

@@ -100,7 +100,10 @@ def prepare(channel: str, message, delivery_id: int) -> Outgoing:
         if not out.targets:
             raise SendError("no push subscription", permanent=True)
         return out
-    out.address = (message.user.phone if channel == Channel.SMS else message.user.email) or ""
+    if message.phone is not None:
+        out.address = message.phone if channel == Channel.SMS else ""
+    else:
+        out.address = (message.user.phone if channel == Channel.SMS else message.user.email) or ""
     if not out.address:
         raise SendError(f"no {channel} address", permanent=True)
     if channel == Channel.SMS:

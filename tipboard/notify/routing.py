@@ -38,6 +38,9 @@ def reachable(user, channel: str, key: str | None = None) -> bool:
 def channels_for(message) -> list[str]:
     if message.tip_id is not None:
         return [Channel.PUSH.value] if configured(Channel.PUSH) else []
+    if message.phone is not None:  # no account: a text message is the only way
+        reachable_by_sms = configured(Channel.SMS) and sms_template(message.key) is not None
+        return [Channel.SMS.value] if reachable_by_sms else []
     user = message.user
     if user is None or not user.active:
         return []
