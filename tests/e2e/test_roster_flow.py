@@ -48,7 +48,7 @@ def gap_soon(live_server):
         "with app.app_context():\n"
         "    now = utcnow()\n"
         "    out = []\n"
-        "    point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name == 'Market north gate'))\n"
+        "    point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name_en == 'Market north gate'))\n"
         "    starts = now + dt.timedelta(minutes=10)\n"
         "    for n in (1, 2):\n"
         "        s = Shift(point_id=point.id, title=f'E2E roster gap {n}', starts_at=starts,\n"

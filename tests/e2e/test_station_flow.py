@@ -65,7 +65,7 @@ def soon_shifts(live_server):
         "                       .values(status='dropped'))\n"
         "    out = []\n"
         "    for name, offset in (('Market north gate', 5), ('Old Street stairwells', 27)):\n"
-        "        point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name == name))\n"
+        "        point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name_en == name))\n"
         "        s = Shift(point_id=point.id, title=f'E2E patrol {offset}', starts_at=now + dt.timedelta(minutes=offset),\n"
         "                  ends_at=now + dt.timedelta(minutes=offset + 21), min_volunteers=1, max_volunteers=4,\n"
         "                  requires_leader=False)\n"

@@ -70,7 +70,8 @@ def test_two_staff_accepting_one_suggestion_at_once_make_one_point(fresh_app):
         point = hotspots.accept(
             spot,
             None,
-            name="Raced",
+            name_en="Raced",
+            name_zh="竞速",
             lat=spot.lat,
             lon=spot.lon,
             radius_m=150,
@@ -86,7 +87,7 @@ def test_two_staff_accepting_one_suggestion_at_once_make_one_point(fresh_app):
     assert results.count("already_decided") == 2, results
     with fresh_app.app_context():
         assert (
-            db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name == "Raced"))
+            db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name_en == "Raced"))
             == 1
         )
         assert db.session.scalar(sa.select(sa.func.count(HotspotDecision.id))) == 1

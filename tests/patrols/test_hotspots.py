@@ -131,7 +131,8 @@ def staff_client(app, patrol, login):
 
 def _accept_data(patrol, **over):
     data = {
-        "name": "Canal Road night market",
+        "name_en": "Canal Road night market",
+        "name_zh": "运河路夜市",
         "lat": "31.9301",
         "lon": "119.9901",
         "radius_m": "200",
@@ -151,7 +152,7 @@ def test_accepting_makes_the_point_and_its_templates_once(app, patrol, staff_cli
     assert page.status_code == 200 and "19:00-22:00" in page.data.decode()
     response = staff_client.post(f"/patrols/hotspots/{spot.key}/accept", data=_accept_data(patrol))
     assert response.status_code == 302
-    point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name == "Canal Road night market"))
+    point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name_en == "Canal Road night market"))
     assert point is not None and point.active and point.radius_m == 200 and point.lat == 31.9301
     templates = db.session.scalars(
         sa.select(ShiftTemplate).where(ShiftTemplate.point_id == point.id).order_by(ShiftTemplate.start_time)
@@ -165,7 +166,10 @@ def test_accepting_makes_the_point_and_its_templates_once(app, patrol, staff_cli
     )
     assert "no longer open" in again.data.decode()
     assert (
-        db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name == point.name)) == 1
+        db.session.scalar(
+            sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name_en == point.name_en)
+        )
+        == 1
     )
     assert db.session.scalar(sa.select(sa.func.count(HotspotDecision.id))) == 1
     assert hotspots.suggestions() == []  # the new point covers the cluster
@@ -175,12 +179,20 @@ def test_a_second_decision_on_the_same_cluster_state_is_refused(app_ctx, patrol)
     """Two staff accepting at once: the decision row is unique per cluster state."""
     _incidents(*FAR, 6)
     spot = hotspots.suggestions()[0]
-    kwargs = dict(name="X", lat=FAR[0], lon=FAR[1], radius_m=150, grid_id=patrol["grid_a"].id, team_id=None)
+    kwargs = dict(
+        name_en="X",
+        name_zh="X",
+        lat=FAR[0],
+        lon=FAR[1],
+        radius_m=150,
+        grid_id=patrol["grid_a"].id,
+        team_id=None,
+    )
     hotspots.accept(spot, None, hours=[(dt.time(19), dt.time(22))], weekdays=[0], **kwargs)
     with pytest.raises(hotspots.HotspotError) as refused:
         hotspots.accept(spot, None, hours=[(dt.time(19), dt.time(22))], weekdays=[0], **kwargs)
     assert refused.value.code == "already_decided"
-    assert db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name == "X")) == 1
+    assert db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name_en == "X")) == 1
 
 
 def test_bad_hours_are_a_form_message(app, patrol, staff_client):
@@ -191,7 +203,7 @@ def test_bad_hours_are_a_form_message(app, patrol, staff_client):
     )
     assert response.status_code == 400 and "19:00-22:00" in response.data.decode()
     assert (
-        db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name.like("Canal%")))
+        db.session.scalar(sa.select(sa.func.count(PatrolPoint.id)).where(PatrolPoint.name_en.like("Canal%")))
         == 0
     )
 

@@ -44,7 +44,8 @@ def _next_monday() -> dt.date:
 
 def _edit_data(point, **over):
     data = {
-        "name": point.name,
+        "name_en": point.name_en,
+        "name_zh": point.name_zh,
         "lat": str(point.lat),
         "lon": str(point.lon),
         "radius_m": str(point.radius_m),
@@ -62,14 +63,14 @@ def test_an_edit_is_saved_and_its_history_names_who_and_what(app, patrol, staff,
     page = staff.get(f"/patrols/points/{point.id}/edit")
     assert page.status_code == 200 and 'value="Point A"' in page.data.decode()
     response = staff.post(
-        f"/patrols/points/{point.id}/edit", data=_edit_data(point, name="Market gate", radius_m="250")
+        f"/patrols/points/{point.id}/edit", data=_edit_data(point, name_en="Market gate", radius_m="250")
     )
     assert response.status_code == 302
     db.session.refresh(point)
-    assert point.name == "Market gate" and point.radius_m == 250
+    assert point.name_en == "Market gate" and point.radius_m == 250
     change = db.session.scalar(sa.select(PointChange).where(PointChange.point_id == point.id))
     assert change.actor_id == staff_user.id and change.action == "edited"
-    assert change.changes == {"name": ["Point A", "Market gate"], "radius_m": [150, 250]}
+    assert change.changes == {"name_en": ["Point A", "Market gate"], "radius_m": [150, 250]}
     history = staff.get(f"/patrols/points/{point.id}/edit").data.decode()
     assert "Officer Zhang" in history and "Point A → Market gate" in history and "150 → 250" in history
 
@@ -89,9 +90,9 @@ def test_a_bad_edit_is_a_form_message(app, patrol, staff):
 
 
 def test_a_new_point_has_a_created_line(app, patrol, staff, staff_user):
-    response = staff.post("/patrols/points/new", data=_edit_data(patrol["point_a"], name="Bridge"))
+    response = staff.post("/patrols/points/new", data=_edit_data(patrol["point_a"], name_en="Bridge"))
     assert response.status_code == 302
-    point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name == "Bridge"))
+    point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name_en == "Bridge"))
     change = db.session.scalar(sa.select(PointChange).where(PointChange.point_id == point.id))
     assert change.action == "created" and change.actor_id == staff_user.id
 

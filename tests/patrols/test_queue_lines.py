@@ -1,5 +1,5 @@
-"""Team applications, swap requests and patrol reports in the queue list: their lines are names and
-the report's own words, the same in both languages, whoever's language queued them."""
+"""Team applications, swap requests and patrol reports in the queue list: their lines are names (a
+point's in the reader's language) and the report's own words, whoever's language queued them."""
 
 import datetime as dt
 
@@ -11,7 +11,7 @@ from tipboard.moderation.services import item_for
 from tipboard.patrols import shifts, teams
 
 
-def test_patrol_lines_read_the_same_in_both_languages(client, patrol, users, login):
+def test_patrol_lines_are_names_and_words_in_the_readers_language(client, patrol, users, login):
     v0, _v1, v2 = patrol["volunteers"]
     patrol["team_a"].swaps_need_approval = True
     with force_locale("zh_Hans"):
@@ -37,7 +37,7 @@ def test_patrol_lines_read_the_same_in_both_languages(client, patrol, users, log
             item_for("swap_request", swap.id).id: "换班 · Volunteer A0 → Volunteer A2",
             item_for(
                 "patrol_report", patrol["shift"].id
-            ).id: "巡逻报告 · Point A: Quiet night; a broken lamp by the gate.",
+            ).id: "巡逻报告 · 巡逻点A: Quiet night; a broken lamp by the gate.",
         },
     }
     login(client, users["staff"])

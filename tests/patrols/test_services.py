@@ -45,7 +45,8 @@ def test_close_shift_sends_the_report_to_the_queue_once(patrol):
         and shift.closed_by_id == patrol["leader"].id
     )
     item = item_for("patrol_report", shift.id)
-    assert item.status == "open" and item.summary == "Point A: Quiet night; a broken lamp by the gate."
+    # the line kept on the item is in the language it was queued in (the app's default, Chinese)
+    assert item.status == "open" and item.summary == "巡逻点A: Quiet night; a broken lamp by the gate."
     assert item.grid_id == patrol["grid_a"].id
     with pytest.raises(shifts.PatrolError, match="already_closed"):
         shifts.close_shift(shift, "Again", patrol["leader"], now=after_start)
@@ -135,7 +136,8 @@ def test_availability_page(client, patrol, login):
 
 def test_create_point(patrol):
     point = create_point(
-        name=" Market gate ",
+        name_en=" Market gate ",
+        name_zh=" 市场门口 ",
         lat=31.9,
         lon=119.9,
         radius_m=100,
@@ -144,14 +146,15 @@ def test_create_point(patrol):
         base_weight=2.0,
         route=[(31.9, 119.9), (31.91, 119.91)],
     )
-    assert point.id and point.name == "Market gate" and point.active
+    assert point.id and (point.name_en, point.name_zh) == ("Market gate", "市场门口") and point.active
     assert point.route_points == [[31.9, 119.9], [31.91, 119.91]] and point.is_route
 
 
 def test_new_point_page_checks_the_route(client, users, patrol, login):
     login(client, users["staff"])
     data = {
-        "name": "Canal path",
+        "name_en": "Canal path",
+        "name_zh": "运河步道",
         "lat": "31.9",
         "lon": "119.9",
         "radius_m": "150",
@@ -162,14 +165,14 @@ def test_new_point_page_checks_the_route(client, users, patrol, login):
     }
     bad = client.post("/patrols/points/new", data=data)
     assert bad.status_code == 400 and b"latitude and a longitude separated by a comma" in bad.data
-    assert db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name == "Canal path")) is None
+    assert db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name_en == "Canal path")) is None
     assert (
         client.post(
             "/patrols/points/new", data={**data, "route": "31.9, 119.9\n\n31.91,119.91\n"}
         ).status_code
         == 302
     )
-    point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name == "Canal path"))
+    point = db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name_en == "Canal path"))
     assert point.route_points == [[31.9, 119.9], [31.91, 119.91]]
 
 

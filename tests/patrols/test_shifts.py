@@ -138,7 +138,7 @@ def test_last_place_taken_twice_at_once(fresh_app):
         people = [UserFactory() for _ in range(6)]
         for person in people:
             add_member(team, person)
-        point = PatrolPoint(name="P", lat=31.95, lon=119.96, grid_id=grid.id)
+        point = PatrolPoint(name_en="P", lat=31.95, lon=119.96, grid_id=grid.id)
         db.session.add(point)
         db.session.flush()
         shift = make_shift(point, utcnow() + dt.timedelta(days=1), max_volunteers=1)

@@ -59,7 +59,7 @@ def _crowded_shift(n_takers: int, *, cap=5):
     people = [UserFactory() for _ in range(cap + n_takers)]
     for person in people:
         add_member(team, person)
-    point = PatrolPoint(name="Swap point", lat=31.95, lon=119.96, grid_id=grid.id)
+    point = PatrolPoint(name_en="Swap point", lat=31.95, lon=119.96, grid_id=grid.id)
     db.session.add(point)
     db.session.flush()
     shift = make_shift(point, utcnow() + dt.timedelta(days=1), max_volunteers=cap, min_volunteers=1)

@@ -26,7 +26,7 @@ from tipboard.permissions import Role
     ],
 )
 def test_templates_page_names_types_and_days(client, login, app_ctx, locale, expected, raw):
-    point = PatrolPoint(name="School gate", lat=31.95, lon=119.96, grid_id=GridFactory().id)
+    point = PatrolPoint(name_en="School gate", lat=31.95, lon=119.96, grid_id=GridFactory().id)
     db.session.add(point)
     db.session.flush()
     db.session.add_all(

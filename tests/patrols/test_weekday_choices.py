@@ -32,7 +32,7 @@ def _checkboxes(html: str, name: str) -> list[tuple[str, str]]:
 
 
 def _point() -> PatrolPoint:
-    point = PatrolPoint(name="School gate", lat=31.95, lon=119.96, grid_id=GridFactory().id)
+    point = PatrolPoint(name_en="School gate", lat=31.95, lon=119.96, grid_id=GridFactory().id)
     db.session.add(point)
     db.session.flush()
     return point

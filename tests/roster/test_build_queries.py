@@ -21,7 +21,7 @@ def seed_points(n: int) -> list[Team]:
         db.session.add(team)
         db.session.flush()
         add_member(team, UserFactory(), MemberRole.LEADER)
-        point = PatrolPoint(name=f"Point {grid.id}", lat=31.95, lon=119.96, grid_id=grid.id)
+        point = PatrolPoint(name_en=f"Point {grid.id}", lat=31.95, lon=119.96, grid_id=grid.id)
         db.session.add(point)
         db.session.flush()
         start = from_local(dt.datetime.combine(WEEK + dt.timedelta(days=i % 7), dt.time(19)))

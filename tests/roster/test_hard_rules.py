@@ -71,7 +71,7 @@ def test_a_leader_of_another_team_does_not_lead_this_teams_patrol(app_ctx):
     add_member(team_a, both, MemberRole.MEMBER)
     for i in range(3):
         add_member(team_a, UserFactory(name=f"A{i}"), MemberRole.MEMBER)
-    point = PatrolPoint(name="A's corner", lat=31.95, lon=119.96, grid_id=grid_a.id)
+    point = PatrolPoint(name_en="A's corner", lat=31.95, lon=119.96, grid_id=grid_a.id)
     db.session.add(point)
     db.session.flush()
     shift = shift_at(point, WEEK, 19, min_volunteers=2, max_volunteers=3, requires_leader=True)

@@ -28,7 +28,7 @@ def seed_week(n_volunteers=6, leaders=2):
         user = UserFactory(name=f"V{i}")
         add_member(team, user, MemberRole.LEADER if i < leaders else MemberRole.MEMBER)
         people.append(user)
-    point = PatrolPoint(name="Market gate", lat=31.95, lon=119.96, grid_id=grid.id)
+    point = PatrolPoint(name_en="Market gate", lat=31.95, lon=119.96, grid_id=grid.id)
     db.session.add(point)
     db.session.flush()
     made = []

@@ -76,11 +76,12 @@ PATTERNS = [
     [(2, 18, 22), (3, 18, 22), (6, 13, 18)],
     [],  # no pattern given: any time
 ]
+# (English name, Chinese name, grid, latitude, longitude, base priority)
 POINTS = [
-    ("Market north gate", "WC-01", 31.9525, 119.9602, 1.5),
-    ("Old Street stairwells", "WC-04", 31.9471, 119.9669, 1.2),
-    ("Riverside rental rooms", "WC-02", 31.9603, 119.9714, 1.0),
-    ("Park road crossing", "WC-03", 31.9396, 119.9508, 1.0),
+    ("Market north gate", "菜市场北门", "WC-01", 31.9525, 119.9602, 1.5),
+    ("Old Street stairwells", "老街楼道", "WC-04", 31.9471, 119.9669, 1.2),
+    ("Riverside rental rooms", "沿江出租屋", "WC-02", 31.9603, 119.9714, 1.0),
+    ("Park road crossing", "公园路口", "WC-03", 31.9396, 119.9508, 1.0),
 ]
 
 
@@ -104,17 +105,19 @@ def load_patrol_demo() -> None:
     add_member(made[0], leader, MemberRole.LEADER)
     add_member(made[0], volunteer)
     _load_members(made)
-    for name, grid_code, lat, lon, weight in POINTS:
-        if db.session.scalar(sa.select(PatrolPoint.id).where(PatrolPoint.name == name)) is not None:
+    for name, name_zh, grid_code, lat, lon, weight in POINTS:
+        if db.session.scalar(sa.select(PatrolPoint.id).where(PatrolPoint.name_en == name)) is not None:
             continue
         grid = db.session.scalar(sa.select(Grid).where(Grid.code == grid_code))
-        point = PatrolPoint(name=name, lat=lat, lon=lon, grid_id=grid.id, base_weight=weight)
+        point = PatrolPoint(
+            name_en=name, name_zh=name_zh, lat=lat, lon=lon, grid_id=grid.id, base_weight=weight
+        )
         db.session.add(point)
         db.session.flush()
         db.session.add(
             ShiftTemplate(
                 point_id=point.id,
-                title=f"{name} · evening",
+                title="",  # its shifts are named by the point, in the reader's language
                 weekdays=[0, 1, 2, 3, 4],
                 start_time=dt.time(19),
                 end_time=dt.time(21),
@@ -125,7 +128,7 @@ def load_patrol_demo() -> None:
         db.session.add(
             ShiftTemplate(
                 point_id=point.id,
-                title=f"{name} · weekend",
+                title="",
                 weekdays=[5, 6],
                 start_time=dt.time(14),
                 end_time=dt.time(17),

@@ -104,7 +104,12 @@ class AwayForm(Form):
 
 
 class PointForm(Form):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
+    name_zh = StringField(
+        _l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
+    )
+    name_en = StringField(
+        _l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
+    )
     lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
     lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
     radius_m = IntegerField(

@@ -257,7 +257,8 @@ def accept(
     spot: Hotspot,
     actor_id: int | None,
     *,
-    name: str,
+    name_en: str,
+    name_zh: str,
     lat: float,
     lon: float,
     radius_m: int,
@@ -269,7 +270,8 @@ def accept(
     """A new point at the cluster (as staff edited it) and a shift template per proposed window."""
     row = _record(spot, "accepted", actor_id)
     point = create_point(
-        name=name,
+        name_en=name_en,
+        name_zh=name_zh,
         lat=lat,
         lon=lon,
         radius_m=radius_m,
@@ -284,7 +286,7 @@ def accept(
         db.session.add(
             ShiftTemplate(
                 point_id=point.id,
-                title=f"{point.name} · {start:%H:%M}-{end:%H:%M}",
+                title="",  # its shifts are named by the point, in the reader's language
                 weekdays=sorted(set(weekdays)),
                 start_time=start,
                 end_time=end,

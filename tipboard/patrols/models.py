@@ -158,13 +158,16 @@ class AvailabilityException(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "day"),)
 
 
-class PatrolPoint(TimestampMixin, db.Model):
-    """A named place with a radius, or (with route_points) an ordered route."""
+class PatrolPoint(BilingualName, TimestampMixin, db.Model):
+    """A named place with a radius, or (with route_points) an ordered route. ``point.name`` is the
+    name in the reader's language (geo.BilingualName)."""
 
     __tablename__ = "patrol_point"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(100))
+    # The English name keeps the column points were first named in ("name"); 0026 added Chinese.
+    name_en: Mapped[str] = mapped_column("name", sa.String(100))
+    name_zh: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     lat: Mapped[float]
     lon: Mapped[float]
     radius_m: Mapped[int] = mapped_column(default=150)

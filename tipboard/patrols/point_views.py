@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from tipboard.csvexport import csv_response
@@ -33,7 +33,9 @@ BAND_NAMES = {
     "evening": _l("evening"),
 }
 FIELD_NAMES = {
-    "name": _l("Name"),
+    "name": _l("Name"),  # the history of points edited before names had two languages
+    "name_en": _l("Name (English)"),
+    "name_zh": _l("Name (Chinese)"),
     "lat": _l("Latitude"),
     "lon": _l("Longitude"),
     "radius_m": _l("Radius (metres)"),
@@ -63,7 +65,7 @@ def hotspot_list():
     active = db.session.scalars(
         sa.select(PatrolPoint)
         .where(PatrolPoint.active.is_(True), shifts.points_led_by(current_user))
-        .order_by(PatrolPoint.name)
+        .order_by(PatrolPoint.name_en)
     ).all()
     return render_template(
         "patrols/hotspots.html",
@@ -93,7 +95,10 @@ def accept_hotspot(key: str):
     form = AcceptForm()
     _choices(form)
     if request.method == "GET":
-        form.name.data = _("Suggested point %(lat).4f, %(lon).4f", lat=spot.lat, lon=spot.lon)
+        with force_locale("zh_Hans"):
+            form.name_zh.data = _("Suggested point %(lat).4f, %(lon).4f", lat=spot.lat, lon=spot.lon)
+        with force_locale("en"):
+            form.name_en.data = _("Suggested point %(lat).4f, %(lon).4f", lat=spot.lat, lon=spot.lon)
         form.lat.data, form.lon.data, form.radius_m.data = spot.lat, spot.lon, spot.radius_m
         form.grid.data = str(spot.grid_id) if spot.grid_id else None
         form.hours.data = hours_text(spot.hours)
@@ -103,7 +108,8 @@ def accept_hotspot(key: str):
             point = hotspots.accept(
                 spot,
                 current_user.id,
-                name=form.name.data,
+                name_en=form.name_en.data,
+                name_zh=form.name_zh.data,
                 lat=form.lat.data,
                 lon=form.lon.data,
                 radius_m=form.radius_m.data,
@@ -217,7 +223,8 @@ def edit_point(point_id: int):
         changes = points.update_point(
             point,
             current_user.id,
-            name=form.name.data,
+            name_en=form.name_en.data,
+            name_zh=form.name_zh.data,
             lat=form.lat.data,
             lon=form.lon.data,
             radius_m=form.radius_m.data,
@@ -262,6 +269,6 @@ def retire_point(point_id: int):
 @roles_required(*STAFF)
 def retired_points():
     rows = db.session.scalars(
-        sa.select(PatrolPoint).where(PatrolPoint.active.is_(False)).order_by(PatrolPoint.name)
+        sa.select(PatrolPoint).where(PatrolPoint.active.is_(False)).order_by(PatrolPoint.name_en)
     ).all()
     return render_template("patrols/points_retired.html", points=rows)

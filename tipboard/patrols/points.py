@@ -10,7 +10,17 @@ from tipboard.extensions import db
 from tipboard.patrols.models import PatrolPoint, PointChange, Shift, ShiftTemplate
 
 #: The fields staff edit, in the order the history shows them.
-EDITABLE = ("name", "lat", "lon", "radius_m", "grid_id", "team_id", "base_weight", "route_points")
+EDITABLE = (
+    "name_en",
+    "name_zh",
+    "lat",
+    "lon",
+    "radius_m",
+    "grid_id",
+    "team_id",
+    "base_weight",
+    "route_points",
+)
 
 
 class PointError(Exception):
@@ -27,7 +37,8 @@ def _log(point: PatrolPoint, actor_id: int | None, action: str, changes: dict, n
 
 def create_point(
     *,
-    name: str,
+    name_en: str,
+    name_zh: str = "",
     lat: float,
     lon: float,
     radius_m: int,
@@ -40,7 +51,8 @@ def create_point(
 ) -> PatrolPoint:
     """A new active point; ``route`` is an ordered list of [lat, lon] (empty for a single place)."""
     point = PatrolPoint(
-        name=name.strip(),
+        name_en=name_en.strip(),
+        name_zh=name_zh.strip(),
         lat=lat,
         lon=lon,
         radius_m=radius_m,
@@ -58,8 +70,9 @@ def create_point(
 
 def update_point(point: PatrolPoint, actor_id: int | None, **values) -> dict:
     """Change the given fields; the history records what changed (before, after). Returns it."""
-    if "name" in values:
-        values["name"] = values["name"].strip()
+    for name in ("name_en", "name_zh"):
+        if name in values:
+            values[name] = values[name].strip()
     if "route_points" in values:
         values["route_points"] = [list(p) for p in values["route_points"] or []]
     changes = {}

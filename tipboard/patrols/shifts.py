@@ -61,7 +61,7 @@ register_message(
 
 def _label(shift: Shift) -> dict:
     return {
-        "shift": shift.title or shift.point.name,
+        "shift": shift.title or shift.point.names,  # the point in each reader's language
         "when": to_local(shift.starts_at).strftime("%Y-%m-%d %H:%M"),
     }
 

@@ -480,7 +480,7 @@ def calendar_feed(token: str):
 @roles_required(*VOLUNTEERS, *LEADERS)
 def points():
     rows = db.session.scalars(
-        sa.select(PatrolPoint).where(PatrolPoint.active.is_(True)).order_by(PatrolPoint.name)
+        sa.select(PatrolPoint).where(PatrolPoint.active.is_(True)).order_by(PatrolPoint.name_en)
     ).all()
     led = set(
         db.session.scalars(
@@ -505,7 +505,8 @@ def new_point():
     form = _point_form()
     if form.validate_on_submit():
         create_point(
-            name=form.name.data,
+            name_en=form.name_en.data,
+            name_zh=form.name_zh.data,
             lat=form.lat.data,
             lon=form.lon.data,
             radius_m=form.radius_m.data,

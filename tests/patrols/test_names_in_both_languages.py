@@ -1,5 +1,5 @@
-"""Teams are named in both languages: station staff name them, every page and message reads the
-reader's, and a name another team has is refused with a message, not a 500."""
+"""Teams and patrol points are named in both languages: station staff name them, every page and
+message reads the reader's, and a team name another team has is refused with a message, not a 500."""
 
 import re
 
@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from tests.factories import GridFactory, UserFactory
 from tipboard.extensions import db
 from tipboard.outbox import OutboxMessage
-from tipboard.patrols import teams
-from tipboard.patrols.models import MemberRole, Team
+from tipboard.patrols import shifts, teams
+from tipboard.patrols.models import MemberRole, PatrolPoint, Team
 from tipboard.permissions import Role
 
 
@@ -126,3 +126,30 @@ def test_a_team_named_in_one_language_shows_that_name_in_both(app_ctx):
     db.session.flush()
     db.session.refresh(team)  # the column's default, as an old team has after the migration
     assert team.names == {"zh": "Named before", "en": "Named before"}
+
+
+def test_each_reader_sees_a_point_named_in_their_language(app_ctx, patrol, login):
+    for locale, shown, hidden in (("zh_Hans", "巡逻点A", "Point A"), ("en", "Point A", "巡逻点A")):
+        reader = app_ctx.test_client()
+        login(reader, UserFactory(roles=(Role.STAFF,), locale=locale))
+        page = reader.get("/patrols/points").data.decode()
+        assert f"<strong>{shown}</strong>" in page and f"<strong>{hidden}</strong>" not in page
+
+
+def test_a_shift_message_names_the_point_in_its_readers_language(app_ctx, patrol):
+    shift = patrol["shift"]
+    assert shift.title == ""  # a shift without a title is called by its point
+    chinese, english = UserFactory(locale="zh_Hans"), UserFactory(locale="en")
+    said = [
+        OutboxMessage(user=u, key="patrols.reminder_day", params=shifts._label(shift))
+        for u in (chinese, english)
+    ]
+    assert "巡逻点A" in said[0].render()[1] and "Point A" in said[1].render()[1]
+
+
+def test_a_new_point_needs_both_names(app_ctx, client, patrol, login):
+    login(client, UserFactory(roles=(Role.STAFF,)))
+    data = {"name_en": "Canal path", "name_zh": " ", "lat": "31.9", "lon": "119.9", "radius_m": "150"}
+    response = client.post("/patrols/points/new", data={**data, "grid": str(patrol["grid_a"].id)})
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name_en == "Canal path")) is None
