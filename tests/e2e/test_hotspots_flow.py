@@ -33,7 +33,8 @@ def test_staff_decide_on_a_suggested_point(live_server, browser, lang):
     if lang == "en":
         first.locator("a.button").click()
         page.wait_for_load_state()
-        page.fill("input[name=name]", "Night market corner")
+        page.fill("input[name=name_en]", "Night market corner")
+        page.fill("input[name=name_zh]", "夜市拐角")
         page.fill("textarea[name=hours]", "19:00-22:00")
         assert axe_violations(page) == []
         page.locator("main form button[type=submit]").click()
