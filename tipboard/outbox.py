@@ -129,34 +129,28 @@ class OutboxMessage(db.Model):
         return {k: str(v.get(language, "")) if isinstance(v, dict) else str(v) for k, v in stored.items()}
 
 
-def notify(user, key: str, params: dict | None = None) -> OutboxMessage:
+def _store(key: str, params: dict | None, **recipient) -> OutboxMessage:
     if key not in _MESSAGES:
         raise KeyError(f"unregistered outbox message {key!r}")
-    message = OutboxMessage(user=user, key=key, params=params or {})
+    message = OutboxMessage(key=key, params=params or {}, **recipient)
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def notify(user, key: str, params: dict | None = None) -> OutboxMessage:
+    return _store(key, params, user=user)
 
 
 def notify_tip_followers(tip, key: str, params: dict | None = None) -> OutboxMessage:
     """A message to the browsers that follow ``tip`` by Web Push (tipboard/notify/tipwatch.py)."""
-    if key not in _MESSAGES:
-        raise KeyError(f"unregistered outbox message {key!r}")
-    message = OutboxMessage(tip=tip, key=key, params=params or {})
-    db.session.add(message)
-    db.session.flush()
-    return message
+    return _store(key, params, tip=tip)
 
 
 def notify_phone(phone: str, key: str, params: dict | None = None) -> OutboxMessage:
     """A message by SMS to ``phone``, which no account has (with an account, :func:`notify` the
     person instead: their choices and inbox apply)."""
-    if key not in _MESSAGES:
-        raise KeyError(f"unregistered outbox message {key!r}")
-    message = OutboxMessage(phone=phone, key=key, params=params or {})
-    db.session.add(message)
-    db.session.flush()
-    return message
+    return _store(key, params, phone=phone)
 
 
 def inbox(user, limit: int = 50) -> list[OutboxMessage]:
