@@ -12,8 +12,11 @@ import functools
 
 from babel import support
 from flask_babel import get_locale, get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField
 from wtforms.i18n import messages_path
+from wtforms.validators import DataRequired, Length
 
 
 @functools.lru_cache(maxsize=8)
@@ -77,3 +80,12 @@ def strip_text(value):
     """A field filter: text without outer spaces, so ``DataRequired`` refuses text of spaces only
     (``InputRequired`` looks at the raw input and lets it through)."""
     return value.strip() if isinstance(value, str) else value
+
+
+def name_fields() -> tuple[StringField, StringField]:
+    """The two fields of a name staff enter in both languages (geo.BilingualName), in a form's
+    class body: ``name_zh, name_en = name_fields()``."""
+    return (
+        StringField(_l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]),
+        StringField(_l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]),
+    )

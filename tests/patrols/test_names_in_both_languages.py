@@ -153,3 +153,9 @@ def test_a_new_point_needs_both_names(app_ctx, client, patrol, login):
     response = client.post("/patrols/points/new", data={**data, "grid": str(patrol["grid_a"].id)})
     assert response.status_code == 400
     assert db.session.scalar(sa.select(PatrolPoint).where(PatrolPoint.name_en == "Canal path")) is None
+
+
+def test_the_name_fields_are_labelled_in_the_readers_language(app_ctx, client, login):
+    login(client, UserFactory(roles=(Role.STAFF,), locale="zh_Hans"))
+    page = client.get("/patrols/teams/new").data.decode()
+    assert "名称（中文）" in page and "名称（英文）" in page

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tipboard.forms import Form, strip_text
+from tipboard.forms import Form, name_fields, strip_text
 from tipboard.permissions import Role
 from tipboard.tips.models import QUESTION_KIND_LABELS, QuestionKind
 
@@ -36,12 +36,7 @@ class CategoryForm(Form):
         _l("Short name (letters, digits, dashes)"),
         validators=[InputRequired(), Length(max=40), Regexp(r"^[a-z0-9-]+$")],
     )
-    name_zh = StringField(
-        _l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
-    name_en = StringField(
-        _l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
+    name_zh, name_en = name_fields()
     hint_zh = StringField(_l("Examples (Chinese)"), validators=[Optional(), Length(max=300)])
     hint_en = StringField(_l("Examples (English)"), validators=[Optional(), Length(max=300)])
     is_hazard = BooleanField(_l("A hazard (may earn a reward)"))
@@ -57,12 +52,7 @@ class CategoryForm(Form):
 
 class GridForm(Form):
     code = StringField(_l("Code"), filters=[strip_text], validators=[DataRequired(), Length(max=32)])
-    name_zh = StringField(
-        _l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
-    name_en = StringField(
-        _l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
+    name_zh, name_en = name_fields()
     center_lat = FloatField(_l("Centre latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
     center_lon = FloatField(
         _l("Centre longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)]

@@ -10,10 +10,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tipboard.forms import Form, strip_text
+from tipboard.forms import Form, name_fields
 from tipboard.templating import weekday_name
 
 SKILLS = [
@@ -51,12 +51,7 @@ class ActionForm(Form):
 class TeamForm(Form):
     """A team as station staff name it; ``grids.choices`` are set by the view."""
 
-    name_zh = StringField(
-        _l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
-    name_en = StringField(
-        _l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
+    name_zh, name_en = name_fields()
     description = TextAreaField(
         _l("What the team does (optional)"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 3}
     )
@@ -104,12 +99,7 @@ class AwayForm(Form):
 
 
 class PointForm(Form):
-    name_zh = StringField(
-        _l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
-    name_en = StringField(
-        _l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
+    name_zh, name_en = name_fields()
     lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
     lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
     radius_m = IntegerField(

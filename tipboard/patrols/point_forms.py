@@ -7,10 +7,10 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import FloatField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import FloatField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from tipboard.forms import Form, strip_text
+from tipboard.forms import Form, name_fields
 from tipboard.patrols.forms import CheckboxesField, weekday_choices
 
 HOURS_LINE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -38,12 +38,7 @@ def hours_text(hours: list[tuple[int, int]]) -> str:
 
 
 class AcceptForm(Form):
-    name_zh = StringField(
-        _l("Name (Chinese)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
-    name_en = StringField(
-        _l("Name (English)"), filters=[strip_text], validators=[DataRequired(), Length(max=100)]
-    )
+    name_zh, name_en = name_fields()
     lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
     lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
     radius_m = IntegerField(
